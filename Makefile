@@ -1,0 +1,66 @@
+# eVejleder: the front door. `make run` and `make test` set up whatever is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/evejleder.tar.gz
+SPACY_MODEL := var/spacy_da/meta.json
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+# Quiet TensorFlow's start-up chatter and SQLAlchemy's 2.0 migration notice (we write 2.0 style).
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONDONTWRITEBYTECODE ?= 1
+
+.PHONY: help install spacy data train run shell actions test test-unit validate test-stories clean
+
+help:
+	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
+	@echo "make test    set everything up and run every test"
+	@echo "make shell   chat in the terminal (rasa shell)"
+	@echo "make install / spacy / data / train   the separate, idempotent set-up steps"
+
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	@echo "==> Creating the Python 3.10 virtual environment in $(VENV)/"
+	@python310=$$(scripts/find-python310) || exit 1; \
+	  [ -x $(PY) ] || $$python310 -m venv $(VENV)
+	@echo "==> Installing pinned dependencies (about 2 minutes the first time)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PY) -c "import rasa, rasa_sdk, spacy, sqlalchemy" || { echo "Installation failed." >&2; exit 1; }
+	@touch $@
+
+spacy: $(SPACY_MODEL)
+$(SPACY_MODEL): bot/language/pipeline.py $(VENV)/.installed
+	@echo "==> Building the Danish spaCy pipeline in var/spacy_da/"
+	@$(PY) -m bot.language var/spacy_da
+
+data: $(VENV)/.installed
+	@echo "==> Migrating the database and ingesting the article"
+	@$(PY) -m bot migrate
+	@$(PY) -m bot ingest data/articles/leder.txt
+
+train: $(MODEL)
+$(MODEL): $(TRAINING_FILES) $(SPACY_MODEL)
+	@echo "==> Training the Rasa model (about 2 minutes)"
+	@$(RASA) train --fixed-model-name evejleder --out models --quiet
+
+run: install spacy data train
+	@scripts/run
+
+shell: install spacy data train
+	@scripts/run --shell
+
+test: install spacy data train
+	@echo "==> Validating the training data"
+	@$(RASA) data validate --fail-on-warnings --quiet
+	@echo "==> Conversation tests"
+	@$(RASA) test core --stories tests/conversations --model $(MODEL) --out var/results/core --fail-on-prediction-errors --quiet
+	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end)"
+	@$(PY) -m pytest
+
+clean:
+	rm -rf models var $(VENV)

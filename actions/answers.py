@@ -1,0 +1,180 @@
+"""Topic answers: each action reads one part of the article from the knowledge store.
+
+The Danish framing lives in domain.yml responses; the facts come from the store.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.formatting import bullets, enumerate_da, source_line
+from actions.services import job_slug, knowledge
+from bot.knowledge.store import KnowledgeStore, UnknownJob
+
+logger = logging.getLogger(__name__)
+
+Message = Dict[str, Any]
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+class StoreAnswer(Action):
+    """Base for actions that answer from the store; a store failure becomes a polite apology."""
+
+    action_name: Text = ""
+
+    def name(self) -> Text:
+        return self.action_name
+
+    def messages(self, store: KnowledgeStore, slug: str, tracker: Tracker) -> List[Message]:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        store, slug = knowledge(), job_slug()
+        try:
+            messages = self.messages(store, slug, tracker)
+            source = source_line(store.source(slug))
+        except (SQLAlchemyError, UnknownJob):
+            logger.exception("knowledge store unavailable for %s", self.name())
+            dispatcher.utter_message(response="utter_unavailable")
+            return []
+        for message in messages:
+            dispatcher.utter_message(**{"source": source, **message})
+        return []
+
+
+def listing(lead: str, items: List[str]) -> Message:
+    return {"response": "utter_answer_list", "lead": lead, "items": bullets(items)}
+
+
+class AnswerOverview(StoreAnswer):
+    action_name = "action_answer_overview"
+
+    def messages(self, store, slug, tracker):
+        job = store.job(slug)
+        sections = store.overview(slug)
+        items = [f"{s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading]
+        lead_parts = [job.summary] + [p for s in sections if not s.heading for p in s.paragraphs]
+        return [listing("\n\n".join(lead_parts), items)]
+
+
+class AnswerTasks(StoreAnswer):
+    action_name = "action_answer_tasks"
+
+    def messages(self, store, slug, tracker):
+        tasks = store.tasks(slug)
+        return [listing("\n\n".join(tasks.lead), tasks.items)]
+
+
+class AnswerSkills(StoreAnswer):
+    action_name = "action_answer_skills"
+
+    def messages(self, store, slug, tracker):
+        skills = store.skills(slug)
+        return [listing("\n\n".join(skills.lead), skills.items)]
+
+
+class AnswerJobTitles(StoreAnswer):
+    action_name = "action_answer_job_titles"
+
+    def messages(self, store, slug, tracker):
+        return [{"response": "utter_answer_job_titles", "items": bullets(store.job_titles(slug))}]
+
+
+class AnswerCareerPaths(StoreAnswer):
+    action_name = "action_answer_career_paths"
+
+    def messages(self, store, slug, tracker):
+        role = latest_entity(tracker, "career_role")
+        if role:
+            path = store.career_path(slug, role)
+            if path:
+                return [{"response": "utter_answer_career_role", "role": path.role,
+                         "description": path.description}]
+        careers = store.career_paths(slug)
+        buttons = [
+            {"title": p.role, "payload": f'/ask_career_paths{{"career_role":"{p.role.lower()}"}}'}
+            for p in careers.paths
+        ]
+        entrepreneur = careers.entrepreneur.description if careers.entrepreneur else ""
+        return [{
+            "response": "utter_answer_career_paths",
+            "lead": "\n\n".join(careers.lead),
+            "items": bullets(p.role for p in careers.paths),
+            "entrepreneur": entrepreneur,
+            "buttons": buttons,
+        }]
+
+
+class AnswerWorkplaces(StoreAnswer):
+    action_name = "action_answer_workplaces"
+
+    def messages(self, store, slug, tracker):
+        query = latest_entity(tracker, "sector")
+        if query:
+            sectors = store.find_sectors(slug, query)
+            if sectors:
+                names = [f"{s.name} ({s.examples})" if s.examples else s.name for s in sectors]
+                return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
+        workplaces = store.workplaces(slug)
+        items = [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items]
+        return [listing("\n\n".join(workplaces.lead), items)]
+
+
+class AnswerEducation(StoreAnswer):
+    action_name = "action_answer_education"
+
+    def messages(self, store, slug, tracker):
+        education = store.education(slug)
+        query = latest_entity(tracker, "education")
+        routes = store.find_education(slug, query) if query else []
+        if routes:
+            return [{"response": "utter_answer_education_route", "routes": enumerate_da(routes),
+                     "requirements": education.entry_requirements}]
+        lead = "\n\n".join(education.paragraphs + [education.entry_requirements])
+        return [listing(lead, education.routes)]
+
+
+class AnswerFurtherEducation(StoreAnswer):
+    action_name = "action_answer_further_education"
+
+    def messages(self, store, slug, tracker):
+        return [{"response": "utter_answer_text", "text": "\n\n".join(store.further_education(slug))}]
+
+
+class AnswerSalary(StoreAnswer):
+    action_name = "action_answer_salary"
+
+    def messages(self, store, slug, tracker):
+        salary = store.salary(slug)
+        return [{"response": "utter_answer_salary", "text": "\n\n".join(salary.paragraphs),
+                 "pointers": enumerate_da(salary.pointers)}]
+
+
+class AnswerOutlook(StoreAnswer):
+    action_name = "action_answer_outlook"
+
+    def messages(self, store, slug, tracker):
+        outlook = store.employment_outlook(slug)
+        return [{"response": "utter_answer_outlook", "scale": " / ".join(outlook.scale),
+                 "outlook_source": outlook.source}]
+
+
+class AnswerOtherJob(StoreAnswer):
+    action_name = "action_answer_other_job"
+
+    def messages(self, store, slug, tracker):
+        return [{"response": "utter_other_job", "job_title": store.job(slug).title.lower(),
+                 "channels": enumerate_da(store.contact_channels(slug), "eller")}]
+
+
+def first_sentence(paragraphs: List[str]) -> str:
+    text = paragraphs[0] if paragraphs else ""
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]

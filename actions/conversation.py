@@ -1,0 +1,77 @@
+"""Conversation mechanics: the welcome, misunderstood messages, the offer of a human."""
+from __future__ import annotations
+
+from typing import Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import job_slug, knowledge
+
+MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+# After this many misunderstood messages in a row, offer a human eVejleder.
+OFFER_HUMAN_AFTER = 2
+
+# An entity alone tells the topic even when the intent was not understood ("og områdechef?").
+TOPIC_OF_ENTITY = {
+    "career_role": "action_answer_career_paths",
+    "sector": "action_answer_workplaces",
+    "education": "action_answer_education",
+}
+
+
+def misunderstood_in_a_row(tracker: Tracker) -> int:
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") not in MISUNDERSTOOD:
+            break
+        count += 1
+    return count
+
+
+class ActionSessionStart(Action):
+    """Every conversation opens with what the assistant is, what it knows, and how to reach a human."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        try:
+            job_title = knowledge().job(job_slug()).title.lower()
+        except Exception:  # the welcome must not depend on the store being up
+            job_title = job_slug()
+        dispatcher.utter_message(response="utter_welcome", job_title=job_title)
+        return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        for entity in tracker.latest_message.get("entities", []):
+            follow_up = TOPIC_OF_ENTITY.get(entity.get("entity"))
+            if follow_up and tracker.latest_message["intent"].get("name") == "nlu_fallback":
+                return [FollowupAction(follow_up)]
+        if misunderstood_in_a_row(tracker) >= OFFER_HUMAN_AFTER:
+            dispatcher.utter_message(response="utter_offer_counsellor")
+            return [SlotSet("counsellor_offered", True)]
+        if tracker.latest_message["intent"].get("name") == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+class ActionDeclineOffer(Action):
+    def name(self) -> Text:
+        return "action_decline_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("counsellor_offered", False)]

@@ -1,0 +1,1 @@
+"""eVejleder domain package: knowledge store, hand-off and web console (never imports rasa_sdk)."""

@@ -1,0 +1,66 @@
+"""Engine, session factory, declarative base and schema migration (Alembic)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+from bot.config import REPO_ROOT, settings
+
+# Named constraints: Alembic's SQLite batch mode can only alter constraints that have names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Every model of the project subclasses this Base, so one Alembic history covers all tables.
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: Optional[str] = None, *, enforce_foreign_keys: bool = True) -> Engine:
+    url = url or settings().database_url
+    _ensure_sqlite_folder(url)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite" and enforce_foreign_keys:
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def make_session_factory(engine: Optional[Engine] = None) -> sessionmaker:
+    return sessionmaker(bind=engine or make_engine(), future=True, expire_on_commit=False)
+
+
+def alembic_config(url: Optional[str] = None) -> Config:
+    """Alembic config from the repo's alembic.ini, usable from any working directory."""
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url or settings().database_url
+    # Keep programmatic runs quiet; the alembic CLI still configures logging from alembic.ini.
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def migrate(url: Optional[str] = None) -> None:
+    """Bring the database schema to the latest revision (`alembic upgrade head`)."""
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,1 @@
+"""Hand-off from the assistant to a human eVejleder: cases, opening hours, callbacks."""

@@ -1,0 +1,115 @@
+"""CLI commands of the hand-off service, registered in bot/__main__.py:
+`counsellors add NAME`, `counsellors list`, `purge --older-than 30d`, `web`."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import re
+import sys
+
+from bot.config import settings
+from bot.db import make_engine, make_session_factory, migrate
+
+DEFAULT_RETENTION = "30d"
+_DURATION = re.compile(r"(\d+)([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """'30d', '12h' or '90m' -> timedelta (argparse type)."""
+    match = _DURATION.fullmatch((text or "").strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected a duration like 30d, 12h or 90m, got {text!r}")
+    return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _session_factory():
+    config = settings()
+    migrate(config.database_url)
+    return make_session_factory(make_engine(config.database_url))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        raise ValueError("the passwords differ")
+    return password
+
+
+def _run_counsellors_add(args: argparse.Namespace) -> int:
+    from bot.handoff.counsellors import Counsellors
+
+    try:
+        password = _read_password(args)
+        Counsellors(_session_factory()).add(args.name, password)
+    except ValueError as exc:  # includes CounsellorExists
+        print(f"counsellor not added: {exc}", file=sys.stderr)
+        return 1
+    print(f"counsellor {args.name.strip()!r} added")
+    return 0
+
+
+def _run_counsellors_list(args: argparse.Namespace) -> int:
+    from bot.handoff.counsellors import Counsellors
+
+    for name in Counsellors(_session_factory()).names():
+        print(name)
+    return 0
+
+
+def add_counsellors(subparsers) -> None:
+    parser = subparsers.add_parser("counsellors", help="manage counsellor (eVejleder) accounts")
+    commands = parser.add_subparsers(dest="counsellors_command", required=True, metavar="ACTION")
+    add = commands.add_parser("add", help="create an account; prompts for the password")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.set_defaults(func=_run_counsellors_add)
+    listing = commands.add_parser("list", help="list account names")
+    listing.set_defaults(func=_run_counsellors_list)
+
+
+def _run_purge(args: argparse.Namespace) -> int:
+    from bot.handoff.queue import HandoffQueue
+    from bot.web.auth import ConsoleSessions
+
+    factory = _session_factory()
+    result = HandoffQueue(factory).purge(args.older_than)
+    sessions = ConsoleSessions(factory).purge_expired()
+    print(f"deleted {result.cases} closed case(s), {result.callbacks} callback request(s), "
+          f"{sessions} expired console session(s)")
+    return 0
+
+
+def add_purge(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "purge",
+        help="retention rule: delete cases closed and callback requests received "
+             f"longer ago than --older-than (default {DEFAULT_RETENTION})",
+    )
+    parser.add_argument("--older-than", type=parse_duration, default=parse_duration(DEFAULT_RETENTION),
+                        metavar="DURATION", help="e.g. 30d, 12h, 90m")
+    parser.set_defaults(func=_run_purge)
+
+
+def _run_web(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from bot.web.app import run
+
+    config = settings()
+    config = dataclasses.replace(config, web_host=args.host or config.web_host,
+                                 web_port=args.port or config.web_port)
+    migrate(config.database_url)
+    run(config)
+    return 0
+
+
+def add_web(subparsers) -> None:
+    parser = subparsers.add_parser("web", help="serve the counsellor console (WEB_HOST:WEB_PORT)")
+    parser.add_argument("--host", help="default: WEB_HOST (127.0.0.1)")
+    parser.add_argument("--port", type=int, help="default: WEB_PORT (8000)")
+    parser.set_defaults(func=_run_web)

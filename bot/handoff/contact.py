@@ -1,0 +1,37 @@
+"""Validation of the contact details a visitor gives for a callback."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
+# Danish subscriber numbers have 8 digits and do not start with 0 or 1
+# (1xx are short service numbers).
+_DANISH_PHONE = re.compile(r"(?:\+45|0045)?([2-9]\d{7})")
+# Pragmatic e-mail syntax: one @, a dot-separated domain with a letter TLD, no spaces.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9æøåÆØÅ](?:[A-Za-z0-9æøåÆØÅ-]{0,61}[A-Za-z0-9æøåÆØÅ])?\.)+"
+    r"[A-Za-z]{2,63}"
+)
+
+
+def normalise_phone(text: str) -> Optional[str]:
+    """'+45 12 34 56 78' style for a Danish number (with or without +45/0045), else None."""
+    compact = _PHONE_SEPARATORS.sub("", (text or "").strip())
+    match = _DANISH_PHONE.fullmatch(compact)
+    if not match:
+        return None
+    digits = match.group(1)
+    return "+45 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+
+
+def normalise_email(text: str) -> Optional[str]:
+    """The address with a lower-cased domain, or None when it is not an e-mail address."""
+    candidate = (text or "").strip()
+    if len(candidate) > 254 or not _EMAIL.fullmatch(candidate):
+        return None
+    local, domain = candidate.rsplit("@", 1)
+    if len(local) > 64:
+        return None
+    return f"{local}@{domain.lower()}"

@@ -1,0 +1,93 @@
+"""Counsellor accounts: names and argon2id password hashes."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator, List, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.handoff.models import Counsellor
+
+MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 100
+
+# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, 64 MiB, p=4).
+DEFAULT_HASHER = PasswordHasher()
+
+
+class CounsellorExists(ValueError):
+    pass
+
+
+class Counsellors:
+    def __init__(self, session_factory: Callable[[], Session],
+                 hasher: Optional[PasswordHasher] = None):
+        self._session_factory = session_factory
+        self._hasher = hasher or DEFAULT_HASHER
+        self._dummy_hash: Optional[str] = None
+
+    def _dummy(self) -> str:
+        # Verified against when the name is unknown, so a wrong name costs as much time
+        # as a wrong password and response times do not reveal which names exist.
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash("not a real password, only here to spend time")
+        return self._dummy_hash
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        session = self._session_factory()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def add(self, name: str, password: str) -> int:
+        """Create an account; returns its id. Raises ValueError on a bad name or password."""
+        name = validate_name(name)
+        if len(password or "") < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"Password must have at least {MIN_PASSWORD_LENGTH} characters")
+        try:
+            with self._tx() as session:
+                if session.execute(select(Counsellor.id).where(Counsellor.name == name)).first():
+                    raise CounsellorExists(f"Counsellor {name!r} already exists")
+                row = Counsellor(name=name, password_hash=self._hasher.hash(password))
+                session.add(row)
+                session.flush()
+                return row.id
+        except IntegrityError as exc:
+            raise CounsellorExists(f"Counsellor {name!r} already exists") from exc
+
+    def verify(self, name: str, password: str) -> Optional[int]:
+        """The counsellor's id when name and password match, else None."""
+        with self._tx() as session:
+            row = session.execute(
+                select(Counsellor).where(Counsellor.name == (name or "").strip())
+            ).scalars().first()
+            stored = row.password_hash if row else self._dummy()
+            try:
+                self._hasher.verify(stored, password or "")
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return None
+            if row is None:
+                return None
+            if self._hasher.check_needs_rehash(stored):
+                row.password_hash = self._hasher.hash(password)
+            return row.id
+
+    def names(self) -> List[str]:
+        with self._tx() as session:
+            return list(session.execute(select(Counsellor.name).order_by(Counsellor.name)).scalars())
+
+
+def validate_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"Name must have 1 to {MAX_NAME_LENGTH} characters")
+    if any(not ch.isprintable() for ch in name):
+        raise ValueError("Name must not contain control characters")
+    return name

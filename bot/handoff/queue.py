@@ -1,0 +1,432 @@
+"""The hand-off queue: cases waiting for a counsellor, claims, closing, callback requests.
+
+Everything lives in the bot's SQL database, so no process restart loses a case.
+Methods return frozen snapshots (CaseInfo, WaitingCase, CallbackInfo), never ORM
+objects, so callers need no open session.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.handoff.models import (
+    ACTIVE,
+    CANCELLED,
+    CLOSED,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    WAITING,
+    CallbackRequest,
+    Case,
+    CaseEvent,
+    ConsoleSession,
+    utcnow,
+)
+
+CONTACT_KINDS = ("phone", "email")
+
+
+class HandoffError(Exception):
+    """Base class of the queue's refusals."""
+
+
+class CaseNotFound(HandoffError):
+    pass
+
+
+class CaseClosed(HandoffError):
+    """The case is closed or cancelled; nothing more can happen to it."""
+
+
+class CaseClaimedByOther(HandoffError):
+    def __init__(self, case_id: int, claimed_by: str):
+        super().__init__(f"Case {case_id} is claimed by {claimed_by}")
+        self.claimed_by = claimed_by
+
+
+class CaseNotClaimed(HandoffError):
+    """Messages need a claimed (active) case."""
+
+
+class CallbackNotFound(HandoffError):
+    pass
+
+
+class ConsentRequired(HandoffError):
+    """A callback request without explicit consent must not be stored."""
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    conversation_id: str
+    status: str
+    topics: Tuple[str, ...]
+    created_at: dt.datetime
+    claimed_by: Optional[str]
+    claimed_at: Optional[dt.datetime]
+    closed_at: Optional[dt.datetime]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @classmethod
+    def of(cls, case: Case) -> "CaseInfo":
+        return cls(
+            id=case.id,
+            conversation_id=case.conversation_id,
+            status=case.status,
+            topics=tuple(case.topics or ()),
+            created_at=case.created_at,
+            claimed_by=case.claimed_by,
+            claimed_at=case.claimed_at,
+            closed_at=case.closed_at,
+        )
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    id: int
+    conversation_id: str
+    topics: Tuple[str, ...]
+    created_at: dt.datetime
+    waiting_for: dt.timedelta
+    position: int  # 1-based
+
+
+@dataclass(frozen=True)
+class CaseEventInfo:
+    kind: str
+    sender: Optional[str]
+    text: Optional[str]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CallbackInfo:
+    id: int
+    conversation_id: Optional[str]
+    contact: str
+    kind: str
+    question: str
+    preferred_time: Optional[str]
+    created_at: dt.datetime
+    done_at: Optional[dt.datetime]
+    done_by: Optional[str]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @classmethod
+    def of(cls, row: CallbackRequest) -> "CallbackInfo":
+        return cls(
+            id=row.id,
+            conversation_id=row.conversation_id,
+            contact=row.contact,
+            kind=row.kind,
+            question=row.question,
+            preferred_time=row.preferred_time,
+            created_at=row.created_at,
+            done_at=row.done_at,
+            done_by=row.done_by,
+        )
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cases: int
+    callbacks: int
+
+
+class HandoffQueue:
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        clock: Callable[[], dt.datetime] = utcnow,
+    ):
+        self._session_factory = session_factory
+        self._clock = clock
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        session = self._session_factory()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    # ---- cases ------------------------------------------------------------------
+
+    def open_case(self, conversation_id: str, topics: Sequence[str] = ()) -> CaseInfo:
+        """Create a waiting case, or return the conversation's open case (adding new topics)."""
+        if not conversation_id:
+            raise ValueError("conversation_id is required")
+        try:
+            with self._tx() as session:
+                case = self._open_case_row(session, conversation_id)
+                if case is None:
+                    case = Case(
+                        conversation_id=conversation_id,
+                        status=WAITING,
+                        topics=_unique(topics),
+                        created_at=self._clock(),
+                    )
+                    session.add(case)
+                else:
+                    case.topics = _unique(list(case.topics or []) + list(topics))
+                session.flush()
+                return CaseInfo.of(case)
+        except IntegrityError:
+            # A concurrent call created it first (unique index on open cases).
+            existing = self.case_for_conversation(conversation_id)
+            if existing is None:
+                raise
+            return existing
+
+    def get(self, case_id: int) -> CaseInfo:
+        with self._tx() as session:
+            return CaseInfo.of(self._case(session, case_id))
+
+    def case_for_conversation(self, conversation_id: str) -> Optional[CaseInfo]:
+        """The conversation's open (waiting or active) case, or None."""
+        with self._tx() as session:
+            case = self._open_case_row(session, conversation_id)
+            return CaseInfo.of(case) if case else None
+
+    def position(self, case_id: int) -> int:
+        """1-based place among waiting cases; 0 once the case is no longer waiting."""
+        with self._tx() as session:
+            case = self._case(session, case_id)
+            if case.status != WAITING:
+                return 0
+            ahead = session.execute(
+                select(func.count(Case.id)).where(Case.status == WAITING, Case.id < case.id)
+            ).scalar_one()
+            return ahead + 1
+
+    def waiting(self) -> List[WaitingCase]:
+        """Waiting cases, first come first, with how long each has waited."""
+        now = self._clock()
+        with self._tx() as session:
+            rows = session.execute(
+                select(Case).where(Case.status == WAITING).order_by(Case.id)
+            ).scalars()
+            return [
+                WaitingCase(
+                    id=case.id,
+                    conversation_id=case.conversation_id,
+                    topics=tuple(case.topics or ()),
+                    created_at=case.created_at,
+                    waiting_for=max(now - case.created_at, dt.timedelta(0)),
+                    position=index,
+                )
+                for index, case in enumerate(rows, start=1)
+            ]
+
+    def active(self, counsellor: Optional[str] = None) -> List[CaseInfo]:
+        """Claimed cases still open, optionally only one counsellor's."""
+        with self._tx() as session:
+            query = select(Case).where(Case.status == ACTIVE).order_by(Case.claimed_at, Case.id)
+            if counsellor is not None:
+                query = query.where(Case.claimed_by == counsellor)
+            return [CaseInfo.of(case) for case in session.execute(query).scalars()]
+
+    def events(self, case_id: int) -> List[CaseEventInfo]:
+        with self._tx() as session:
+            case = self._case(session, case_id)
+            return [CaseEventInfo(e.kind, e.sender, e.text, e.created_at) for e in case.events]
+
+    def claim(self, case_id: int, counsellor: str) -> CaseInfo:
+        """Take a waiting case. Claiming one's own case again is harmless."""
+        now = self._clock()
+        with self._tx() as session:
+            # A conditional UPDATE so two counsellors clicking at once cannot both win.
+            result = session.execute(
+                update(Case)
+                .where(Case.id == case_id, Case.status == WAITING)
+                .values(status=ACTIVE, claimed_by=counsellor, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            case = self._case(session, case_id)
+            if result.rowcount == 1:
+                session.refresh(case)
+                session.add(CaseEvent(case_id=case.id, kind="claimed", sender=counsellor, created_at=now))
+                return CaseInfo.of(case)
+            if case.status in FINISHED_STATUSES:
+                raise CaseClosed(f"Case {case_id} is {case.status}")
+            if case.claimed_by != counsellor:
+                raise CaseClaimedByOther(case_id, case.claimed_by or "")
+            return CaseInfo.of(case)
+
+    def record_message(self, case_id: int, sender: str, text: str) -> None:
+        """Keep a record of a counsellor's message sent to the visitor."""
+        with self._tx() as session:
+            case = self._case(session, case_id)
+            self._require_claimed_by(case, sender)
+            session.add(CaseEvent(case_id=case.id, kind="message", sender=sender, text=text,
+                                  created_at=self._clock()))
+
+    def close(self, case_id: int, counsellor: str, note: Optional[str] = None) -> CaseInfo:
+        """Hand the conversation back to the bot. A waiting case may be closed by anyone."""
+        now = self._clock()
+        with self._tx() as session:
+            case = self._case(session, case_id)
+            if case.status in FINISHED_STATUSES:
+                raise CaseClosed(f"Case {case_id} is {case.status}")
+            if case.status == ACTIVE and case.claimed_by != counsellor:
+                raise CaseClaimedByOther(case_id, case.claimed_by or "")
+            if note and note.strip():
+                session.add(CaseEvent(case_id=case.id, kind="note", sender=counsellor,
+                                      text=note.strip(), created_at=now))
+            session.add(CaseEvent(case_id=case.id, kind="closed", sender=counsellor, created_at=now))
+            case.status = CLOSED
+            case.closed_at = now
+            return CaseInfo.of(case)
+
+    def cancel_by_visitor(self, conversation_id: str) -> Optional[CaseInfo]:
+        """The visitor no longer wants a human; returns the cancelled case or None."""
+        now = self._clock()
+        with self._tx() as session:
+            case = self._open_case_row(session, conversation_id)
+            if case is None:
+                return None
+            session.add(CaseEvent(case_id=case.id, kind="cancelled", sender=None, created_at=now))
+            case.status = CANCELLED
+            case.closed_at = now
+            return CaseInfo.of(case)
+
+    def any_counsellor_online(self, within: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
+        """True when some counsellor has used the console within `within`."""
+        since = self._clock() - within
+        with self._tx() as session:
+            return session.execute(
+                select(ConsoleSession.id).where(ConsoleSession.last_seen_at >= since).limit(1)
+            ).first() is not None
+
+    # ---- callback requests --------------------------------------------------------
+
+    def add_callback(
+        self,
+        conversation_id: Optional[str],
+        contact: str,
+        kind: str,
+        question: str,
+        preferred_time: Optional[str],
+        consent: bool,
+    ) -> CallbackInfo:
+        """Store a callback request. Without consent (exactly True) nothing is stored."""
+        if consent is not True:
+            raise ConsentRequired("No consent to store contact details")
+        if kind not in CONTACT_KINDS:
+            raise ValueError(f"kind must be one of {CONTACT_KINDS}")
+        if not (contact or "").strip() or not (question or "").strip():
+            raise ValueError("contact and question are required")
+        with self._tx() as session:
+            row = CallbackRequest(
+                conversation_id=conversation_id,
+                contact=contact.strip(),
+                kind=kind,
+                question=question.strip(),
+                preferred_time=(preferred_time or "").strip() or None,
+                consent=True,
+                created_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            return CallbackInfo.of(row)
+
+    def list_callbacks(self, include_done: bool = True) -> List[CallbackInfo]:
+        """Open requests first (oldest first), then done ones (most recently done first)."""
+        with self._tx() as session:
+            open_rows = session.execute(
+                select(CallbackRequest).where(CallbackRequest.done_at.is_(None))
+                .order_by(CallbackRequest.created_at, CallbackRequest.id)
+            ).scalars().all()
+            done_rows = []
+            if include_done:
+                done_rows = session.execute(
+                    select(CallbackRequest).where(CallbackRequest.done_at.is_not(None))
+                    .order_by(CallbackRequest.done_at.desc(), CallbackRequest.id.desc())
+                ).scalars().all()
+            return [CallbackInfo.of(row) for row in list(open_rows) + list(done_rows)]
+
+    def mark_callback_done(self, callback_id: int, counsellor: str) -> CallbackInfo:
+        with self._tx() as session:
+            row = session.get(CallbackRequest, callback_id)
+            if row is None:
+                raise CallbackNotFound(f"No callback request {callback_id}")
+            if row.done_at is None:
+                row.done_at = self._clock()
+                row.done_by = counsellor
+            return CallbackInfo.of(row)
+
+    # ---- retention ----------------------------------------------------------------
+
+    def purge(self, older_than: dt.timedelta) -> PurgeResult:
+        """Retention rule: delete cases closed or cancelled more than `older_than` ago
+        (with their events) and every callback request (contact data) received more
+        than `older_than` ago, handled or not."""
+        if older_than < dt.timedelta(0):
+            raise ValueError("older_than must not be negative")
+        cutoff = self._clock() - older_than
+        with self._tx() as session:
+            old_cases = select(Case.id).where(
+                Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff
+            )
+            session.execute(
+                delete(CaseEvent).where(CaseEvent.case_id.in_(old_cases))
+                .execution_options(synchronize_session=False)
+            )
+            cases = session.execute(
+                delete(Case).where(Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            callbacks = session.execute(
+                delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            return PurgeResult(cases=cases, callbacks=callbacks)
+
+    # ---- helpers ------------------------------------------------------------------
+
+    @staticmethod
+    def _case(session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise CaseNotFound(f"No case {case_id}")
+        return case
+
+    @staticmethod
+    def _open_case_row(session: Session, conversation_id: str) -> Optional[Case]:
+        return session.execute(
+            select(Case).where(Case.conversation_id == conversation_id,
+                               Case.status.in_(OPEN_STATUSES))
+            .order_by(Case.id.desc()).limit(1)
+        ).scalars().first()
+
+    @staticmethod
+    def _require_claimed_by(case: Case, counsellor: str) -> None:
+        if case.status in FINISHED_STATUSES:
+            raise CaseClosed(f"Case {case.id} is {case.status}")
+        if case.status != ACTIVE:
+            raise CaseNotClaimed(f"Case {case.id} has not been claimed")
+        if case.claimed_by != counsellor:
+            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+def _unique(items: Sequence[str]) -> List[str]:
+    seen: List[str] = []
+    for item in items:
+        item = str(item).strip()
+        if item and item not in seen:
+            seen.append(item)
+    return seen

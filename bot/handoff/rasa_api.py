@@ -1,0 +1,137 @@
+"""The few calls the console makes to Rasa's HTTP API (server side, token auth).
+
+Rasa must run with --enable-api and --auth-token (or a JWT secret), listening on
+localhost only; the token travels as the `token` query parameter, as Rasa expects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
+
+import requests
+
+# Metadata key marking a bot event as a counsellor's message. Rasa keeps event
+# metadata in the tracker, which is how the transcript tells counsellor from bot.
+COUNSELLOR_METADATA_KEY = "evejleder_counsellor"
+
+VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer, answered with an error, or refused the token."""
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    who: str  # visitor | bot | counsellor
+    text: str
+    timestamp: Optional[dt.datetime]  # aware UTC
+    counsellor: Optional[str] = None  # the counsellor's name when who == counsellor
+
+
+class RasaClient:
+    def __init__(
+        self,
+        base_url: str = "http://localhost:5005",
+        token: Optional[str] = None,
+        timeout: float = 5.0,
+        output_channel: str = "socketio",
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.output_channel = output_channel
+        self._http = requests.Session()
+
+    # ---- raw calls ----------------------------------------------------------------
+
+    def _url(self, conversation_id: str, suffix: str) -> str:
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{suffix}"
+
+    def _params(self, **extra: str) -> Dict[str, str]:
+        params = dict(extra)
+        if self.token:
+            params["token"] = self.token
+        return params
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise RasaUnavailable(f"Rasa is not reachable: {type(exc).__name__}") from exc
+        if response.status_code >= 400:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for {method} {url.split('?')[0]}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise RasaUnavailable("Rasa answered with something that is not JSON") from exc
+
+    def tracker(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """All events of the conversation (every session, not only since the last restart)."""
+        state = self._request(
+            "GET", self._url(conversation_id, "tracker"),
+            params=self._params(include_events="ALL"),
+        )
+        return list(state.get("events") or []) if isinstance(state, dict) else []
+
+    def append_events(self, conversation_id: str, events: List[Dict[str, Any]],
+                      side_effects: bool = True) -> None:
+        params = {}
+        if side_effects:
+            params = {"execute_side_effects": "true", "output_channel": self.output_channel}
+        self._request(
+            "POST", self._url(conversation_id, "tracker/events"),
+            params=self._params(**params), json=events,
+        )
+
+    # ---- what the console needs ---------------------------------------------------
+
+    def push_bot_message(self, conversation_id: str, text: str,
+                         counsellor: Optional[str] = None) -> None:
+        """Show `text` in the visitor's chat window now (a `bot` event with side effects)."""
+        event: Dict[str, Any] = {"event": "bot", "text": text}
+        if counsellor:
+            event["metadata"] = {COUNSELLOR_METADATA_KEY: counsellor}
+        self.append_events(conversation_id, [event])
+
+    def resume(self, conversation_id: str, text: Optional[str] = None) -> None:
+        """End the pause (the bot answers again) and tell the visitor so with `text`."""
+        events: List[Dict[str, Any]] = [{"event": "resume"}]
+        if text:
+            events.append({"event": "bot", "text": text})
+        # One request, so the visitor never sees the message without the bot being back.
+        self.append_events(conversation_id, events, side_effects=bool(text))
+
+    def transcript(self, conversation_id: str) -> List[TranscriptLine]:
+        return transcript_from_events(self.tracker(conversation_id))
+
+
+def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]:
+    """Visitor and bot/counsellor lines, in order; other events are left out."""
+    lines = []
+    for event in events:
+        kind = event.get("event")
+        if kind not in ("user", "bot"):
+            continue
+        text = (event.get("text") or "").strip()
+        if not text:
+            continue
+        timestamp = event.get("timestamp")
+        when = (
+            dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc)
+            if isinstance(timestamp, (int, float)) else None
+        )
+        if kind == "user":
+            if text.startswith("/"):
+                # A button payload such as /request_counsellor: not typed by the visitor.
+                continue
+            lines.append(TranscriptLine(VISITOR, text, when))
+            continue
+        counsellor = (event.get("metadata") or {}).get(COUNSELLOR_METADATA_KEY)
+        if counsellor:
+            lines.append(TranscriptLine(COUNSELLOR, text, when, str(counsellor)))
+        else:
+            lines.append(TranscriptLine(BOT, text, when))
+    return lines

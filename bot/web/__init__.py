@@ -1,0 +1,1 @@
+"""The counsellor console (aiohttp + Jinja2)."""

@@ -1,0 +1,456 @@
+"""The counsellor console: queue, claim, chat, close, callback requests.
+
+Run with `python -m bot web`. Everything under /console except the login page needs a
+signed-in counsellor; pages redirect to the login page, /console/api answers 401.
+Rasa is called server side only (bot.handoff.rasa_api), in a worker thread so a slow
+Rasa never blocks the event loop.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional
+from zoneinfo import ZoneInfo
+
+import jinja2
+from aiohttp import web
+from argon2 import PasswordHasher
+
+from bot.handoff.counsellors import Counsellors
+from bot.handoff.models import ACTIVE, WAITING, utcnow
+from bot.handoff.queue import (
+    CallbackNotFound,
+    CaseClaimedByOther,
+    CaseClosed,
+    CaseInfo,
+    CaseNotClaimed,
+    CaseNotFound,
+    HandoffQueue,
+)
+from bot.handoff.rasa_api import RasaClient, RasaUnavailable
+from bot.web import texts
+from bot.web.auth import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    ConsoleSessions,
+    SignedIn,
+    new_token,
+    tokens_match,
+)
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+MAX_MESSAGE = 2000
+MAX_NOTE = 2000
+MAX_ID = 2**31 - 1
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class PageError(Exception):
+    """An expected refusal, shown as a Danish page (or JSON under /console/api)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# ---- formatting -----------------------------------------------------------------------
+
+def local_time(value: Optional[dt.datetime]) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL_TZ)
+    if local.date() == dt.datetime.now(LOCAL_TZ).date():
+        return f"kl. {local:%H:%M}"
+    return f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
+
+
+def waiting_text(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under 1 min."
+    if minutes < 60:
+        return f"{minutes} min."
+    return f"{minutes // 60} t. {minutes % 60} min."
+
+
+def _render_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["local_time"] = local_time
+    env.filters["waiting_text"] = waiting_text
+    env.globals.update(
+        status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
+        contact_kind_names=texts.CONTACT_KIND_NAMES,
+        csrf_field=CSRF_FIELD, max_message=MAX_MESSAGE, max_note=MAX_NOTE,
+    )
+    return env
+
+
+# ---- the application ------------------------------------------------------------------
+
+class Console:
+    """Request handlers, holding the services they use."""
+
+    def __init__(self, queue: HandoffQueue, counsellors: Counsellors,
+                 sessions: ConsoleSessions, rasa: RasaClient, cookie_secure: bool):
+        self.queue = queue
+        self.counsellors = counsellors
+        self.sessions = sessions
+        self.rasa = rasa
+        self.cookie_secure = cookie_secure
+        self.templates = _render_env()
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    def render(self, request: web.Request, template: str, status: int = 200,
+               **context: Any) -> web.Response:
+        signed_in: Optional[SignedIn] = request.get("signed_in")
+        context.setdefault("signed_in", signed_in)
+        context.setdefault("csrf_token", signed_in.csrf_token if signed_in else "")
+        body = self.templates.get_template(template).render(**context)
+        return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+    async def call_rasa(self, method: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, method, *args)
+
+    @staticmethod
+    async def form(request: web.Request) -> Dict[str, str]:
+        cached = request.get("form")
+        if cached is not None:
+            return cached
+        try:
+            data = await request.post()
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise PageError(400, texts.BAD_FORM) from exc
+        form = {key: value for key, value in data.items() if isinstance(value, str)}
+        request["form"] = form
+        return form
+
+    @staticmethod
+    def record_id(request: web.Request) -> int:
+        value = int(request.match_info["id"])  # the route only matches digits
+        if value > MAX_ID:
+            raise PageError(404, texts.NOT_FOUND)
+        return value
+
+    @staticmethod
+    def redirect(location: str) -> web.HTTPSeeOther:
+        return web.HTTPSeeOther(location)
+
+    def set_cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+        response.set_cookie(name, value, path="/", httponly=True, samesite="Strict",
+                            secure=self.cookie_secure)
+
+    # ---- login / logout -------------------------------------------------------------
+
+    async def login_page(self, request: web.Request) -> web.StreamResponse:
+        if request.get("signed_in"):
+            raise self.redirect("/console")
+        return self.login_form(request)
+
+    def login_form(self, request: web.Request, status: int = 200,
+                   error: Optional[str] = None, name: str = "") -> web.Response:
+        # Login has no session yet, so its CSRF token is a double-submit cookie.
+        token = new_token()
+        response = self.render(request, "login.html", status=status, login_csrf=token,
+                               error=error, name=name)
+        self.set_cookie(response, LOGIN_CSRF_COOKIE, token)
+        return response
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        form = await self.form(request)
+        if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), form.get(CSRF_FIELD)):
+            return self.login_form(request, status=403, error=texts.LOGIN_EXPIRED)
+        name = form.get("name", "").strip()
+        counsellor_id = self.counsellors.verify(name, form.get("password", ""))
+        if counsellor_id is None:
+            return self.login_form(request, status=401, error=texts.LOGIN_FAILED, name=name)
+        old = request.cookies.get(SESSION_COOKIE)
+        self.sessions.end(old)  # a fresh token on every login (no session fixation)
+        response = self.redirect("/console")
+        self.set_cookie(response, SESSION_COOKIE, self.sessions.create(counsellor_id))
+        response.del_cookie(LOGIN_CSRF_COOKIE, path="/")
+        raise response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        self.sessions.end(request.cookies.get(SESSION_COOKIE))
+        response = self.redirect("/console/login")
+        response.del_cookie(SESSION_COOKIE, path="/")
+        raise response
+
+    # ---- pages ------------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        active = self.queue.active()
+        return self.render(
+            request, "console.html",
+            waiting=self.queue.waiting(),
+            mine=[case for case in active if case.claimed_by == me.name],
+            others=[case for case in active if case.claimed_by != me.name],
+            callbacks=self.queue.list_callbacks(include_done=True)[:200],
+        )
+
+    async def case_page(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        case = self.queue.get(self.record_id(request))
+        transcript, rasa_error = [], None
+        try:
+            transcript = await self.call_rasa(self.rasa.transcript, case.conversation_id)
+        except RasaUnavailable as exc:
+            log.warning("Transcript of case %s unavailable: %s", case.id, exc)
+            rasa_error = texts.TRANSCRIPT_UNAVAILABLE
+        return self.render(
+            request, "case.html", case=case, transcript=transcript, rasa_error=rasa_error,
+            notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
+            mine=case.status == ACTIVE and case.claimed_by == me.name,
+            can_close=case.is_open and (case.status == WAITING or case.claimed_by == me.name),
+            notice=request.query.get("besked"),
+            notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED},
+        )
+
+    # ---- actions ----------------------------------------------------------------------
+
+    async def claim(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        case_id = self.record_id(request)
+        before = self.queue.get(case_id)
+        case = self.queue.claim(case_id, me.name)
+        location = f"/console/cases/{case.id}"
+        if before.status == WAITING:
+            try:
+                await self.call_rasa(self.rasa.push_bot_message, case.conversation_id,
+                                     texts.VISITOR_CLAIMED)
+            except RasaUnavailable as exc:
+                log.warning("Could not announce claim of case %s: %s", case.id, exc)
+                location += "?besked=ikke-annonceret"
+        raise self.redirect(location)
+
+    async def send_message(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        case = self.queue.get(self.record_id(request))
+        text = (await self.form(request)).get("text", "").strip()
+        if not text:
+            raise PageError(400, texts.MESSAGE_EMPTY)
+        if len(text) > MAX_MESSAGE:
+            raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
+        _require_mine(case, me.name)
+        await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.name)
+        self.queue.record_message(case.id, me.name, text)
+        raise self.redirect(f"/console/cases/{case.id}#ny-besked")
+
+    async def close(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        case = self.queue.get(self.record_id(request))
+        note = (await self.form(request)).get("note", "").strip()
+        if len(note) > MAX_NOTE:
+            raise PageError(400, texts.NOTE_TOO_LONG.format(limit=MAX_NOTE))
+        if not case.is_open:
+            raise CaseClosed(case.id)
+        if case.status == ACTIVE and case.claimed_by != me.name:
+            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+        # Resume first: if Rasa is down the case stays open, so the visitor is never
+        # left with a paused bot and nobody on the other end.
+        await self.call_rasa(self.rasa.resume, case.conversation_id, texts.VISITOR_RESUMED)
+        self.queue.close(case.id, me.name, note or None)
+        raise self.redirect("/console")
+
+    async def callback_done(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        self.queue.mark_callback_done(self.record_id(request), me.name)
+        raise self.redirect("/console#tilbagekald")
+
+    # ---- JSON for the polling script ----------------------------------------------------
+
+    async def api_queue(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        return web.json_response({
+            "waiting": [
+                {
+                    "id": case.id,
+                    "position": case.position,
+                    "topics": list(case.topics),
+                    "waiting_seconds": int(case.waiting_for.total_seconds()),
+                    "waiting_text": waiting_text(case.waiting_for),
+                    "url": f"/console/cases/{case.id}",
+                    "claim_url": f"/console/cases/{case.id}/claim",
+                }
+                for case in self.queue.waiting()
+            ],
+            "mine": [
+                {"id": case.id, "url": f"/console/cases/{case.id}"}
+                for case in self.queue.active(me.name)
+            ],
+            "open_callbacks": sum(1 for c in self.queue.list_callbacks(False)),
+        })
+
+    async def api_transcript(self, request: web.Request) -> web.StreamResponse:
+        case = self.queue.get(self.record_id(request))
+        body: Dict[str, Any] = {
+            "case": case.id,
+            "status": case.status,
+            "status_text": texts.STATUS_NAMES.get(case.status, case.status),
+        }
+        try:
+            lines = await self.call_rasa(self.rasa.transcript, case.conversation_id)
+        except RasaUnavailable:
+            body.update(lines=None, error=texts.TRANSCRIPT_UNAVAILABLE)
+            return web.json_response(body, status=503)
+        body["lines"] = [
+            {
+                "who": line.who,
+                "who_text": texts.WHO_NAMES[line.who]
+                + (f" ({line.counsellor})" if line.counsellor else ""),
+                "text": line.text,
+                "timestamp": line.timestamp.isoformat() if line.timestamp else None,
+                "time_text": local_time(line.timestamp),
+            }
+            for line in lines
+        ]
+        return web.json_response(body)
+
+
+def _require_mine(case: CaseInfo, name: str) -> None:
+    if not case.is_open:
+        raise CaseClosed(case.id)
+    if case.status != ACTIVE:
+        raise CaseNotClaimed(case.id)
+    if case.claimed_by != name:
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+# ---- middlewares ------------------------------------------------------------------------
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/console/api/")
+
+
+def _error_response(console: Console, request: web.Request, status: int,
+                    message: str) -> web.Response:
+    if _is_api(request):
+        return web.json_response({"error": message}, status=status)
+    return console.render(request, "error.html", status=status, message=message)
+
+
+def make_middlewares(console: Console):
+    @web.middleware
+    async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except PageError as exc:
+            return _error_response(console, request, exc.status, exc.message)
+        except (CaseNotFound, CallbackNotFound):
+            return _error_response(console, request, 404, texts.NOT_FOUND)
+        except CaseClaimedByOther:
+            return _error_response(console, request, 409, texts.CASE_CLAIMED_BY_OTHER)
+        except CaseClosed:
+            return _error_response(console, request, 409, texts.CASE_FINISHED)
+        except CaseNotClaimed:
+            return _error_response(console, request, 409, texts.CASE_NOT_CLAIMED)
+        except RasaUnavailable as exc:
+            log.warning("Rasa unavailable: %s", exc)
+            return _error_response(console, request, 503, texts.RASA_DOWN)
+        except web.HTTPNotFound:
+            return _error_response(console, request, 404, texts.NOT_FOUND)
+        except web.HTTPMethodNotAllowed as exc:
+            response = _error_response(console, request, 405, texts.NOT_ALLOWED)
+            response.headers["Allow"] = exc.headers.get("Allow", "")
+            return response
+        except web.HTTPException:
+            raise
+        except Exception:  # the last resort: a Danish page instead of a traceback
+            log.exception("Unexpected error on %s %s", request.method, request.path)
+            return _error_response(console, request, 500, texts.SERVER_ERROR)
+
+    @web.middleware
+    async def authentication(request: web.Request, handler: Handler) -> web.StreamResponse:
+        signed_in = console.sessions.lookup(request.cookies.get(SESSION_COOKIE))
+        request["signed_in"] = signed_in
+        path = request.path
+        if not path.startswith("/console") or path == "/console/login":
+            return await handler(request)
+        if signed_in is None:
+            if _is_api(request):
+                return web.json_response({"error": "Du er ikke logget ind."}, status=401)
+            raise web.HTTPSeeOther("/console/login")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            form = await console.form(request)
+            if not tokens_match(signed_in.csrf_token, form.get(CSRF_FIELD)):
+                raise PageError(403, texts.CSRF_FAILED)
+        return await handler(request)
+
+    return [errors, authentication]
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith("/console"):
+        response.headers["Cache-Control"] = "no-store"
+
+
+CONSOLE_KEY = web.AppKey("console", Console)
+
+
+def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
+               session_factory: Optional[Callable[[], Any]] = None,
+               clock: Callable[[], dt.datetime] = utcnow,
+               password_hasher: Optional[PasswordHasher] = None) -> web.Application:
+    """The console application. `settings` is bot.config.Settings (database_url,
+    rasa_url, rasa_token, cookie_secure). Tests may pass their own RasaClient, session
+    factory, clock, and a cheaper argon2 PasswordHasher."""
+    if session_factory is None:
+        from bot.db import make_engine, make_session_factory
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    rasa = rasa_client or RasaClient(settings.rasa_url, settings.rasa_token)
+    console = Console(
+        queue=HandoffQueue(session_factory, clock),
+        counsellors=Counsellors(session_factory, password_hasher),
+        sessions=ConsoleSessions(session_factory, clock),
+        rasa=rasa,
+        cookie_secure=bool(getattr(settings, "cookie_secure", False)),
+    )
+    app = web.Application(middlewares=make_middlewares(console), client_max_size=64 * 1024)
+    app.on_response_prepare.append(_security_headers)
+    case = r"/console/cases/{id:\d+}"
+    app.add_routes([
+        web.get("/console/login", console.login_page),
+        web.post("/console/login", console.login),
+        web.post("/console/logout", console.logout),
+        web.get("/console", console.index),
+        web.get(case, console.case_page),
+        web.post(case + "/claim", console.claim),
+        web.post(case + "/messages", console.send_message),
+        web.post(case + "/close", console.close),
+        web.post(r"/console/callbacks/{id:\d+}/done", console.callback_done),
+        web.get("/console/api/queue", console.api_queue),
+        web.get(r"/console/api/cases/{id:\d+}/transcript", console.api_transcript),
+        web.static("/static/console", str(HERE / "static")),
+    ])
+    app[CONSOLE_KEY] = console
+    return app
+
+
+def run(settings: Any) -> None:
+    """`python -m bot web`: serve the console on WEB_HOST:WEB_PORT."""
+    web.run_app(create_app(settings), host=settings.web_host, port=settings.web_port)

@@ -1,0 +1,43 @@
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from tests.e2e.stack import prepare_database
+
+
+@pytest.fixture(scope="session")
+def article_db(tmp_path_factory):
+    """A migrated database holding the ingested article; the actions read from it."""
+    env = prepare_database(tmp_path_factory.mktemp("actions-db"))
+    return env["DATABASE_URL"]
+
+
+@pytest.fixture
+def run_action(article_db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", article_db)
+    services.knowledge.cache_clear()
+
+    def run(action, text="", intent="", entities=(), events=None, slots=None):
+        tracker = Tracker(
+            sender_id="test-visitor",
+            slots=slots or {},
+            latest_message={
+                "text": text,
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": [{"entity": e, "value": v} for e, v in entities],
+            },
+            events=events or [],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+        dispatcher = CollectingDispatcher()
+        result = asyncio.run(action.run(dispatcher, tracker, {}))
+        return dispatcher.messages, result
+
+    yield run
+    services.knowledge.cache_clear()

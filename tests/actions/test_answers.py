@@ -1,0 +1,116 @@
+"""Topic actions against a real SQLite store, with real Tracker and CollectingDispatcher objects."""
+import re
+
+from actions import answers, conversation, handoff
+
+
+def only(messages):
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def test_tasks_lists_all_eight_with_source(run_action):
+    message = only(run_action(answers.AnswerTasks(), intent="ask_tasks")[0])
+    assert message["response"] == "utter_answer_list"
+    assert message["items"].count("•") == 8
+    assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in message["items"]
+    assert message["source"] == 'UddannelsesGuiden, "Leder"'
+
+
+def test_job_titles_lists_all_thirteen(run_action):
+    message = only(run_action(answers.AnswerJobTitles(), intent="ask_job_titles")[0])
+    assert message["items"].count("•") == 13
+    assert "Værkfører" in message["items"] and "Gruppeleder" in message["items"]
+
+
+def test_career_paths_without_a_role_lists_every_role_with_buttons(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), intent="ask_career_paths")[0])
+    roles = ["Direktør", "Generalsekretær", "Kontorchef", "Afdelingsleder", "Sekretariatschef", "Områdechef"]
+    assert [b["title"] for b in message["buttons"]] == roles
+    assert "iværksætter" in message["entrepreneur"]
+
+
+def test_a_named_role_gets_its_own_description(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), intent="ask_career_paths",
+                              entities=[("career_role", "områdechef")])[0])
+    assert message["response"] == "utter_answer_career_role"
+    assert message["role"] == "Områdechef"
+    assert message["description"].startswith("Du har ansvar for en bestemt del af virksomheden")
+
+
+def test_the_entrepreneur_route(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), intent="ask_career_paths",
+                              entities=[("career_role", "iværksætter")])[0])
+    assert "bygget en helt ny arbejdsplads op" in message["description"]
+
+
+def test_an_unknown_role_falls_back_to_the_list(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), intent="ask_career_paths",
+                              entities=[("career_role", "astronaut")])[0])
+    assert message["response"] == "utter_answer_career_paths"
+
+
+def test_workplaces_all_nine_and_one_named_sector(run_action):
+    message = only(run_action(answers.AnswerWorkplaces(), intent="ask_workplaces")[0])
+    assert message["items"].count("•") == 9
+    message = only(run_action(answers.AnswerWorkplaces(), intent="ask_workplaces",
+                              entities=[("sector", "finansielle")])[0])
+    assert message["response"] == "utter_answer_sector"
+    assert "banker og forsikringsselskaber" in message["sectors"]
+
+
+def test_education_routes_and_one_named_programme(run_action):
+    message = only(run_action(answers.AnswerEducation(), intent="ask_education")[0])
+    assert message["items"].count("•") == 3
+    assert "erhvervserfaring" in message["lead"]
+    message = only(run_action(answers.AnswerEducation(), intent="ask_education",
+                              entities=[("education", "master of business administration")])[0])
+    assert "Master of Business Administration" in message["routes"]
+
+
+def test_salary_points_elsewhere_and_states_no_amount(run_action):
+    message = only(run_action(answers.AnswerSalary(), intent="ask_salary")[0])
+    assert "Uddannelseszoom" in message["pointers"]
+    assert not re.search(r"\d", message["text"] + message["pointers"])
+
+
+def test_outlook_has_the_scale_and_its_source_but_no_level(run_action):
+    message = only(run_action(answers.AnswerOutlook(), intent="ask_employment_outlook")[0])
+    assert message["scale"] == "Rigtig gode / Gode / Mindre gode"
+    assert "Styrelsen for arbejdsmarked og rekruttering" in message["outlook_source"]
+
+
+def test_other_job_and_contact_channels(run_action):
+    message = only(run_action(answers.AnswerOtherJob(), intent="ask_other_job")[0])
+    assert message["channels"] == "telefon, mail eller chat"
+    message = only(run_action(handoff.ActionContactCounsellor(), intent="request_counsellor")[0])
+    assert message["channels"] == "telefon, mail eller chat"
+
+
+def test_the_store_being_down_gives_an_apology_not_a_crash(run_action, monkeypatch, tmp_path):
+    from actions import services
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    services.knowledge.cache_clear()
+    messages, _ = run_action(answers.AnswerTasks(), intent="ask_tasks")
+    assert only(messages)["response"] == "utter_unavailable"
+
+
+def user(intent):
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_second_misunderstood_message_offers_a_human(run_action):
+    messages, events = run_action(conversation.ActionFallback(), intent="out_of_scope",
+                                  events=[user("out_of_scope")])
+    assert only(messages)["response"] == "utter_out_of_scope"
+    messages, events = run_action(conversation.ActionFallback(), intent="nlu_fallback",
+                                  events=[user("ask_tasks"), user("out_of_scope"), user("nlu_fallback")])
+    assert only(messages)["response"] == "utter_offer_counsellor"
+    assert events == [{"event": "slot", "timestamp": None, "name": "counsellor_offered", "value": True}]
+
+
+def test_an_entity_alone_keeps_the_topic(run_action):
+    messages, events = run_action(conversation.ActionFallback(), intent="nlu_fallback",
+                                  entities=[("career_role", "kontorchef")], events=[user("nlu_fallback")])
+    assert messages == []
+    assert events[0]["name"] == "action_answer_career_paths"

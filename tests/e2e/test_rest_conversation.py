@@ -1,0 +1,87 @@
+"""A Danish conversation with the real Rasa server and action server, through the REST channel."""
+import re
+
+import pytest
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_first_message_introduces_the_assistant_then_answers(stack):
+    replies = stack.say("visitor-intro", "hej")
+    first = replies[0]["text"]
+    assert "automatisk assistent" in first
+    assert "personlige oplysninger" in first
+    assert "vejleder" in first
+    assert any(r.get("buttons") for r in replies), "the welcome offers topic buttons"
+    # The introduction comes once per conversation, not with every answer.
+    assert "automatisk assistent" not in texts(stack.say("visitor-intro", "hej igen"))
+
+
+def test_a_danish_conversation_about_careers_keeps_the_topic(stack):
+    sender = "visitor-career"
+    stack.say(sender, "hej")
+    answer = texts(stack.say(sender, "hvad laver en kontorchef?"))
+    assert "Du leder arbejdet på et kontor" in answer
+    assert "UddannelsesGuiden" in answer
+    answer = texts(stack.say(sender, "og en områdechef?"))
+    assert "Du har ansvar for en bestemt del af virksomheden" in answer
+
+
+def test_tasks_are_listed_completely_with_source(stack):
+    answer = texts(stack.say("visitor-tasks", "hvad er arbejdsopgaverne for en leder"))
+    assert answer.count("•") == 8
+    assert "Deltager i møder" in answer
+    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
+
+
+def test_salary_never_states_an_amount(stack):
+    answer = texts(stack.say("visitor-salary", "hvad tjener man som leder"))
+    assert "Uddannelseszoom" in answer
+    assert "faglige organisationer" in answer
+    assert not re.search(r"\d", answer), answer
+    assert "kr" not in answer.split()
+
+
+def test_outlook_names_its_source_and_invents_no_level(stack):
+    answer = texts(stack.say("visitor-outlook", "hvordan er jobmulighederne for ledere"))
+    assert "Styrelsen for arbejdsmarked og rekruttering" in answer
+    assert "siger ikke" in answer
+
+
+def test_another_job_points_to_a_counsellor(stack):
+    answer = texts(stack.say("visitor-other", "hvad tjener en sygeplejerske"))
+    assert "kun" in answer and "leder" in answer
+    assert "telefon" in answer and "mail" in answer and "chat" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "",
+    "   ",
+    "a" * 5000,
+    "hvad laver en leder " * 250,
+    "😀😀😀",
+    "<script>alert('x')</script><b>hej</b>",
+    '/ask_nonsense{"bogus": "value"}',
+    '/ask_tasks{"career_role": ',
+    "/",
+    "\u0000\u200b",
+])
+def test_bad_input_gets_a_polite_answer_and_the_bot_keeps_working(stack, message):
+    sender = f"visitor-bad-{abs(hash(message))}"
+    replies = stack.say(sender, message)
+    assert replies, "every message gets an answer"
+    assert all("<script>" not in r.get("text", "") for r in replies)
+    answer = texts(stack.say(sender, "hvilke stillingsbetegnelser findes der"))
+    assert "Værkfører" in answer
+
+
+def test_two_misunderstood_messages_offer_a_human(stack):
+    sender = "visitor-lost"
+    stack.say(sender, "hvad bliver vejret i morgen")
+    offer = stack.say(sender, "kan du hjælpe med mine matematiklektier")
+    assert "eVejleder" in texts(offer)
+    assert any(r.get("buttons") for r in offer)
+    answer = texts(stack.say(sender, "ja tak"))
+    assert "telefon" in answer and "chat" in answer
