@@ -9,7 +9,6 @@ from bot.db import Base, make_engine
 # Import every module that defines tables (all subclass bot.db.Base), so autogenerate sees them.
 import bot.handoff.models  # noqa: F401,E402
 import bot.knowledge.models  # noqa: F401,E402
-import bot.handoff.models  # noqa: F401,E402
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logger", True):

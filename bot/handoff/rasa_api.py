@@ -96,6 +96,14 @@ class RasaClient:
             event["metadata"] = {COUNSELLOR_METADATA_KEY: counsellor}
         self.append_events(conversation_id, [event])
 
+    def pause(self, conversation_id: str, text: Optional[str] = None) -> None:
+        """Silence the bot (Rasa logs the visitor's messages without answering) and
+        optionally tell the visitor `text`. Pausing a paused conversation is harmless."""
+        events: List[Dict[str, Any]] = [{"event": "pause"}]
+        if text:
+            events.append({"event": "bot", "text": text})
+        self.append_events(conversation_id, events, side_effects=bool(text))
+
     def resume(self, conversation_id: str, text: Optional[str] = None) -> None:
         """End the pause (the bot answers again) and tell the visitor so with `text`."""
         events: List[Dict[str, Any]] = [{"event": "resume"}]

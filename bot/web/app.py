@@ -143,6 +143,8 @@ class Console:
             data = await request.post()
         except (ValueError, UnicodeDecodeError) as exc:
             raise PageError(400, texts.BAD_FORM) from exc
+        except web.HTTPRequestEntityTooLarge as exc:
+            raise PageError(413, texts.FORM_TOO_LARGE) from exc
         form = {key: value for key, value in data.items() if isinstance(value, str)}
         request["form"] = form
         return form
@@ -239,9 +241,10 @@ class Console:
         case = self.queue.claim(case_id, me.name)
         location = f"/console/cases/{case.id}"
         if before.status == WAITING:
+            # Pause here too: the bot may have stayed awake while the case waited, so the
+            # visitor could still cancel (Rasa ignores every intent but restart when paused).
             try:
-                await self.call_rasa(self.rasa.push_bot_message, case.conversation_id,
-                                     texts.VISITOR_CLAIMED)
+                await self.call_rasa(self.rasa.pause, case.conversation_id, texts.VISITOR_CLAIMED)
             except RasaUnavailable as exc:
                 log.warning("Could not announce claim of case %s: %s", case.id, exc)
                 location += "?besked=ikke-annonceret"

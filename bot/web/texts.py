@@ -14,6 +14,7 @@ CSRF_FAILED = "Formularen kunne ikke godkendes. Gå tilbage, genindlæs siden og
 NOT_FOUND = "Siden eller sagen findes ikke."
 NOT_ALLOWED = "Den handling er ikke mulig på denne adresse."
 BAD_FORM = "Formularen kunne ikke læses."
+FORM_TOO_LARGE = "Formularen er for stor."
 MESSAGE_EMPTY = "Skriv en besked, før du sender."
 MESSAGE_TOO_LONG = "Beskeden er for lang (højst {limit} tegn)."
 NOTE_TOO_LONG = "Noten er for lang (højst {limit} tegn)."

@@ -2,10 +2,10 @@
 import datetime as dt
 
 import pytest
-from argon2 import PasswordHasher
 
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import HandoffQueue
+from tests.handoff.support import FAST_HASHER
 
 
 class Clock:
@@ -29,11 +29,6 @@ def clock():
 @pytest.fixture
 def queue(session_factory, clock):
     return HandoffQueue(session_factory, clock=clock)
-
-
-# Real argon2id, with cheap parameters so the suite stays fast; the production
-# parameters are checked once in test_queue.py.
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture

@@ -1,17 +1,14 @@
 """The counsellor console over HTTP (aiohttp test client), on a real migrated SQLite.
 
-Rasa's side is a small real HTTP server started here (RasaPeer) that answers the two
-endpoints the console uses and records what it receives; the lead's end-to-end test
-covers the console against a real Rasa.
+Rasa's side is RasaPeer (tests/handoff/support.py), a small real HTTP server; the
+end-to-end tests cover the console against a real Rasa.
 """
 import asyncio
 import dataclasses
 import re
-import socket
 from contextlib import asynccontextmanager
 
 import aiohttp
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import settings
@@ -20,50 +17,10 @@ from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, RasaClient
 from bot.web import texts
 from bot.web.app import create_app
-from tests.handoff.conftest import FAST_HASHER
+from tests.handoff.support import FAST_HASHER, TOKEN, RasaPeer, free_port_url
 
-TOKEN = "rasa-test-token"
 PASSWORD = "en lang adgangskode"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class RasaPeer:
-    """Answers GET .../tracker and POST .../tracker/events like Rasa, keeping the events."""
-
-    def __init__(self):
-        self.events = {}
-        self.posts = []  # (conversation_id, query dict, body)
-        self.app = web.Application()
-        self.app.add_routes([
-            web.get("/conversations/{cid}/tracker", self.tracker),
-            web.post("/conversations/{cid}/tracker/events", self.append),
-        ])
-
-    def _authorised(self, request):
-        return request.query.get("token") == TOKEN
-
-    async def tracker(self, request):
-        if not self._authorised(request):
-            return web.json_response({"message": "unauthorised"}, status=401)
-        cid = request.match_info["cid"]
-        return web.json_response({"sender_id": cid, "events": self.events.get(cid, [])})
-
-    async def append(self, request):
-        if not self._authorised(request):
-            return web.json_response({"message": "unauthorised"}, status=401)
-        cid = request.match_info["cid"]
-        body = await request.json()
-        self.posts.append((cid, dict(request.query), body))
-        for event in body if isinstance(body, list) else [body]:
-            self.events.setdefault(cid, []).append(dict(event, timestamp=1795000000.0))
-        return web.json_response({"sender_id": cid})
-
-
-def free_port_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there any more
 
 
 @asynccontextmanager
@@ -255,7 +212,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             cid, query, body = peer.posts[-1]
             assert cid == "conv-1"
             assert query["execute_side_effects"] == "true" and query["output_channel"] == "socketio"
-            assert body == [{"event": "bot", "text": texts.VISITOR_CLAIMED}]
+            assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED}]
 
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Hvad tjener en &lt;b&gt;leder&lt;/b&gt;?" in page
@@ -272,7 +229,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
 
             transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
             assert [line["who"] for line in transcript["lines"]] == \
-                ["visitor", "bot", "bot", "counsellor"]
+                ["visitor", "bot", "bot", "counsellor"]  # question, offer, claimed, Anne
             assert transcript["lines"][-1]["who_text"] == "eVejleder (anne)"
             assert transcript["status"] == "active"
 
@@ -447,5 +404,21 @@ def test_pages_have_no_inline_scripts_and_are_danish(database_url, session_facto
                 assert '<html lang="da">' in html
                 assert not re.search(r"<script(?![^>]*\bsrc=)", html)
                 assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+
+    run(scenario)
+
+
+def test_an_oversized_form_is_refused_in_danish(database_url, session_factory):
+    queue, case, _ = setup_data(session_factory)
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            await login(client)
+            csrf = await csrf_of(client)
+            response = await client.post(f"/console/cases/{case.id}/close",
+                                         data={"csrf_token": csrf, "note": "x" * 100_000})
+            assert response.status == 413
+            assert texts.FORM_TOO_LARGE in await response.text()
+        assert queue.get(case.id).status == "waiting"
 
     run(scenario)

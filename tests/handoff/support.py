@@ -1,0 +1,57 @@
+"""Test support: a real HTTP peer standing in for Rasa's two endpoints, a cheap hasher."""
+import socket
+
+from aiohttp import web
+from argon2 import PasswordHasher
+
+TOKEN = "rasa-test-token"
+
+# Real argon2id, with cheap parameters so the suite stays fast; the production
+# parameters are checked once in test_queue.py.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class RasaPeer:
+    """Answers GET .../tracker and POST .../tracker/events like Rasa, keeping the events."""
+
+    def __init__(self):
+        self.events = {}
+        self.posts = []  # (conversation_id, query dict, body)
+        self.app = web.Application()
+        self.app.add_routes([
+            web.get("/conversations/{cid}/tracker", self.tracker),
+            web.post("/conversations/{cid}/tracker/events", self.append),
+        ])
+
+    def _authorised(self, request):
+        return request.query.get("token") == TOKEN
+
+    async def tracker(self, request):
+        if not self._authorised(request):
+            return web.json_response({"message": "unauthorised"}, status=401)
+        cid = request.match_info["cid"]
+        return web.json_response({"sender_id": cid, "events": self.events.get(cid, [])})
+
+    async def append(self, request):
+        if not self._authorised(request):
+            return web.json_response({"message": "unauthorised"}, status=401)
+        cid = request.match_info["cid"]
+        body = await request.json()
+        self.posts.append((cid, dict(request.query), body))
+        for event in body if isinstance(body, list) else [body]:
+            self.events.setdefault(cid, []).append(dict(event, timestamp=1795000000.0))
+        return web.json_response({"sender_id": cid})
+
+
+def free_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # nothing listens there any more
+
+
+def free_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # nothing listens there any more
