@@ -15,13 +15,14 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
 
-.PHONY: help install spacy data train run shell actions test test-unit validate test-stories clean
+.PHONY: help install spacy data train run shell actions test test-unit validate test-stories test-web web clean
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
 	@echo "make test    set everything up and run every test"
 	@echo "make shell   chat in the terminal (rasa shell)"
-	@echo "make install / spacy / data / train   the separate, idempotent set-up steps"
+	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
+	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -48,7 +49,15 @@ $(MODEL): $(TRAINING_FILES) $(SPACY_MODEL)
 	@echo "==> Training the Rasa model (about 2 minutes)"
 	@$(RASA) train --fixed-model-name evejleder --out models --quiet
 
-run: install spacy data train
+# The chat widget's socket.io-client and the browser tests' tools, pinned in package-lock.json.
+web: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install nodejs npm" >&2; exit 1; }
+	@echo "==> Installing the widget's npm packages (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: install spacy data train web
 	@scripts/run
 
 shell: install spacy data train
@@ -61,6 +70,12 @@ test: install spacy data train
 	@$(RASA) test core --stories tests/conversations --model $(MODEL) --out var/results/core --fail-on-prediction-errors --quiet
 	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end)"
 	@$(PY) -m pytest
+	@$(MAKE) --no-print-directory test-web
+
+test-web: install spacy data train web
+	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing: apt-get install chromium" >&2; exit 1; }
+	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
+	@node --test --test-concurrency=1 tests/web/
 
 clean:
-	rm -rf models var $(VENV)
+	rm -rf models var $(VENV) node_modules

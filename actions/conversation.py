@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import job_slug, knowledge
@@ -34,6 +34,22 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+def welcomed_in_this_session(tracker: Tracker) -> bool:
+    """True when the visitor asks for a session start (the web widget's "/session_start") just
+    after Rasa started one by itself and sent the welcome: it must not come twice.
+
+    Rasa logs a session start as: action action_session_start, bot (the welcome), session_started.
+    """
+    if tracker.latest_message.get("intent", {}).get("name") != "session_start":
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return True
+        if event.get("event") == "action" and event.get("name") == "action_session_start":
+            return False
+    return False
+
+
 class ActionSessionStart(Action):
     """Every conversation opens with what the assistant is, what it knows, and how to reach a human."""
 
@@ -41,6 +57,8 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        if welcomed_in_this_session(tracker):
+            return []
         try:
             job_title = knowledge().job(job_slug()).title.lower()
         except Exception:  # the welcome must not depend on the store being up
@@ -60,18 +78,9 @@ class ActionFallback(Action):
                 return [FollowupAction(follow_up)]
         if misunderstood_in_a_row(tracker) >= OFFER_HUMAN_AFTER:
             dispatcher.utter_message(response="utter_offer_counsellor")
-            return [SlotSet("counsellor_offered", True)]
+            return []
         if tracker.latest_message["intent"].get("name") == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []
-
-
-class ActionDeclineOffer(Action):
-    def name(self) -> Text:
-        return "action_decline_offer"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
-        dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("counsellor_offered", False)]

@@ -1,22 +1,137 @@
-"""Hand-off to a human eVejleder."""
+"""Hand-off to a human eVejleder: a live chat when one can join, else a callback request."""
 from __future__ import annotations
 
-from typing import Dict, List, Text
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.formatting import enumerate_da
-from actions.services import job_slug, knowledge
+from actions.services import handoff_queue, job_slug, knowledge, opening_hours
+from bot.handoff.contact import normalise_email, normalise_phone
+
+# Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
+LIVE_CHANNELS = {"socketio"}
+CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_question", "callback_time")
+MAX_QUESTION = 1000
+MAX_TIME = 200
 
 
-class ActionContactCounsellor(Action):
+def handoff_status(status: str, **details: Any) -> Dict[str, Any]:
+    """A status for the web widget; socket.io emits the `data` dict as the event payload."""
+    return {"data": {"evejleder_handoff": status, **details}}
+
+
+def topics_asked(tracker: Tracker) -> List[str]:
+    intents = [
+        (event.get("parse_data") or {}).get("intent", {}).get("name")
+        for event in tracker.events if event.get("event") == "user"
+    ]
+    return list(dict.fromkeys(i for i in intents if i and i.startswith("ask_")))
+
+
+def contact_channels() -> str:
+    return enumerate_da(knowledge().contact_channels(job_slug()), "eller")
+
+
+class ActionRequestCounsellor(Action):
     def name(self) -> Text:
-        return "action_contact_counsellor"
+        return "action_request_counsellor"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
-        channels = knowledge().contact_channels(job_slug())
-        dispatcher.utter_message(response="utter_contact_channels",
-                                 channels=enumerate_da(channels, "eller"))
-        return [SlotSet("counsellor_offered", False)]
+        now = dt.datetime.now(dt.timezone.utc)
+        hours, queue = opening_hours(), handoff_queue()
+        if tracker.get_latest_input_channel() not in LIVE_CHANNELS:
+            dispatcher.utter_message(response="utter_handoff_no_live_channel", channels=contact_channels())
+        elif not hours.is_open(now):
+            dispatcher.utter_message(response="utter_handoff_closed",
+                                     next_opening=hours.describe_next_opening(now))
+        elif not queue.any_counsellor_online():
+            dispatcher.utter_message(response="utter_handoff_nobody_online")
+        else:
+            case = queue.open_case(tracker.sender_id, topics_asked(tracker))
+            position = queue.position(case.id)
+            dispatcher.utter_message(response="utter_handoff_waiting", position=position)
+            dispatcher.utter_message(json_message=handoff_status("waiting", position=position))
+            return [ConversationPaused()]
+        dispatcher.utter_message(response="utter_offer_callback")
+        return []
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher, tracker, domain) -> List[Text]:
+        # Contact details are asked for only after consent, so without it nothing is typed or kept.
+        if tracker.get_slot("callback_consent") is False:
+            return ["callback_consent"]
+        return list(CALLBACK_SLOTS)
+
+    def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "")
+        contact = normalise_phone(text) or normalise_email(text)
+        if contact is None:
+            dispatcher.utter_message(response="utter_invalid_contact")
+        return {"callback_contact": contact}
+
+    def validate_callback_question(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = " ".join(str(value or "").split())
+        if not text:
+            return {"callback_question": None}
+        return {"callback_question": text[:MAX_QUESTION]}
+
+    def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = " ".join(str(value or "").split())
+        return {"callback_time": text[:MAX_TIME] or None}
+
+
+def forget_callback() -> List[Dict]:
+    return [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
+
+
+class ActionSubmitCallback(Action):
+    def name(self) -> Text:
+        return "action_submit_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        forget = forget_callback()
+        if tracker.get_slot("callback_consent") is not True:
+            dispatcher.utter_message(response="utter_callback_not_stored", channels=contact_channels())
+            return forget
+        contact = tracker.get_slot("callback_contact")
+        handoff_queue().add_callback(
+            conversation_id=tracker.sender_id,
+            contact=contact,
+            kind="email" if "@" in contact else "phone",
+            question=tracker.get_slot("callback_question"),
+            preferred_time=tracker.get_slot("callback_time"),
+            consent=True,
+        )
+        dispatcher.utter_message(response="utter_callback_stored", contact=contact,
+                                 time=tracker.get_slot("callback_time"))
+        return forget
+
+
+class ActionCancelCallback(Action):
+    def name(self) -> Text:
+        return "action_cancel_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        dispatcher.utter_message(response="utter_callback_cancelled")
+        return forget_callback()
+
+
+class ActionDeclineCallback(Action):
+    def name(self) -> Text:
+        return "action_decline_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels())
+        return []

@@ -5,13 +5,33 @@ from functools import lru_cache
 
 from bot.config import settings
 from bot.db import make_engine, make_session_factory
+from bot.handoff.hours import OpeningHours
+from bot.handoff.queue import HandoffQueue
 from bot.knowledge.store import KnowledgeStore
 
 
 @lru_cache(maxsize=None)
+def _session_factory():
+    return make_session_factory(make_engine(settings().database_url))
+
+
 def knowledge() -> KnowledgeStore:
-    return KnowledgeStore(make_session_factory(make_engine(settings().database_url)))
+    return KnowledgeStore(_session_factory())
+
+
+def handoff_queue() -> HandoffQueue:
+    return HandoffQueue(_session_factory())
+
+
+def opening_hours() -> OpeningHours:
+    # Read on every request: a changed schedule (a new holiday) applies without a restart.
+    return OpeningHours.from_file(settings().opening_hours_path)
 
 
 def job_slug() -> str:
     return settings().job_slug
+
+
+def reset() -> None:
+    """Forget the cached database connection (tests switch databases)."""
+    _session_factory.cache_clear()

@@ -31,6 +31,8 @@ from bot.handoff.queue import (
 )
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.web import texts
+from bot.web.site import SITE_CSP_KEY, add_site_routes
+from bot.web.visitor import add_visitor_routes
 from bot.web.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -99,6 +101,7 @@ def _render_env() -> jinja2.Environment:
     )
     env.filters["local_time"] = local_time
     env.filters["waiting_text"] = waiting_text
+    env.filters["topic_names"] = texts.topic_names
     env.globals.update(
         status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
         contact_kind_names=texts.CONTACT_KIND_NAMES,
@@ -244,7 +247,8 @@ class Console:
             # Pause here too: the bot may have stayed awake while the case waited, so the
             # visitor could still cancel (Rasa ignores every intent but restart when paused).
             try:
-                await self.call_rasa(self.rasa.pause, case.conversation_id, texts.VISITOR_CLAIMED)
+                await self.call_rasa(self.rasa.pause, case.conversation_id, texts.VISITOR_CLAIMED,
+                                     me.name)
             except RasaUnavailable as exc:
                 log.warning("Could not announce claim of case %s: %s", case.id, exc)
                 location += "?besked=ikke-annonceret"
@@ -293,7 +297,7 @@ class Console:
                 {
                     "id": case.id,
                     "position": case.position,
-                    "topics": list(case.topics),
+                    "topics": texts.topic_names(case.topics),
                     "waiting_seconds": int(case.waiting_for.total_seconds()),
                     "waiting_text": waiting_text(case.waiting_for),
                     "url": f"/console/cases/{case.id}",
@@ -346,7 +350,7 @@ def _require_mine(case: CaseInfo, name: str) -> None:
 # ---- middlewares ------------------------------------------------------------------------
 
 def _is_api(request: web.Request) -> bool:
-    return request.path.startswith("/console/api/")
+    return request.path.startswith(("/console/api/", "/api/"))
 
 
 def _error_response(console: Console, request: web.Request, status: int,
@@ -408,6 +412,9 @@ def make_middlewares(console: Console):
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.update(SECURITY_HEADERS)
+    site_policy = request.get(SITE_CSP_KEY)  # the website pages may also talk to Rasa
+    if site_policy:
+        response.headers["Content-Security-Policy"] = site_policy
     if request.path.startswith("/console"):
         response.headers["Cache-Control"] = "no-store"
 
@@ -451,6 +458,9 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
         web.static("/static/console", str(HERE / "static")),
     ])
     app[CONSOLE_KEY] = console
+    # The visitor side: the demo article page with the chat widget, and the widget's API.
+    add_site_routes(app, settings, session_factory, console.templates)
+    add_visitor_routes(app, console.queue, rasa, console.call_rasa)
     return app
 
 

@@ -43,3 +43,24 @@ WHO_NAMES = {
     "counsellor": "eVejleder",
 }
 CONTACT_KIND_NAMES = {"phone": "Telefon", "email": "E-mail"}
+
+# The topics a visitor asked about before the hand-off, by intent (cases store intent names).
+TOPIC_NAMES = {
+    "ask_job_overview": "om jobbet",
+    "ask_tasks": "arbejdsopgaver",
+    "ask_skills": "kompetencer",
+    "ask_career_paths": "karriereveje",
+    "ask_salary": "løn",
+    "ask_education": "uddannelse",
+    "ask_further_education": "efteruddannelse",
+    "ask_workplaces": "arbejdssteder",
+    "ask_job_titles": "stillingsbetegnelser",
+    "ask_employment_outlook": "jobmuligheder",
+    "ask_other_job": "et andet job",
+    "out_of_scope": "uden for emnet",
+    "nlu_fallback": "ikke forstået",
+}
+
+
+def topic_names(topics) -> str:
+    return ", ".join(TOPIC_NAMES.get(topic, topic) for topic in topics)

@@ -18,18 +18,22 @@ def article_db(tmp_path_factory):
 @pytest.fixture
 def run_action(article_db, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", article_db)
-    services.knowledge.cache_clear()
+    services.reset()
 
-    def run(action, text="", intent="", entities=(), events=None, slots=None):
+    def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",
+            sender="test-visitor"):
+        events = list(events or [])
+        events.append({"event": "user", "text": text, "input_channel": channel,
+                       "parse_data": {"intent": {"name": intent}}})
         tracker = Tracker(
-            sender_id="test-visitor",
+            sender_id=sender,
             slots=slots or {},
             latest_message={
                 "text": text,
                 "intent": {"name": intent, "confidence": 1.0},
                 "entities": [{"entity": e, "value": v} for e, v in entities],
             },
-            events=events or [],
+            events=events,
             paused=False,
             followup_action=None,
             active_loop={},
@@ -40,4 +44,4 @@ def run_action(article_db, monkeypatch):
         return dispatcher.messages, result
 
     yield run
-    services.knowledge.cache_clear()
+    services.reset()

@@ -1,17 +1,34 @@
 import pytest
 
 from tests.e2e.stack import MODEL, Stack, prepare_database
+from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
+    """The action server, Rasa and the web server, with a counsellor-ready database.
+
+    The opening hours file is re-read on every hand-off request, so tests can close it."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     workdir = tmp_path_factory.mktemp("stack")
-    running = Stack(workdir=workdir, env=prepare_database(workdir))
+    env = prepare_database(workdir)
+    hours = workdir / "opening_hours.yml"
+    hours.write_text(ALWAYS_OPEN)
+    env["OPENING_HOURS_PATH"] = str(hours)
+    running = Stack(workdir=workdir, env=env)
     try:
         running.start_actions()
         running.start_rasa()
+        running.start_web()
         yield running
     finally:
         running.stop_all()
+
+
+@pytest.fixture
+def closed_hours(stack):
+    path = stack.workdir / "opening_hours.yml"
+    path.write_text(open_tomorrow_only())
+    yield
+    path.write_text(ALWAYS_OPEN)

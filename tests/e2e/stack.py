@@ -48,12 +48,17 @@ class Stack:
     env: Dict[str, str]
     actions_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     def write_endpoints(self) -> Path:
         path = self.workdir / "endpoints.yml"
@@ -87,6 +92,18 @@ class Stack:
         wait_until(lambda: requests.get(f"{self.rasa_url}/status", params={"token": self.token},
                                         timeout=2).ok,
                    180, "Rasa", process, self.workdir / "rasa.log")
+
+    def start_web(self) -> None:
+        self.env.update(RASA_URL=self.rasa_url, RASA_TOKEN=self.token)
+        process = self._spawn("web", [str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "web",
+                                      "--port", str(self.web_port)])
+        wait_until(lambda: requests.get(f"{self.web_url}/console/login", timeout=2).ok,
+                   60, "web server", process, self.workdir / "web.log")
+
+    def add_counsellor(self, name: str, password: str) -> None:
+        subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "counsellors", "add", name,
+                        "--password-stdin"], input=password.encode(), cwd=REPO, env=self.env,
+                       check=True, capture_output=True)
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import settings
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, RasaClient
+from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, RasaClient, handoff_status_event
 from bot.web import texts
 from bot.web.app import create_app
 from tests.handoff.support import FAST_HASHER, TOKEN, RasaPeer, free_port_url
@@ -212,7 +212,8 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             cid, query, body = peer.posts[-1]
             assert cid == "conv-1"
             assert query["execute_side_effects"] == "true" and query["output_channel"] == "socketio"
-            assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED}]
+            assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED},
+                            handoff_status_event("joined", counsellor="anne")]
 
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Hvad tjener en &lt;b&gt;leder&lt;/b&gt;?" in page
@@ -237,7 +238,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
                                          data={"csrf_token": csrf, "note": "Henvist til a-kassen."})
             assert response.status == 303
             assert response.headers["Location"] == "/console"
-            assert peer.posts[-1][2] == [{"event": "resume"},
+            assert peer.posts[-1][2] == [{"event": "resume"}, handoff_status_event("resumed"),
                                          {"event": "bot", "text": texts.VISITOR_RESUMED}]
             assert peer.posts[-1][1]["execute_side_effects"] == "true"
             closed = queue.get(case.id)

@@ -35,7 +35,7 @@
     var row = el("tr", { "data-case": String(item.id) });
     row.appendChild(el("td", {}, String(item.position)));
     row.appendChild(el("td", { "class": "waited" }, item.waiting_text));
-    row.appendChild(el("td", {}, item.topics.join(", ") || "ingen emner"));
+    row.appendChild(el("td", {}, item.topics || "ingen emner"));
     var cell = el("td");
     var form = el("form", { method: "post", action: item.claim_url, "class": "inline" });
     form.appendChild(el("input", { type: "hidden", name: "csrf_token", value: csrf }));

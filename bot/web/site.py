@@ -1,0 +1,91 @@
+"""The demo website: an article page about the job, with the chat widget embedded.
+
+The excerpt on the page is read from the knowledge store, like every answer of the bot.
+The widget's script and styles are static files; socket.io-client comes from npm
+(node_modules/, installed by `make web`) and is served from here, never from a CDN.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import jinja2
+from aiohttp import web
+
+from bot.knowledge.store import KnowledgeStore, UnknownJob
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+SOCKET_IO_CLIENT = REPO / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+# How much of "Om jobbet" the page shows: an excerpt, the full article is on ug.dk.
+EXCERPT_SECTIONS = 2
+
+# Set on a request whose page may talk to Rasa; the security-header hook in app.py uses it.
+SITE_CSP_KEY = "site_csp"
+
+
+def rasa_origins(rasa_url: str) -> str:
+    """The HTTP and WebSocket origins of the Rasa server, for connect-src."""
+    parts = urlsplit(rasa_url)
+    secure = parts.scheme == "https"
+    host = parts.netloc
+    return f"{'https' if secure else 'http'}://{host} {'wss' if secure else 'ws'}://{host}"
+
+
+def site_csp(rasa_url: str) -> str:
+    return (
+        "default-src 'self'; "
+        f"connect-src 'self' {rasa_origins(rasa_url)}; "
+        "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'; object-src 'none'"
+    )
+
+
+class Site:
+    def __init__(self, settings: Any, store: KnowledgeStore, templates: jinja2.Environment):
+        self.settings = settings
+        self.store = store
+        self.templates = templates
+        self.csp = site_csp(settings.rasa_url)
+
+    async def article(self, request: web.Request) -> web.StreamResponse:
+        slug = self.settings.job_slug
+        try:
+            job = self.store.job(slug)
+            source = self.store.source(slug)
+            titles = self.store.job_titles(slug)
+            workplaces = self.store.workplaces(slug).summary
+            about = self.store.overview(slug)[:EXCERPT_SECTIONS]
+        except UnknownJob:
+            log.warning("The article %r is not ingested: run `python -m bot ingest`", slug)
+            job, source, titles, workplaces, about = None, None, [], None, []
+        request[SITE_CSP_KEY] = self.csp
+        body = self.templates.get_template("site/article.html").render(
+            job=job, source=source, job_titles=titles, workplaces=workplaces, about=about,
+            rasa_url=self.settings.rasa_url,
+        )
+        return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+    async def socket_io_client(self, request: web.Request) -> web.StreamResponse:
+        if not SOCKET_IO_CLIENT.exists():
+            log.error("%s is missing: run `make web` (npm ci)", SOCKET_IO_CLIENT)
+            raise web.HTTPNotFound()
+        return web.FileResponse(SOCKET_IO_CLIENT, headers={
+            "Content-Type": "application/javascript; charset=utf-8",
+            "Access-Control-Allow-Origin": "*",
+        })
+
+
+def add_site_routes(app: web.Application, settings: Any, session_factory: Callable[[], Any],
+                    templates: jinja2.Environment) -> None:
+    site = Site(settings, KnowledgeStore(session_factory), templates)
+    app.add_routes([
+        web.get("/", site.article),
+        web.get("/static/vendor/socket.io.min.js", site.socket_io_client),
+        web.static("/static/widget", str(HERE / "static" / "widget")),
+    ])

@@ -1,0 +1,614 @@
+/*
+ * eVejleder chat widget: plain JavaScript on socket.io-client 4, talking to Rasa's socket.io
+ * channel, plus a small HTTP API (/api/visitor/...) for history and leaving the queue.
+ *
+ * Embed with one script tag (see README, "The website and the widget"):
+ *   <script src="https://HOST/static/widget/widget.js" defer data-evejleder
+ *           data-server="https://RASA-HOST" data-title="..." data-text-launcher="..."></script>
+ *
+ * Untrusted text (bot, counsellor, visitor) is only ever put into the page with textContent
+ * or as DOM-built links: never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript || document.querySelector("script[data-evejleder]");
+  if (!script || window.__evejlederWidget) { return; }
+  window.__evejlederWidget = true;
+
+  var TEXTS = {
+    title: "Spørg eVejlederen",
+    launcher: "Chat med eVejlederen",
+    launcherUnread: "ny besked",
+    close: "Luk chatten",
+    restart: "Start forfra",
+    logLabel: "Samtale",
+    inputLabel: "Skriv din besked",
+    placeholder: "Skriv din besked her …",
+    send: "Send",
+    you: "Du",
+    bot: "Assistenten",
+    counsellor: "eVejleder",
+    typing: "Assistenten skriver …",
+    queue: "Du er i kø hos en eVejleder (nr. {n})",
+    queueNoPosition: "Du er i kø hos en eVejleder",
+    cancel: "Afbryd",
+    cancelFailed: "Det lykkedes ikke at forlade køen. Prøv igen om lidt.",
+    joined: "{name} fra eVejledningen er nu med i samtalen.",
+    joinedNoName: "En eVejleder er nu med i samtalen.",
+    resumed: "Assistenten er tilbage.",
+    cancelled: "Du har forladt køen.",
+    connecting: "Forbinder …",
+    reconnecting: "Forbindelsen er afbrudt. Prøver igen … Dine beskeder sendes, når forbindelsen er tilbage.",
+    notSent: "Sendes, når forbindelsen er tilbage",
+    replies: "Svarmuligheder",
+    linkNewWindow: "(åbner i et nyt vindue)"
+  };
+
+  // ---- configuration from the script tag's data- attributes ------------------------------
+  var scriptUrl = new URL(script.src, document.baseURI);
+  var config = {
+    server: script.dataset.server || scriptUrl.origin,
+    api: (script.dataset.api || scriptUrl.origin).replace(/\/+$/, ""),
+    storageKey: "evejleder-widget:" + (script.dataset.server || scriptUrl.origin)
+  };
+  var texts = {};
+  Object.keys(TEXTS).forEach(function (key) {
+    var attribute = "text" + key.charAt(0).toUpperCase() + key.slice(1);  // data-text-launcher
+    texts[key] = script.dataset[attribute] || TEXTS[key];
+  });
+  if (script.dataset.title) { texts.title = script.dataset.title; }
+
+  var MAX_ENTRIES = 300;
+  var MAX_LENGTH = 1000;
+  var GREETING = "/session_start";
+  var CHOICE_KEY = "evejleder_choice";
+  var STATUS_KEY = "evejleder_handoff";
+
+  // ---- state, kept in localStorage so a reload shows the same conversation -----------------
+  // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?}
+  // outbox:  {id, message, title?, hidden?}  messages not yet acknowledged by Rasa
+  var state = load() || { sessionId: null, entries: [], outbox: [], handoff: null, open: false };
+  var socket = null;
+  var confirmed = false;
+  var inflight = {};
+  var typingTimer = null;
+
+  function load() {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(config.storageKey) || "null");
+      if (value && typeof value.sessionId === "string" && Array.isArray(value.entries)) {
+        value.outbox = Array.isArray(value.outbox) ? value.outbox : [];
+        return value;
+      }
+    } catch (error) { /* storage blocked or corrupt: start empty */ }
+    return null;
+  }
+
+  function save() {
+    state.entries = state.entries.slice(-MAX_ENTRIES);
+    try { window.localStorage.setItem(config.storageKey, JSON.stringify(state)); } catch (error) { /* ignore */ }
+  }
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      return values[name] !== undefined && values[name] !== null ? String(values[name]) : match;
+    });
+  }
+
+  // ---- DOM helpers --------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  // Text with http(s) links made clickable, built node by node.
+  var LINK = /\bhttps?:\/\/[^\s<>"']+/gi;
+  function richText(container, text) {
+    var last = 0;
+    text.replace(LINK, function (match, offset) {
+      var url = match.replace(/[.,;:!?)\]]+$/, "");
+      var parsed = null;
+      try { parsed = new URL(url); } catch (error) { parsed = null; }
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) { return match; }
+      container.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = el("a", "evw-link", url);
+      link.href = parsed.href;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.appendChild(el("span", "evw-sr", " " + texts.linkNewWindow));
+      container.appendChild(link);
+      last = offset + url.length;
+      return match;
+    });
+    container.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // ---- the widget's DOM ---------------------------------------------------------------------
+  var root = el("div", "evw");
+  root.setAttribute("data-evw", "");
+  var launcher = el("button", "evw-launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "evw-panel");
+  var launcherIcon = el("span", "evw-launcher-icon");
+  launcherIcon.setAttribute("aria-hidden", "true");
+  var launcherLabel = el("span", "evw-launcher-label", texts.launcher);
+  var launcherBadge = el("span", "evw-badge");
+  launcherBadge.hidden = true;
+  launcherBadge.appendChild(el("span", "evw-sr", ", " + texts.launcherUnread));
+  launcher.append(launcherIcon, launcherLabel, launcherBadge);
+
+  var panel = el("section", "evw-panel");
+  panel.id = "evw-panel";
+  panel.setAttribute("aria-labelledby", "evw-title");
+  panel.hidden = true;
+
+  var header = el("div", "evw-header");
+  var title = el("h2", "evw-title", texts.title);
+  title.id = "evw-title";
+  var restartButton = el("button", "evw-restart", texts.restart);
+  restartButton.type = "button";
+  var closeButton = el("button", "evw-close");
+  closeButton.type = "button";
+  closeButton.setAttribute("aria-label", texts.close);
+  closeButton.title = texts.close;
+  var closeIcon = el("span", "evw-close-icon", "×");
+  closeIcon.setAttribute("aria-hidden", "true");
+  closeButton.appendChild(closeIcon);
+  header.append(title, restartButton, closeButton);
+
+  var connection = el("p", "evw-connection");
+  connection.setAttribute("role", "status");
+  connection.hidden = true;
+
+  var queueBanner = el("div", "evw-queue");
+  queueBanner.hidden = true;
+  var queueText = el("p", "evw-queue-text");
+  queueText.setAttribute("role", "status");
+  var cancelButton = el("button", "evw-cancel", texts.cancel);
+  cancelButton.type = "button";
+  queueBanner.append(queueText, cancelButton);
+
+  var log = el("div", "evw-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", texts.logLabel);
+  log.tabIndex = 0;
+
+  var typing = el("div", "evw-typing");
+  typing.hidden = true;
+  var dots = el("span", "evw-dots");
+  dots.setAttribute("aria-hidden", "true");
+  dots.append(el("span"), el("span"), el("span"));
+  typing.append(dots, el("span", "evw-typing-text", texts.typing));
+
+  var form = el("form", "evw-form");
+  form.noValidate = true;
+  var inputLabel = el("label", "evw-sr", texts.inputLabel);
+  inputLabel.htmlFor = "evw-input";
+  var input = el("input", "evw-input");
+  input.id = "evw-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = MAX_LENGTH;
+  input.placeholder = texts.placeholder;
+  var sendButton = el("button", "evw-send", texts.send);
+  sendButton.type = "submit";
+  form.append(inputLabel, input, sendButton);
+
+  panel.append(header, connection, queueBanner, log, typing, form);
+  root.append(panel, launcher);
+
+  // ---- rendering ------------------------------------------------------------------------------
+  function whoLabel(entry) {
+    if (entry.who === "visitor") { return texts.you; }
+    if (entry.who === "counsellor") {
+      return entry.counsellor ? texts.counsellor + " " + entry.counsellor : texts.counsellor;
+    }
+    return texts.bot;
+  }
+
+  function renderEntry(entry, isLast) {
+    var item = el("div", "evw-msg evw-msg--" + entry.who);
+    item.setAttribute("data-id", entry.id);
+    if (entry.who === "notice") {
+      var notice = el("p", "evw-notice-text");
+      richText(notice, entry.text);
+      item.appendChild(notice);
+      return item;
+    }
+    var who = el("span", "evw-who", whoLabel(entry));
+    var colon = el("span", "evw-sr", ":");
+    who.appendChild(colon);
+    var body = el("p", "evw-text");
+    richText(body, entry.text);
+    item.append(who, body);
+    if (entry.pending && !inflight[entry.id] && !confirmed) {
+      item.appendChild(el("span", "evw-pending", texts.notSent));
+    }
+    if (isLast && entry.quickReplies && entry.quickReplies.length) {
+      var group = el("div", "evw-replies");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", texts.replies);
+      entry.quickReplies.forEach(function (reply) {
+        var button = el("button", "evw-reply", reply.title);
+        button.type = "button";
+        button.addEventListener("click", function () { send(reply.payload, reply.title); });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    return item;
+  }
+
+  // Re-render only what changed: the log is a live region, so rebuilding it would make a
+  // screen reader read the whole conversation again.
+  function render() {
+    var existing = {};
+    Array.prototype.forEach.call(log.children, function (child) { existing[child.getAttribute("data-id")] = child; });
+    var wanted = {};
+    state.entries.forEach(function (entry, index) {
+      var isLast = index === state.entries.length - 1;
+      var key = entry.id;
+      wanted[key] = true;
+      var signature = JSON.stringify([entry.who, entry.text, entry.counsellor, entry.pending && !confirmed,
+                                       isLast && entry.quickReplies]);
+      var node = existing[key];
+      if (!node || node.__evwSignature !== signature) {
+        var fresh = renderEntry(entry, isLast);
+        fresh.__evwSignature = signature;
+        if (node) { log.replaceChild(fresh, node); } else { log.appendChild(fresh); }
+        node = fresh;
+      }
+      if (log.children[index] !== node) { log.insertBefore(node, log.children[index] || null); }
+    });
+    Object.keys(existing).forEach(function (key) {
+      if (!wanted[key] && existing[key].parentNode === log) { log.removeChild(existing[key]); }
+    });
+    renderHandoff();
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderHandoff() {
+    var waiting = state.handoff && state.handoff.status === "waiting";
+    queueBanner.hidden = !waiting;
+    if (waiting) {
+      var text = state.handoff.position ? format(texts.queue, { n: state.handoff.position }) : texts.queueNoPosition;
+      if (queueText.textContent !== text) { queueText.textContent = text; }
+    }
+    root.classList.toggle("evw--counsellor", !!(state.handoff && state.handoff.status === "joined"));
+  }
+
+  function setTyping(on) {
+    clearTimeout(typingTimer);
+    typing.hidden = !on;
+    if (on) {
+      typingTimer = setTimeout(function () { typing.hidden = true; }, 30000);
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  function setConnection(text) {
+    connection.hidden = !text;
+    connection.textContent = text || "";
+  }
+
+  function addEntry(entry) {
+    entry.id = entry.id || newId();
+    state.entries.push(entry);
+    save();
+    render();
+    if (panel.hidden && entry.who !== "visitor") { launcherBadge.hidden = false; }
+  }
+
+  // ---- talking to Rasa ------------------------------------------------------------------------
+  function send(message, title) {
+    message = (message || "").trim();
+    if (!message) { return; }
+    if (message.length > MAX_LENGTH) { message = message.slice(0, MAX_LENGTH); }
+    ensureSession();
+    var id = newId();
+    var shown = title || message;
+    addEntry({ id: id, who: "visitor", text: shown, pending: true });
+    state.outbox.push({ id: id, message: message, title: title || null });
+    save();
+    flush();
+  }
+
+  function flush() {
+    if (!socket || !confirmed) { return; }
+    state.outbox.forEach(function (item) {
+      if (inflight[item.id]) { return; }
+      inflight[item.id] = true;
+      var payload = { message: item.message, session_id: state.sessionId };
+      if (item.title) {
+        payload.metadata = {};
+        payload.metadata[CHOICE_KEY] = item.title;
+      }
+      if (!state.handoff) { setTyping(true); }
+      // Rasa acknowledges after it has handled the message (and sent its replies).
+      socket.timeout(60000).emit("user_uttered", payload, function (error) {
+        if (error) { return; }  // not acknowledged: retried after the next reconnect
+        delivered(item.id);
+        setTyping(false);
+      });
+    });
+    render();
+  }
+
+  function delivered(id) {
+    delete inflight[id];
+    state.outbox = state.outbox.filter(function (item) { return item.id !== id; });
+    state.entries.forEach(function (entry) { if (entry.id === id) { delete entry.pending; } });
+    save();
+    render();
+  }
+
+  function onBotUttered(data) {
+    if (!data || typeof data !== "object") { return; }
+    if (typeof data[STATUS_KEY] === "string") { onStatus(data); return; }
+    if (typeof data.text !== "string" || !data.text.trim()) { return; }
+    var joined = state.handoff && state.handoff.status === "joined";
+    var entry = { who: joined ? "counsellor" : "bot", text: data.text };
+    if (joined && state.handoff.counsellor) { entry.counsellor = state.handoff.counsellor; }
+    if (Array.isArray(data.quick_replies)) {
+      entry.quickReplies = data.quick_replies
+        .filter(function (r) { return r && typeof r.title === "string" && typeof r.payload === "string"; })
+        .map(function (r) { return { title: r.title, payload: r.payload }; });
+    }
+    // The typing indicator stays until Rasa acknowledges the message: more parts may follow.
+    addEntry(entry);
+  }
+
+  function onStatus(data) {
+    var status = data[STATUS_KEY];
+    if (status === "waiting") {
+      state.handoff = { status: "waiting", position: Number(data.position) || null };
+      setTyping(false);
+    } else if (status === "joined") {
+      state.handoff = { status: "joined", counsellor: typeof data.counsellor === "string" ? data.counsellor : null };
+      addEntry({ who: "notice", text: state.handoff.counsellor ? format(texts.joined, { name: state.handoff.counsellor }) : texts.joinedNoName });
+    } else if (status === "resumed") {
+      state.handoff = null;
+      addEntry({ who: "notice", text: texts.resumed });
+    } else if (status === "cancelled") {
+      state.handoff = null;
+      addEntry({ who: "notice", text: texts.cancelled });
+    }
+    save();
+    render();
+  }
+
+  // ---- history: merge what Rasa has with what this browser shows --------------------------------
+  // Every server message is matched, by side and text, to the first unused entry shown here;
+  // the ones this browser never showed are inserted after the entry matched just before them.
+  // Entries only this browser knows (notices, messages not yet delivered) keep their place, so
+  // nothing is lost and nothing is shown twice, even if Rasa's order differs slightly.
+  function sameSide(a, b) { return (a === "visitor") === (b === "visitor"); }
+
+  function merge(serverMessages) {
+    var entries = state.entries;
+    var used = {};
+    var head = [];
+    var inserted = {};
+    var previous = -1;
+    serverMessages.forEach(function (message) {
+      var index = -1;
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        if (!used[i] && entry.who !== "notice" && sameSide(entry.who, message.who) && entry.text === message.text) {
+          index = i;
+          break;
+        }
+      }
+      if (index < 0) {
+        (previous < 0 ? head : (inserted[previous] = inserted[previous] || [])).push(fromServer(message));
+        return;
+      }
+      used[index] = true;
+      previous = index;
+      var match = entries[index];
+      match.who = message.who;
+      if (message.counsellor) { match.counsellor = message.counsellor; }
+      if (match.pending) {
+        // Rasa has it: it was delivered before the connection broke.
+        delete match.pending;
+        state.outbox = state.outbox.filter(function (item) { return item.id !== match.id; });
+      }
+    });
+    var result = head.slice();
+    entries.forEach(function (entry, i) {
+      result.push(entry);
+      if (inserted[i]) { result.push.apply(result, inserted[i]); }
+    });
+    state.entries = result;
+  }
+
+  function fromServer(message) {
+    var entry = { id: newId(), who: message.who, text: message.text };
+    if (message.counsellor) { entry.counsellor = message.counsellor; }
+    return entry;
+  }
+
+  function syncHistory() {
+    var sessionId = state.sessionId;
+    return fetch(config.api + "/api/visitor/" + encodeURIComponent(sessionId) + "/history", { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || sessionId !== state.sessionId || !Array.isArray(body.messages)) { return; }
+        var messages = body.messages.filter(function (m) {
+          return m && typeof m.text === "string" && ["visitor", "bot", "counsellor"].indexOf(m.who) >= 0;
+        });
+        merge(messages);
+        state.handoff = body.handoff && (body.handoff.status === "waiting" || body.handoff.status === "joined")
+          ? body.handoff : null;
+        save();
+        render();
+      })
+      .catch(function () { /* offline: keep what this browser has */ });
+  }
+
+  function cancelHandoff() {
+    cancelButton.disabled = true;
+    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
+      .then(function (response) {
+        if (response.ok || response.status === 404) {
+          // The "cancelled" status arrives over the socket too; this covers a lost socket.
+          if (state.handoff) { state.handoff = null; addEntry({ who: "notice", text: texts.cancelled }); }
+          return;
+        }
+        return response.json().then(function (body) {
+          addEntry({ who: "notice", text: (body && body.error) || texts.cancelFailed });
+        });
+      })
+      .catch(function () { addEntry({ who: "notice", text: texts.cancelFailed }); })
+      .then(function () { cancelButton.disabled = false; });
+  }
+
+  // ---- the socket ---------------------------------------------------------------------------------
+  function ensureSession() {
+    if (state.sessionId) { return; }
+    state.sessionId = newId();
+    state.entries = [];
+    state.handoff = null;
+    // The greeting: sent once when a conversation starts, never on reload.
+    state.outbox = [{ id: newId(), message: GREETING, hidden: true }];
+    save();
+    connect();
+  }
+
+  function connect() {
+    if (socket) {
+      if (!socket.active) { socket.connect(); }  // active: connected or still trying
+      return;
+    }
+    if (typeof window.io !== "function") { return; }  // socket.io-client still loading
+    setConnection(texts.connecting);
+    // WebSocket only: no cross-origin polling requests, so Rasa needs no CORS set-up.
+    socket = window.io(config.server, { transports: ["websocket"], reconnectionDelayMax: 3000 });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: state.sessionId });
+    });
+    socket.on("session_confirm", function () {
+      var wasConfirmed = confirmed;
+      confirmed = true;
+      inflight = {};
+      setConnection("");
+      // A brand-new conversation (its greeting not yet sent) has no history to fetch; reading
+      // it would make Rasa start the session without the widget seeing the welcome.
+      var isNew = state.outbox.some(function (item) { return item.hidden; });
+      var history = isNew ? Promise.resolve() : syncHistory();
+      history.then(function () { if (confirmed && !wasConfirmed) { flush(); } });
+    });
+    socket.on("disconnect", function () {
+      confirmed = false;
+      setTyping(false);
+      setConnection(texts.reconnecting);
+      render();
+    });
+    socket.on("connect_error", function () { setConnection(texts.reconnecting); });
+    socket.on("bot_uttered", onBotUttered);
+  }
+
+  function restart() {
+    if (state.handoff && state.handoff.status === "waiting" && state.sessionId) {
+      fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
+        .catch(function () { /* the case stays in the queue; a counsellor can close it */ });
+    }
+    state.sessionId = null;
+    log.textContent = "";
+    setTyping(false);
+    ensureSession();
+    render();
+    // A fresh socket, so it is in no room of the old conversation.
+    if (socket) { confirmed = false; socket.disconnect(); socket.connect(); }
+    input.focus();
+  }
+
+  // ---- opening, closing, keyboard ---------------------------------------------------------------------
+  function open() {
+    panel.hidden = false;
+    root.classList.add("evw--open");
+    launcher.setAttribute("aria-expanded", "true");
+    launcherBadge.hidden = true;
+    state.open = true;
+    save();
+    ensureSession();
+    connect();
+    render();
+    input.focus();
+  }
+
+  function close() {
+    panel.hidden = true;
+    root.classList.remove("evw--open");
+    launcher.setAttribute("aria-expanded", "false");
+    state.open = false;
+    save();
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { if (panel.hidden) { open(); } else { close(); } });
+  closeButton.addEventListener("click", close);
+  restartButton.addEventListener("click", restart);
+  cancelButton.addEventListener("click", cancelHandoff);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); close(); }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+
+  // ---- start -------------------------------------------------------------------------------------------
+  function loadSocketIo(callback) {
+    if (typeof window.io === "function") { callback(); return; }
+    var tag = document.createElement("script");
+    tag.src = new URL("../vendor/socket.io.min.js", scriptUrl).href;
+    tag.onload = callback;
+    tag.onerror = function () { setConnection(texts.reconnecting); };
+    document.head.appendChild(tag);
+  }
+
+  function ensureStyles() {
+    var href = new URL("widget.css", scriptUrl).href;
+    var present = Array.prototype.some.call(document.querySelectorAll("link[rel=stylesheet]"), function (link) {
+      return link.href === href;
+    });
+    if (!present) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    }
+  }
+
+  function start() {
+    ensureStyles();
+    document.body.appendChild(root);
+    render();
+    if (state.open) {
+      panel.hidden = false;
+      root.classList.add("evw--open");
+      launcher.setAttribute("aria-expanded", "true");
+    }
+    // A stored conversation reconnects at once, so a counsellor's message arrives even
+    // while the window is closed; a new one waits for the first click.
+    loadSocketIo(function () { if (state.sessionId) { connect(); } });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());

@@ -1,0 +1,159 @@
+"""The chat widget's small HTTP API, next to Rasa's socket.io channel.
+
+GET  /api/visitor/{session_id}/history  the conversation so far (from Rasa's tracker) and the
+                                        hand-off state, so a reload or reconnect loses nothing
+POST /api/visitor/{session_id}/cancel   leave the queue for an eVejleder and get the bot back
+
+The socket.io session id is the visitor's credential, as in Rasa's own channel: whoever
+knows it can read that conversation, so it must be a long random token. Rasa is called
+server side with the API token. While a conversation is paused Rasa ignores every intent
+except /restart, which is why cancelling goes through here and not through the chat.
+Every answer is JSON; errors carry a Danish "error" text.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from aiohttp import web
+
+from bot.handoff.models import ACTIVE, WAITING
+from bot.handoff.queue import HandoffQueue
+from bot.handoff.rasa_api import BOT, RasaClient, RasaUnavailable, TranscriptLine
+
+log = logging.getLogger(__name__)
+
+# uuid4().hex (what Rasa itself generates) or the dashed UUID form.
+SESSION_ID = re.compile(
+    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+
+# Shown to the visitor (the widget displays the "error" text of a refusal).
+BAD_SESSION = "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
+NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
+ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
+RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
+SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+VISITOR_CANCELLED = (
+    "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen."
+)
+
+CallRasa = Callable[..., Awaitable[Any]]
+
+
+def history_messages(lines: List[TranscriptLine]) -> List[Dict[str, Any]]:
+    """Transcript lines as the widget shows them. Rasa's socket.io output sends a bot
+    text in parts split at blank lines, so the history splits them the same way and a
+    message received live matches its copy from the history."""
+    messages = []
+    for line in lines:
+        parts = line.text.strip().split("\n\n") if line.who != "visitor" else [line.text]
+        for part in parts:
+            if not part.strip():
+                continue
+            message: Dict[str, Any] = {"who": line.who, "text": part}
+            if line.counsellor:
+                message["counsellor"] = line.counsellor
+            messages.append(message)
+    return messages
+
+
+class VisitorApi:
+    def __init__(self, queue: HandoffQueue, rasa: RasaClient, call_rasa: CallRasa):
+        self.queue = queue
+        self.rasa = rasa
+        self.call_rasa = call_rasa  # runs a blocking RasaClient method off the event loop
+
+    @staticmethod
+    def session_id(request: web.Request) -> str:
+        value = request.match_info.get("session_id", "")
+        if not SESSION_ID.fullmatch(value):
+            raise _error(400, BAD_SESSION)
+        return value
+
+    def handoff_state(self, session_id: str) -> Optional[Dict[str, Any]]:
+        case = self.queue.case_for_conversation(session_id)
+        if case is None:
+            return None
+        if case.status == WAITING:
+            return {"status": "waiting", "position": self.queue.position(case.id)}
+        if case.status == ACTIVE:
+            return {"status": "joined", "counsellor": case.claimed_by}
+        return None
+
+    async def history(self, request: web.Request) -> web.StreamResponse:
+        session_id = self.session_id(request)
+        try:
+            lines = await self.call_rasa(self.rasa.transcript, session_id)
+        except RasaUnavailable as exc:
+            log.warning("History of a visitor conversation unavailable: %s", exc)
+            raise _error(503, RASA_DOWN)
+        return _json({"messages": history_messages(lines),
+                      "handoff": self.handoff_state(session_id)})
+
+    async def cancel(self, request: web.Request) -> web.StreamResponse:
+        session_id = self.session_id(request)
+        case = self.queue.case_for_conversation(session_id)
+        if case is None:
+            raise _error(404, NO_OPEN_CASE)
+        if case.status != WAITING:
+            raise _error(409, ALREADY_CLAIMED)
+        # Resume first: if Rasa is down the visitor stays in the queue rather than being
+        # left with a paused bot and no case.
+        try:
+            await self.call_rasa(self.rasa.resume, session_id, VISITOR_CANCELLED, "cancelled")
+        except RasaUnavailable as exc:
+            log.warning("Could not resume a cancelled hand-off: %s", exc)
+            raise _error(503, RASA_DOWN)
+        self.queue.cancel_by_visitor(session_id)
+        return _json({"handoff": None, "cancelled": True})
+
+
+class VisitorError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _error(status: int, message: str) -> VisitorError:
+    return VisitorError(status, message)
+
+
+def _json(body: Dict[str, Any], status: int = 200) -> web.Response:
+    response = web.json_response(body, status=status)
+    _allow_embedding_sites(response)
+    return response
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _json_errors(handler: Handler) -> Handler:
+    """Refusals and surprises become a Danish JSON answer, never an HTML page."""
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except VisitorError as exc:
+            return _json({"error": exc.message}, exc.status)
+        except Exception:
+            log.exception("Unexpected error on %s %s", request.method, request.path)
+            return _json({"error": SERVER_ERROR}, 503)
+    return wrapped
+
+
+def _allow_embedding_sites(response: web.StreamResponse) -> None:
+    # The widget may be embedded on another site. No cookies are involved (the session id
+    # in the path is the credential), so any origin may read these answers.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+
+
+def add_visitor_routes(app: web.Application, queue: HandoffQueue, rasa: RasaClient,
+                       call_rasa: CallRasa) -> None:
+    api = VisitorApi(queue, rasa, call_rasa)
+    base = "/api/visitor/{session_id}"
+    app.add_routes([
+        web.get(base + "/history", _json_errors(api.history)),
+        web.post(base + "/cancel", _json_errors(api.cancel)),
+    ])

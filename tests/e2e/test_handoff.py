@@ -1,0 +1,135 @@
+"""Hand-off with the real processes: a socket.io visitor, a counsellor in the console, Rasa restarts."""
+import secrets
+import time
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import make_engine, make_session_factory
+from bot.handoff.models import CallbackRequest
+from tests.e2e.people import Counsellor, Visitor, status, text_containing
+
+
+@pytest.fixture(scope="module")
+def counsellor(stack):
+    password = secrets.token_urlsafe(12)
+    stack.add_counsellor("anna", password)
+    return Counsellor(stack.web_url, "anna", password)
+
+
+@pytest.fixture
+def visitor(stack):
+    person = Visitor(stack.rasa_url)
+    yield person
+    person.close()
+
+
+def wait_for_new_case(counsellor, known_ids, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = [c for c in counsellor.queue() if c["id"] not in known_ids]
+        if new:
+            return new[0]
+        time.sleep(0.3)
+    raise AssertionError("no new case in the queue")
+
+
+def test_live_chat_with_a_counsellor_survives_a_rasa_restart(stack, counsellor, visitor):
+    visitor.say("hvad tjener en leder")
+    visitor.wait_for(text_containing("Uddannelseszoom"))
+    known = {c["id"] for c in counsellor.queue()}
+
+    visitor.say("jeg vil gerne tale med en rigtig vejleder")
+    waiting = visitor.wait_for(text_containing("nummer"))
+    assert "eVejleder" in waiting["text"]
+    visitor.wait_for(status("waiting"))
+    case = wait_for_new_case(counsellor, known)
+    assert "løn" in case["topics"]
+
+    # While waiting the bot is paused: the visitor's message is logged, not answered.
+    visitor.say("hallo, er der nogen?")
+    assert visitor.silence(3) == []
+
+    assert counsellor.post(f"/console/cases/{case['id']}/claim").ok
+    visitor.wait_for(status("joined"))
+    lines = counsellor.transcript(case["id"])
+    said = [line["text"] for line in lines if line["who"] == "visitor"]
+    assert "hvad tjener en leder" in said and "hallo, er der nogen?" in said
+    assert any(line["who"] == "bot" and "Uddannelseszoom" in line["text"] for line in lines)
+
+    counsellor.post(f"/console/cases/{case['id']}/messages", text="Hej, jeg hedder Anna. Hvad kan jeg hjælpe med?")
+    visitor.wait_for(text_containing("jeg hedder Anna"))
+    visitor.say("jeg vil gerne høre om diplomuddannelsen")
+    assert visitor.silence(2) == [], "the bot stays silent while the counsellor chats"
+
+    # Rasa restarts in the middle of the case: the case, its messages and the pause survive.
+    stack.stop("rasa")
+    stack.start_rasa()
+    lines = counsellor.transcript(case["id"])
+    assert "jeg vil gerne høre om diplomuddannelsen" in [l["text"] for l in lines if l["who"] == "visitor"]
+    assert any(l["who"] == "counsellor" and "jeg hedder Anna" in l["text"] for l in lines)
+    deadline = time.monotonic() + 30
+    while not visitor.client.connected and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1)  # the session_request after reconnecting puts the visitor back in its room
+    counsellor.post(f"/console/cases/{case['id']}/messages", text="Er du her stadig?")
+    visitor.wait_for(text_containing("Er du her stadig?"))
+    visitor.say("ja, jeg er her")
+    assert visitor.silence(2) == []
+
+    assert counsellor.post(f"/console/cases/{case['id']}/close", note="Talte om diplomuddannelse").ok
+    visitor.wait_for(status("resumed"))
+    visitor.wait_for(text_containing("automatiske assistent"))
+    visitor.say("hvad laver en kontorchef")
+    visitor.wait_for(text_containing("Du leder arbejdet på et kontor"))
+    assert case["id"] not in {c["id"] for c in counsellor.queue()}
+
+
+def stored_callbacks(stack):
+    factory = make_session_factory(make_engine(stack.env["DATABASE_URL"]))
+    with factory() as session:
+        return session.execute(select(CallbackRequest)).scalars().all()
+
+
+def test_outside_opening_hours_a_callback_request_is_stored(stack, counsellor, visitor, closed_hours):
+    before = len(stored_callbacks(stack))
+    visitor.say("kan jeg ringe til en vejleder")
+    closed = visitor.wait_for(text_containing("ikke åbent"))
+    assert "i morgen kl. 09:00" in closed["text"]
+    visitor.wait_for(text_containing("kontakter dig"))
+    visitor.say("ja tak")
+    visitor.wait_for(text_containing("Må jeg det?"))
+    visitor.say("ja")
+    visitor.wait_for(text_containing("telefonnummer eller hvilken e-mail"))
+    for bad in ("1234", "navn@", "ring til mig"):
+        visitor.say(bad)
+        visitor.wait_for(text_containing("Prøv igen"))
+    visitor.say("23 45 67 89")
+    visitor.wait_for(text_containing("Hvad vil du gerne have hjælp til"))
+    visitor.say("Jeg vil gerne vide, om en master i offentlig ledelse passer til mig")
+    visitor.wait_for(text_containing("Hvornår passer det dig"))
+    visitor.say("hverdage efter kl. 16")
+    visitor.wait_for(text_containing("+45 23 45 67 89"))
+    callbacks = stored_callbacks(stack)
+    assert len(callbacks) == before + 1
+    assert callbacks[-1].contact == "+45 23 45 67 89"
+    assert callbacks[-1].preferred_time == "hverdage efter kl. 16"
+    assert "+45 23 45 67 89" in counsellor.http.get(f"{stack.web_url}/console", timeout=10).text
+
+
+def test_without_consent_nothing_is_stored(stack, visitor, closed_hours):
+    before = len(stored_callbacks(stack))
+    visitor.say("jeg vil tale med et menneske")
+    visitor.wait_for(text_containing("kontakter dig"))
+    visitor.say("ja")
+    visitor.wait_for(text_containing("Må jeg det?"))
+    visitor.say("nej")
+    visitor.wait_for(text_containing("ikke gemt noget"))
+    assert len(stored_callbacks(stack)) == before
+
+
+def test_rest_channel_gets_the_callback_path(stack):
+    replies = stack.say("rest-handoff", "jeg vil gerne chatte med en vejleder")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert "kan en eVejleder ikke skrive til dig direkte" in text
+    assert "telefon" in text

@@ -1,0 +1,92 @@
+"""The real processes for the browser tests, driven from node over stdin/stdout.
+
+    .venv/bin/python tests/web/stack.py
+
+starts the action server, Rasa (trained model, temp tracker store, token) and
+`python -m bot web` on free ports, with a temporary bot database (migrated, article
+ingested), a counsellor account and opening hours that are always open. It prints one JSON
+line with the URLs, then obeys one command per line on stdin and answers one JSON line:
+
+    restart-rasa     stop Rasa and start it again (same tracker store)
+    stop-rasa        stop Rasa only
+    start-rasa       start it again
+    quit             stop everything (so does closing stdin)
+
+It reuses tests/e2e/stack.py, the Python end-to-end tests' way of starting Rasa.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.stack import MODEL, Stack, prepare_database  # noqa: E402
+
+COUNSELLOR = "Mette"
+COUNSELLOR_PASSWORD = "en-lang-test-adgangskode-42"
+
+ALWAYS_OPEN = "timezone: Europe/Copenhagen\nweekly:\n" + "".join(
+    f'  {day}: ["00:00-23:59"]\n'
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
+
+def reply(**body) -> None:
+    print(json.dumps(body), flush=True)
+
+
+def main() -> int:
+    if not MODEL.exists():
+        reply(error=f"{MODEL} is missing: run `make train`")
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="evejleder-web-"))
+    env = prepare_database(workdir)
+    hours = workdir / "opening_hours.yml"
+    hours.write_text(ALWAYS_OPEN)
+    env["OPENING_HOURS_PATH"] = str(hours)
+    stack = Stack(workdir=workdir, env=env)
+    try:
+        stack.add_counsellor(COUNSELLOR, COUNSELLOR_PASSWORD)
+        stack.start_actions()
+        stack.start_rasa()
+        stack.start_web()
+        web_url = stack.web_url
+        reply(ready=True, web=web_url, rasa=stack.rasa_url, token=stack.token, workdir=str(workdir),
+              counsellor=COUNSELLOR, password=COUNSELLOR_PASSWORD)
+        for line in sys.stdin:
+            command = line.strip()
+            try:
+                if command == "restart-rasa":
+                    stack.stop("rasa")
+                    stack.start_rasa()
+                elif command == "stop-rasa":
+                    stack.stop("rasa")
+                elif command == "start-rasa":
+                    stack.start_rasa()
+                elif command == "quit":
+                    break
+                else:
+                    reply(ok=False, error=f"unknown command {command!r}")
+                    continue
+            except RuntimeError as exc:
+                reply(ok=False, error=str(exc))
+                continue
+            reply(ok=True, command=command)
+    except Exception as exc:  # noqa: BLE001 - reported to the node side, which fails the test
+        reply(error=f"{type(exc).__name__}: {exc}")
+        return 1
+    finally:
+        stack.stop_all()
+        if not os.environ.get("KEEP_WEB_TEST_DIR"):
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The widget's visitor API and the website page, over HTTP, on a real migrated SQLite.
+
+Rasa's side is RasaPeer (tests/handoff/support.py), a small real HTTP server; the browser
+tests (tests/web/*.test.js) cover the same against a real Rasa.
+"""
+import asyncio
+import dataclasses
+from contextlib import asynccontextmanager
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.config import settings
+from bot.handoff.queue import HandoffQueue
+from bot.handoff.rasa_api import (
+    CHOICE_METADATA_KEY,
+    COUNSELLOR_METADATA_KEY,
+    RasaClient,
+    handoff_status_event,
+    transcript_from_events,
+)
+from bot.web.app import create_app
+from bot.web.visitor import VISITOR_CANCELLED
+from tests.handoff.support import FAST_HASHER, TOKEN, RasaPeer, free_port_url
+
+SESSION = "0123456789abcdef0123456789abcdef"
+
+
+@asynccontextmanager
+async def website(database_url, session_factory, rasa_up=True):
+    peer = RasaPeer()
+    peer_server = TestServer(peer.app)
+    await peer_server.start_server()
+    rasa_url = str(peer_server.make_url("")).rstrip("/") if rasa_up else free_port_url()
+    app = create_app(
+        dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa_url),
+        rasa_client=RasaClient(rasa_url, token=TOKEN, timeout=3),
+        session_factory=session_factory,
+        password_hasher=FAST_HASHER,
+    )
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        yield client, peer, rasa_url
+    finally:
+        await client.close()
+        await peer_server.close()
+
+
+def test_status_event_reaches_the_widget_as_the_plain_status_object():
+    # Rasa's socket.io output calls emit(event, **custom): the status must sit under "data".
+    event = handoff_status_event("joined", counsellor="Mette", position=None)
+    assert event == {"event": "bot", "data": {"custom": {"data": {
+        "evejleder_handoff": "joined", "counsellor": "Mette"}}}}
+    assert transcript_from_events([dict(event, text=None)]) == []
+
+
+def test_transcript_shows_a_quick_reply_by_its_title():
+    lines = transcript_from_events([
+        {"event": "user", "text": "/ask_tasks", "metadata": {CHOICE_METADATA_KEY: "Arbejdsopgaver"}},
+        {"event": "user", "text": "/session_start", "metadata": {}},
+    ])
+    assert [(line.who, line.text) for line in lines] == [("visitor", "Arbejdsopgaver")]
+
+
+def test_history_splits_bot_texts_like_the_socket_and_tells_the_handoff_state(
+        database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            peer.events[SESSION] = [
+                {"event": "user", "text": "/session_start"},
+                {"event": "bot", "text": "Hej!\n\nHvad vil du vide?"},
+                {"event": "user", "text": "<b>løn</b>"},
+                {"event": "bot", "text": "Hej, jeg er Mette.", "metadata": {COUNSELLOR_METADATA_KEY: "Mette"}},
+            ]
+            HandoffQueue(session_factory).open_case(SESSION, ["ask_salary"])
+            response = await client.get(f"/api/visitor/{SESSION}/history")
+            assert response.status == 200
+            body = await response.json()
+            assert body["messages"] == [
+                {"who": "bot", "text": "Hej!"},
+                {"who": "bot", "text": "Hvad vil du vide?"},
+                {"who": "visitor", "text": "<b>løn</b>"},
+                {"who": "counsellor", "text": "Hej, jeg er Mette.", "counsellor": "Mette"},
+            ]
+            assert body["handoff"] == {"status": "waiting", "position": 1}
+
+    asyncio.run(scenario())
+
+
+def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            queue = HandoffQueue(session_factory)
+            assert (await client.post(f"/api/visitor/{SESSION}/cancel")).status == 404
+            case = queue.open_case(SESSION)
+            response = await client.post(f"/api/visitor/{SESSION}/cancel")
+            assert response.status == 200
+            assert peer.posts[-1][2] == [{"event": "resume"}, handoff_status_event("cancelled"),
+                                         {"event": "bot", "text": VISITOR_CANCELLED}]
+            assert queue.get(case.id).status == "cancelled"
+            again = await client.post(f"/api/visitor/{SESSION}/cancel")
+            assert again.status == 404
+            assert "kø" in (await again.json())["error"]
+
+    asyncio.run(scenario())
+
+
+def test_refusals_are_danish_json_never_a_500(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory, rasa_up=False) as (client, _, _url):
+            for path in ("/api/visitor/not-a-uuid/history", "/api/visitor/x'%3Cscript%3E/history"):
+                response = await client.get(path)
+                assert response.status == 400
+                assert "ugyldigt" in (await response.json())["error"]
+            down = await client.get(f"/api/visitor/{SESSION}/history")
+            assert down.status == 503
+            assert "svarer ikke" in (await down.json())["error"]
+            HandoffQueue(session_factory).open_case(SESSION)
+            assert (await client.post(f"/api/visitor/{SESSION}/cancel")).status == 503
+            assert HandoffQueue(session_factory).case_for_conversation(SESSION).status == "waiting"
+            wrong_method = await client.get(f"/api/visitor/{SESSION}/cancel")
+            assert wrong_method.status == 405
+            assert "error" in await wrong_method.json()
+
+    asyncio.run(scenario())
+
+
+def test_the_page_allows_only_rasa_besides_itself(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, _, rasa_url):
+            response = await client.get("/")
+            assert response.status == 200
+            policy = response.headers["Content-Security-Policy"]
+            host = rasa_url.split("://", 1)[1]
+            assert f"connect-src 'self' http://{host} ws://{host};" in policy
+            assert "unsafe-inline" not in policy
+            page = await response.text()
+            assert "<script>" not in page and "style=" not in page
+            assert f'data-server="{rasa_url}"' in page
+            console = await client.get("/console/login")
+            assert "connect-src" not in console.headers["Content-Security-Policy"]
+
+    asyncio.run(scenario())

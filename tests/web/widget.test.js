@@ -1,0 +1,310 @@
+// Browser tests of the chat widget and the demo page, in headless Chromium from Debian
+// (/usr/bin/chromium, never a downloaded browser), against the real processes: action
+// server, Rasa with models/evejleder.tar.gz, and `python -m bot web`.
+// Run: make test-web   (or: node --test --test-concurrency=1 tests/web/)
+"use strict";
+
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { after, before, describe, it } = require("node:test");
+
+const {
+  REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
+  pushBotMessage, sessionIdOf,
+} = require("./support");
+
+const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
+const AXE = require.resolve("axe-core/axe.min.js");
+const GREETING = /^Hej! Jeg er eVejleder/;
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+}, { timeout: 400000 });
+
+after(async () => {
+  if (browser) { await browser.close(); }
+  if (stack) { await stack.stop(); }
+});
+
+async function openChat(context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/");
+  await page.click(".evw-launcher");
+  await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+  // Rasa has acknowledged the greeting request: the whole welcome is there.
+  await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
+  return page;
+}
+
+async function greetings(page) {
+  return (await logEntries(page)).filter(([, text]) => GREETING.test(text)).length;
+}
+
+// The quick replies of the last message; asks something the bot does not understand when
+// the last message has none (the re-ask comes with topic buttons).
+async function quickReplies(page) {
+  let buttons = await page.$$(".evw-log > .evw-msg:last-child .evw-reply");
+  if (!buttons.length) {
+    await say(page, "xqzv blorp");
+    buttons = await page.$$(".evw-log > .evw-msg:last-child .evw-reply");
+  }
+  return buttons;
+}
+
+describe("the chat widget on the article page", () => {
+  it("greets exactly once when a conversation starts", async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    await page.waitForTimeout(2000);  // a second welcome would have arrived by now
+    assert.equal(await greetings(page), 1, "the welcome is shown exactly once");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("holds a Danish conversation with a quick reply", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await openChat(context);
+    assert.equal(await page.getAttribute(".evw-log", "aria-live"), "polite");
+
+    await say(page, "hvad laver en leder?");
+    const entries = await logEntries(page);
+    assert.deepEqual(entries.filter(([who]) => who === "visitor").map(([, text]) => text),
+      ["hvad laver en leder?"]);
+    const asked = entries.findIndex(([who]) => who === "visitor");
+    assert.ok(entries.slice(asked + 1).some(([who, text]) => who === "bot" && !GREETING.test(text)),
+      `an answer follows the question: ${JSON.stringify(entries)}`);
+
+    const buttons = await quickReplies(page);
+    assert.ok(buttons.length > 0, "the bot offers quick replies");
+    const title = (await buttons[0].textContent()).trim();
+    const before = await countOf(page, ".evw-log > .evw-msg--bot");
+    await buttons[0].click();
+    await waitForReply(page, before);
+    const after = await logEntries(page);
+    assert.ok(after.some(([who, text]) => who === "visitor" && text === title),
+      "the button's title is shown as the visitor's message, not its payload");
+    assert.ok(!after.some(([, text]) => text.startsWith("/")), "no /payload is shown");
+    assert.equal(await countOf(page, ".evw-log > .evw-msg:not(:last-child) .evw-reply"), 0, "only the last message keeps its buttons");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("keeps the conversation across reloads, from local storage and from Rasa", async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    await say(page, "hvilken uddannelse skal man have?");
+    const shown = await logEntries(page);
+    const welcomes = await greetings(page);
+    await page.reload();
+    await page.waitForSelector(".evw-panel:not([hidden]) .evw-log > .evw-msg");
+    await page.waitForTimeout(2000);
+    assert.deepEqual(await logEntries(page), shown, "the same messages after a reload");
+    assert.equal(await greetings(page), welcomes, "no new welcome after a reload");
+
+    // Without the local copy the history comes back from Rasa's tracker.
+    await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("evejleder-widget:"));
+      const state = JSON.parse(localStorage.getItem(key));
+      state.entries = [];
+      localStorage.setItem(key, JSON.stringify(state));
+    });
+    await page.reload();
+    await page.waitForFunction((count) => document.querySelectorAll(".evw-log > .evw-msg").length >= count,
+      shown.length, { timeout: 20000 });
+    assert.deepEqual(await logEntries(page), shown, "the history is restored from the server");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("shows HTML and script as text and runs nothing; links are safe", async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    const attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>fed</b>';
+    await say(page, attack);
+    const sessionId = await sessionIdOf(page);
+    const before = await countOf(page, ".evw-log > .evw-msg--bot");
+    await pushBotMessage(stack, sessionId,
+      '<a href="javascript:window.__pwned=3">klik</a><img src=x onerror="window.__pwned=4"> Læs mere på https://www.ug.dk/job.');
+    await waitForReply(page, before);
+    const entries = await logEntries(page);
+    assert.ok(entries.some(([who, text]) => who === "visitor" && text === attack));
+    assert.ok(entries.some(([who, text]) => who === "bot" && text.startsWith('<a href="javascript:')));
+    assert.equal(await countOf(page, ".evw-log img, .evw-log script, .evw-log b"), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const links = await page.$$eval(".evw-log a", (as) => as.map((a) => [a.getAttribute("href"), a.rel, a.target]));
+    assert.deepEqual(links, [["https://www.ug.dk/job", "noopener noreferrer", "_blank"]],
+      "only the http(s) link is clickable, without the trailing full stop");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("works with the keyboard alone", async () => {
+    const context = await browser.newContext();
+    const page = await watchedPage(context);
+    await page.goto(stack.web + "/");
+    let onLauncher = false;
+    for (let i = 0; i < 40 && !onLauncher; i++) {
+      await page.keyboard.press("Tab");
+      onLauncher = await page.evaluate(() => document.activeElement.classList.contains("evw-launcher"));
+    }
+    assert.ok(onLauncher, "the launcher is reachable with Tab");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    assert.equal(await page.evaluate(() => document.activeElement.id), "evw-input", "focus moves to the input");
+    const before = await countOf(page, ".evw-log > .evw-msg--bot");
+    await page.keyboard.type("hvor kan en leder arbejde?");
+    await page.keyboard.press("Enter");
+    await waitForReply(page, before);
+    await page.keyboard.press("Escape");
+    assert.equal(await page.isHidden(".evw-panel"), true, "Esc closes the chat");
+    assert.ok(await page.evaluate(() => document.activeElement.classList.contains("evw-launcher")),
+      "focus returns to the launcher");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.isVisible(".evw-panel"), true);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("reconnects after Rasa restarts and loses nothing", { timeout: 300000 }, async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    await say(page, "hvad er lønnen for en leder?");
+    const shownBefore = await logEntries(page);
+
+    await stack.command("stop-rasa");
+    await page.waitForSelector(".evw-connection:not([hidden])", { timeout: 30000 });
+    // Written while the server is down: kept, marked, and sent after the reconnect.
+    await page.fill("#evw-input", "hvad laver en direktør?");
+    await page.press("#evw-input", "Enter");
+    await page.waitForSelector(".evw-pending");
+    const before = await countOf(page, ".evw-log > .evw-msg--bot");
+    await stack.command("start-rasa");
+    await waitForReply(page, before, "bot", 90000);
+    await page.waitForSelector(".evw-connection", { state: "hidden" });
+
+    const entries = await logEntries(page);
+    assert.deepEqual(entries.slice(0, shownBefore.length), shownBefore, "nothing shown earlier is lost");
+    assert.equal(entries.filter(([, text]) => text === "hvad laver en direktør?").length, 1);
+    assert.equal(await countOf(page, ".evw-pending"), 0);
+    await say(page, "tak");  // and the conversation goes on
+    // The browser logs each refused reconnect attempt while Rasa is down; nothing else.
+    assert.deepEqual(page.problems.filter((p) => !/WebSocket connection to .* failed/.test(p)), []);
+    await context.close();
+  });
+
+  it("passes an axe-core scan (page and console) and saves screenshots", async () => {
+    // bypassCSP only so axe can be injected; the widget itself runs under the real policy above.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
+    const page = await openChat(context);
+    await say(page, "hvad laver en leder?");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "site-desktop.png") });
+    await assertAccessible(page, "the article page with the chat open");
+
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true,
+      hasTouch: true, bypassCSP: true });
+    const small = await openChat(phone);
+    await say(small, "hvordan bliver man leder?");
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(overflow, false, "nothing wider than a 360 px screen");
+    await small.screenshot({ path: path.join(SCREENSHOTS, "site-360px.png") });
+    await assertAccessible(small, "the chat on a 360 px screen");
+    await phone.close();
+
+    const counsellor = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
+    const console_ = await signIn(counsellor);
+    await assertAccessible(console_, "the counsellor console");
+    await console_.screenshot({ path: path.join(SCREENSHOTS, "console.png"), fullPage: true });
+    await counsellor.close();
+    await context.close();
+  });
+
+  it("hands the visitor to a counsellor and back to the bot", { timeout: 240000 }, async () => {
+    const visitorContext = await browser.newContext();
+    const visitor = await openChat(visitorContext);
+    await say(visitor, "jeg vil gerne tale med en vejleder");
+    await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
+    assert.match(await visitor.textContent(".evw-queue-text"), /Du er i kø hos en eVejleder \(nr\. \d+\)/);
+
+    const counsellorContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const desk = await signIn(counsellorContext);
+    await desk.reload();
+    await desk.click("form[action$='/claim'] button");
+    await desk.waitForURL(/\/console\/cases\/\d+/);
+
+    // Counsellor -> visitor, shown as the eVejleder's.
+    await visitor.waitForSelector(".evw-queue", { state: "hidden", timeout: 30000 });
+    const beforeCounsellor = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
+    await desk.fill("#text", "Hej, jeg hedder Mette. Hvad kan jeg hjælpe med?");
+    await desk.click("#ny-besked button[type=submit]");
+    await waitForReply(visitor, beforeCounsellor, "counsellor");
+    const fromCounsellor = (await logEntries(visitor)).filter(([who]) => who === "counsellor");
+    assert.equal(fromCounsellor.at(-1)[1], "Hej, jeg hedder Mette. Hvad kan jeg hjælpe med?");
+    assert.match(await visitor.textContent(".evw-log > .evw-msg--counsellor:last-child .evw-who"), /eVejleder/);
+
+    // Visitor -> counsellor: the bot stays silent, the console shows it.
+    await visitor.fill("#evw-input", "Jeg vil gerne være afdelingsleder");
+    await visitor.press("#evw-input", "Enter");
+    await desk.waitForFunction(() => document.body.textContent.includes("Jeg vil gerne være afdelingsleder"),
+      null, { timeout: 30000, polling: 1000 }).catch(async () => {
+      await desk.reload();
+      await desk.waitForFunction(() => document.body.textContent.includes("Jeg vil gerne være afdelingsleder"));
+    });
+
+    // Close: the bot is back and answers again.
+    await desk.click("form[action$='/close'] button[type=submit]");
+    await visitor.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]
+      .some((item) => item.textContent.includes("Assistenten er tilbage")), null, { timeout: 30000 });
+    await say(visitor, "hvad laver en leder?");
+    assert.equal((await logEntries(visitor)).at(-1)[0], "bot");
+
+    // A reload shows the counsellor's message again, still marked as the eVejleder's.
+    await visitor.reload();
+    await visitor.waitForSelector(".evw-log > .evw-msg--counsellor");
+    assert.deepEqual(visitor.problems, []);
+    await counsellorContext.close();
+    await visitorContext.close();
+  });
+
+  it("lets a waiting visitor leave the queue", { timeout: 120000 }, async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    await say(page, "kan jeg få en vejleder?");
+    await page.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
+    await page.click(".evw-cancel");
+    await page.waitForSelector(".evw-queue", { state: "hidden" });
+    await page.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]
+      .some((item) => item.textContent.includes("Du har forladt køen")));
+    await say(page, "hvad laver en leder?");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+});
+
+async function signIn(context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/console/login");
+  await page.fill("#name", stack.counsellor);
+  await page.fill("#password", stack.password);
+  await page.click("form button[type=submit]");
+  await page.waitForURL(stack.web + "/console");
+  return page;
+}
+
+async function assertAccessible(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+  }));
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [],
+    `no serious or critical accessibility violations on ${what}`);
+}
