@@ -132,7 +132,9 @@ class RasaClient:
         """End the pause (the bot answers again), send the widget the hand-off `status`
         ("resumed" after a counsellor closed the case, "cancelled" when the visitor left
         the queue) and tell the visitor so with `text`."""
-        events: List[Dict[str, Any]] = [{"event": "resume"}]
+        # The pause cut the bot's turn short: without an action_listen the next message would be
+        # read as part of that turn, and the rules (intent -> answer) would not apply.
+        events: List[Dict[str, Any]] = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         if status:
             # Before the text, so the widget shows the text as the assistant's again.
             events.append(handoff_status_event(status))

@@ -238,7 +238,8 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
                                          data={"csrf_token": csrf, "note": "Henvist til a-kassen."})
             assert response.status == 303
             assert response.headers["Location"] == "/console"
-            assert peer.posts[-1][2] == [{"event": "resume"}, handoff_status_event("resumed"),
+            assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
+                                         handoff_status_event("resumed"),
                                          {"event": "bot", "text": texts.VISITOR_RESUMED}]
             assert peer.posts[-1][1]["execute_side_effects"] == "true"
             closed = queue.get(case.id)

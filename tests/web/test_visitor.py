@@ -95,7 +95,8 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
             case = queue.open_case(SESSION)
             response = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert response.status == 200
-            assert peer.posts[-1][2] == [{"event": "resume"}, handoff_status_event("cancelled"),
+            assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
+                                         handoff_status_event("cancelled"),
                                          {"event": "bot", "text": VISITOR_CANCELLED}]
             assert queue.get(case.id).status == "cancelled"
             again = await client.post(f"/api/visitor/{SESSION}/cancel")
