@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
 
-.PHONY: help install spacy data train run shell actions test test-unit validate test-stories test-web web clean
+.PHONY: help install spacy data train web run shell test test-web bench clean
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -76,6 +76,10 @@ test-web: install spacy data train web
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing: apt-get install chromium" >&2; exit 1; }
 	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
 	@node --test --test-concurrency=1 tests/web/
+
+# Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
+bench: install spacy data train
+	@$(PY) -m bench.rest_latency
 
 clean:
 	rm -rf models var $(VENV) node_modules
