@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import BOT, RasaClient, RasaUnavailable, TranscriptLine
+from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
 
 log = logging.getLogger(__name__)
 

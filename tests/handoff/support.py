@@ -1,7 +1,10 @@
-"""Test support: a real HTTP peer standing in for Rasa's two endpoints, a cheap hasher."""
+"""Test support: a real HTTP peer standing in for Rasa's two endpoints, a cheap hasher, the web app."""
+import dataclasses
 import socket
+from contextlib import asynccontextmanager
 
 from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
 TOKEN = "rasa-test-token"
@@ -55,3 +58,29 @@ def free_port_url():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"  # nothing listens there any more
+
+
+@asynccontextmanager
+async def web_app(database_url, session_factory, rasa_up=True):
+    """The console and website app on a test server, talking to a RasaPeer (or to nothing)."""
+    from bot.config import settings
+    from bot.handoff.rasa_api import RasaClient
+    from bot.web.app import create_app
+
+    peer = RasaPeer()
+    peer_server = TestServer(peer.app)
+    await peer_server.start_server()
+    rasa_url = str(peer_server.make_url("")).rstrip("/") if rasa_up else free_port_url()
+    app = create_app(
+        dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa_url),
+        rasa_client=RasaClient(rasa_url, token=TOKEN, timeout=3),
+        session_factory=session_factory,
+        password_hasher=FAST_HASHER,
+    )
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        yield client, peer, rasa_url
+    finally:
+        await client.close()
+        await peer_server.close()

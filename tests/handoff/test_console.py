@@ -4,20 +4,16 @@ Rasa's side is RasaPeer (tests/handoff/support.py), a small real HTTP server; th
 end-to-end tests cover the console against a real Rasa.
 """
 import asyncio
-import dataclasses
 import re
 from contextlib import asynccontextmanager
 
 import aiohttp
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.config import settings
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, RasaClient, handoff_status_event
+from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, handoff_status_event
 from bot.web import texts
-from bot.web.app import create_app
-from tests.handoff.support import FAST_HASHER, TOKEN, RasaPeer, free_port_url
+from tests.handoff.support import FAST_HASHER, web_app
 
 PASSWORD = "en lang adgangskode"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -25,23 +21,8 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @asynccontextmanager
 async def console(database_url, session_factory, rasa_up=True):
-    peer = RasaPeer()
-    peer_server = TestServer(peer.app)
-    await peer_server.start_server()
-    rasa_url = str(peer_server.make_url("")).rstrip("/") if rasa_up else free_port_url()
-    app = create_app(
-        dataclasses.replace(settings(), database_url=database_url),
-        rasa_client=RasaClient(rasa_url, token=TOKEN, timeout=3),
-        session_factory=session_factory,
-        password_hasher=FAST_HASHER,
-    )
-    client = TestClient(TestServer(app))
-    await client.start_server()
-    try:
+    async with web_app(database_url, session_factory, rasa_up) as (client, peer, _):
         yield client, peer
-    finally:
-        await client.close()
-        await peer_server.close()
 
 
 def run(scenario):

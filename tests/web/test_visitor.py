@@ -4,46 +4,21 @@ Rasa's side is RasaPeer (tests/handoff/support.py), a small real HTTP server; th
 tests (tests/web/*.test.js) cover the same against a real Rasa.
 """
 import asyncio
-import dataclasses
-from contextlib import asynccontextmanager
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.config import settings
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import (
     CHOICE_METADATA_KEY,
     COUNSELLOR_METADATA_KEY,
-    RasaClient,
     handoff_status_event,
     transcript_from_events,
 )
-from bot.web.app import create_app
 from bot.web.visitor import VISITOR_CANCELLED
-from tests.handoff.support import FAST_HASHER, TOKEN, RasaPeer, free_port_url
+from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
 
 
-@asynccontextmanager
-async def website(database_url, session_factory, rasa_up=True):
-    peer = RasaPeer()
-    peer_server = TestServer(peer.app)
-    await peer_server.start_server()
-    rasa_url = str(peer_server.make_url("")).rstrip("/") if rasa_up else free_port_url()
-    app = create_app(
-        dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa_url),
-        rasa_client=RasaClient(rasa_url, token=TOKEN, timeout=3),
-        session_factory=session_factory,
-        password_hasher=FAST_HASHER,
-    )
-    client = TestClient(TestServer(app))
-    await client.start_server()
-    try:
-        yield client, peer, rasa_url
-    finally:
-        await client.close()
-        await peer_server.close()
+website = web_app
 
 
 def test_status_event_reaches_the_widget_as_the_plain_status_object():
