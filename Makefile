@@ -14,6 +14,8 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/n
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
+# Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
+export PYTHONWARNINGS ?= ignore
 
 .PHONY: help install spacy data train web run shell test test-web bench clean
 

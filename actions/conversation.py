@@ -58,7 +58,9 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         if welcomed_in_this_session(tracker):
-            return []
+            # Still end with a listen, as a session start does: Rasa predicts nothing after this
+            # action, and the next message must start a fresh turn.
+            return [ActionExecuted("action_listen")]
         try:
             job_title = knowledge().job(job_slug()).title.lower()
         except Exception:  # the welcome must not depend on the store being up

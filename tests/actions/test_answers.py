@@ -101,7 +101,8 @@ def test_the_welcome_is_sent_once_per_session(run_action):
                 {"event": "session_started"}, {"event": "action", "name": "action_listen"}]
     messages, events = run_action(conversation.ActionSessionStart(), text="/session_start",
                                   intent="session_start", events=welcomed)
-    assert messages == [] and events == []
+    assert messages == []
+    assert [e["event"] for e in events] == ["action"] and events[0]["name"] == "action_listen"
 
 
 def user(intent):

@@ -19,6 +19,15 @@ def test_first_message_introduces_the_assistant_then_answers(stack):
     assert "automatisk assistent" not in texts(stack.say("visitor-intro", "hej igen"))
 
 
+def test_an_explicit_session_start_welcomes_once_and_the_next_question_is_answered(stack):
+    # The web widget opens a conversation with "/session_start".
+    sender = "visitor-session-start"
+    assert "automatisk assistent" in texts(stack.say(sender, "/session_start"))
+    answer = texts(stack.say(sender, "hvad laver en leder?"))
+    assert "automatisk assistent" not in answer
+    assert "En leder står i spidsen for medarbejderne" in answer
+
+
 def test_a_danish_conversation_about_careers_keeps_the_topic(stack):
     sender = "visitor-career"
     stack.say(sender, "hej")
