@@ -69,7 +69,8 @@ class AnswerTasks(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         tasks = store.tasks(slug)
-        return [listing("\n\n".join(tasks.lead), tasks.items)]
+        # The sentence that introduces the list is enough of a lead in a chat window.
+        return [listing(tasks.lead[-1] if tasks.lead else "", tasks.items)]
 
 
 class AnswerSkills(StoreAnswer):
@@ -136,9 +137,13 @@ class AnswerEducation(StoreAnswer):
         routes = store.find_education(slug, query) if query else []
         if routes:
             return [{"response": "utter_answer_education_route", "routes": enumerate_da(routes),
-                     "requirements": education.entry_requirements}]
-        lead = "\n\n".join(education.paragraphs + [education.entry_requirements])
-        return [listing(lead, education.routes)]
+                     "requirements": education.entry_requirements or ""}]
+        # The paragraph that names the routes is the list itself; the entry requirements are
+        # part of the lead when the article states them there.
+        lead = [p for p in education.paragraphs if not any(route in p for route in education.routes)]
+        if education.entry_requirements and not any(education.entry_requirements in p for p in lead):
+            lead.append(education.entry_requirements)
+        return [listing("\n\n".join(lead), education.routes)]
 
 
 class AnswerFurtherEducation(StoreAnswer):
