@@ -150,7 +150,7 @@ class AnswerFurtherEducation(StoreAnswer):
     action_name = "action_answer_further_education"
 
     def messages(self, store, slug, tracker):
-        return [{"response": "utter_answer_text", "text": "\n\n".join(store.further_education(slug))}]
+        return [{"response": "utter_answer_text", "body": "\n\n".join(store.further_education(slug))}]
 
 
 class AnswerSalary(StoreAnswer):
@@ -158,7 +158,7 @@ class AnswerSalary(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         salary = store.salary(slug)
-        return [{"response": "utter_answer_salary", "text": "\n\n".join(salary.paragraphs),
+        return [{"response": "utter_answer_salary", "body": "\n\n".join(salary.paragraphs),
                  "pointers": enumerate_da(salary.pointers)}]
 
 

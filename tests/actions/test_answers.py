@@ -71,7 +71,7 @@ def test_education_routes_and_one_named_programme(run_action):
 def test_salary_points_elsewhere_and_states_no_amount(run_action):
     message = only(run_action(answers.AnswerSalary(), intent="ask_salary")[0])
     assert "Uddannelseszoom" in message["pointers"]
-    assert not re.search(r"\d", message["text"] + message["pointers"])
+    assert not re.search(r"\d", message["body"] + message["pointers"])
 
 
 def test_outlook_has_the_scale_and_its_source_but_no_level(run_action):

@@ -49,6 +49,8 @@ def test_salary_never_states_an_amount(stack):
     answer = texts(stack.say("visitor-salary", "hvad tjener man som leder"))
     assert "Uddannelseszoom" in answer
     assert "faglige organisationer" in answer
+    assert "ikke oplyse noget beløb" in answer
+    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
     assert not re.search(r"\d", answer), answer
     assert "kr" not in answer.split()
 
@@ -57,6 +59,12 @@ def test_outlook_names_its_source_and_invents_no_level(stack):
     answer = texts(stack.say("visitor-outlook", "hvordan er jobmulighederne for ledere"))
     assert "Styrelsen for arbejdsmarked og rekruttering" in answer
     assert "siger ikke" in answer
+
+
+def test_further_education_answers_with_its_source(stack):
+    answer = texts(stack.say("visitor-further", "hvilken efteruddannelse kan jeg tage når jeg er leder"))
+    assert "efteruddannelse for ledere" in answer
+    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
 
 
 def test_another_job_points_to_a_counsellor(stack):
