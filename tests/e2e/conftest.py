@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.stack import MODEL, Stack, prepare_database
+from tests.e2e.stack import MODEL, prepared_stack
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
 
@@ -11,12 +11,7 @@ def stack(tmp_path_factory):
     The opening hours file is re-read on every hand-off request, so tests can close it."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    workdir = tmp_path_factory.mktemp("stack")
-    env = prepare_database(workdir)
-    hours = workdir / "opening_hours.yml"
-    hours.write_text(ALWAYS_OPEN)
-    env["OPENING_HOURS_PATH"] = str(hours)
-    running = Stack(workdir=workdir, env=env)
+    running = prepared_stack(tmp_path_factory.mktemp("stack"))
     try:
         running.start_actions()
         running.start_rasa()

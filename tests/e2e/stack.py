@@ -135,3 +135,17 @@ def prepare_database(workdir: Path) -> Dict[str, str]:
         subprocess.run([python, "-m", "bot", *args], cwd=REPO, env=env, check=True,
                        capture_output=True)
     return env
+
+
+def prepared_stack(workdir: Path) -> Stack:
+    """A Stack (not yet started) on a fresh database, with opening hours that are always open.
+
+    The hours file (`workdir/opening_hours.yml`) is re-read on every hand-off request, so a
+    test may rewrite it to close."""
+    from tests.schedules import ALWAYS_OPEN
+
+    env = prepare_database(workdir)
+    hours = workdir / "opening_hours.yml"
+    hours.write_text(ALWAYS_OPEN)
+    env["OPENING_HOURS_PATH"] = str(hours)
+    return Stack(workdir=workdir, env=env)

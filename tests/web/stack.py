@@ -26,16 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.stack import MODEL, Stack, prepare_database  # noqa: E402
+from tests.e2e.stack import MODEL, prepared_stack  # noqa: E402
 
 COUNSELLOR = "Mette"
 COUNSELLOR_PASSWORD = "en-lang-test-adgangskode-42"
-
-ALWAYS_OPEN = "timezone: Europe/Copenhagen\nweekly:\n" + "".join(
-    f'  {day}: ["00:00-23:59"]\n'
-    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-)
-
 
 def reply(**body) -> None:
     print(json.dumps(body), flush=True)
@@ -46,11 +40,7 @@ def main() -> int:
         reply(error=f"{MODEL} is missing: run `make train`")
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="evejleder-web-"))
-    env = prepare_database(workdir)
-    hours = workdir / "opening_hours.yml"
-    hours.write_text(ALWAYS_OPEN)
-    env["OPENING_HOURS_PATH"] = str(hours)
-    stack = Stack(workdir=workdir, env=env)
+    stack = prepared_stack(workdir)
     try:
         stack.add_counsellor(COUNSELLOR, COUNSELLOR_PASSWORD)
         stack.start_actions()
