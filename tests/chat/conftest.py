@@ -48,9 +48,11 @@ def redis_server(tmp_path_factory):
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is missing: apt-get install redis-server")
     server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
