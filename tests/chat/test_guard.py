@@ -1,8 +1,9 @@
 """The message guard's rules, with a hand-driven clock."""
 from bot.chat import texts
 from bot.chat.address import client_address
-from bot.chat.guard import MAX_TRACKED, MessageGuard, TokenBuckets
-from bot.chat.settings import ChatSettings, RateLimit, chat_settings
+from bot.chat.guard import MessageGuard
+from bot.chat.settings import ChatSettings, chat_settings
+from bot.ratelimit import MAX_TRACKED, RateLimit, TokenBuckets
 
 
 class Clock:
