@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help install spacy data train web run shell test test-web bench clean
+.PHONY: help install spacy data train web run shell test test-web bench clean audit
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -25,6 +25,7 @@ help:
 	@echo "make shell   chat in the terminal (rasa shell)"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -73,6 +74,8 @@ test: install spacy data train
 	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end)"
 	@$(PY) -m pytest
 	@$(MAKE) --no-print-directory test-web
+	@if [ -n "$$SKIP_AUDIT" ]; then echo "!!! SKIP_AUDIT is set: the dependency audit did NOT run" >&2; \
+	  else $(MAKE) --no-print-directory audit; fi
 
 test-web: install spacy data train web
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing: apt-get install chromium" >&2; exit 1; }
@@ -82,6 +85,25 @@ test-web: install spacy data train web
 # Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
 bench: install spacy data train
 	@$(PY) -m bench.rest_latency
+
+# ---- dependency audit (hardening) ------------------------------------------------------------
+# pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.
+# --strict: a package the vulnerability service cannot look up fails the audit instead of
+# being skipped, so an unreachable service can never pass as "no known vulnerabilities".
+AUDIT_VENV := var/audit-venv
+PIP_AUDIT_VERSION := 2.7.3
+AUDIT_IGNORES = $(shell sed -e 's/\#.*//' config/pip-audit-ignore.txt | xargs -r -n1 printf -- '--ignore-vuln %s ')
+audit: $(AUDIT_VENV)/.installed
+	@echo "==> pip-audit of requirements.txt (service: $${AUDIT_SERVICE:-pypi})"
+	@$(AUDIT_VENV)/bin/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict \
+	  --vulnerability-service $${AUDIT_SERVICE:-pypi} --progress-spinner off $(AUDIT_IGNORES) \
+	  || { echo "!!! pip-audit failed: a new vulnerability, or the vulnerability service is unreachable (see above)." >&2; exit 1; }
+$(AUDIT_VENV)/.installed:
+	@echo "==> Installing pip-audit $(PIP_AUDIT_VERSION) into $(AUDIT_VENV)/ (separate from .venv)"
+	@python3 -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check pip-audit==$(PIP_AUDIT_VERSION) 2>&1 | grep -v "^WARNING: Location" || true
+	@$(AUDIT_VENV)/bin/pip-audit --version
+	@touch $@
 
 clean:
 	rm -rf models var $(VENV) node_modules
