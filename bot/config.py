@@ -25,6 +25,9 @@ class Settings:
     # its own, and Redis for the lock store and the socket.io message queue. None = one process.
     tracker_database_url: Optional[str] = None
     redis_url: Optional[str] = None
+    # The socket.io server the visitor's browser talks to: RASA_URL when unset, the page's own
+    # origin when empty (behind nginx, where RASA_URL is an internal address).
+    chat_url: Optional[str] = None
 
 
 def _repo_path(value: str) -> Path:
@@ -49,4 +52,5 @@ def settings() -> Settings:
         cookie_secure=(os.environ.get("COOKIE_SECURE") or "").lower() in ("1", "true", "yes"),
         tracker_database_url=os.environ.get("TRACKER_DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
+        chat_url=os.environ.get("CHAT_URL"),
     )
