@@ -83,6 +83,9 @@ class Stack:
                    90, "action server", process, self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
+        # The widget is served by the web server on its free port: allow that origin on socket.io.
+        self.env.setdefault("CHAT_ALLOWED_ORIGINS",
+                            f"{self.web_url},http://localhost:{self.web_port}")
         process = self._spawn("rasa", [
             RASA, "run", "--model", str(MODEL), "--port", str(self.rasa_port),
             "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,

@@ -1,0 +1,28 @@
+"""The visitor's address, trusting X-Forwarded-For only from a proxy on this machine.
+
+nginx (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`) appends the address it
+saw to whatever the client sent, so only the LAST entry is trustworthy; earlier entries are
+the client's own claims.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Optional
+
+UNKNOWN = "unknown"
+
+
+def is_loopback(address: Optional[str]) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def client_address(peer: Optional[str], forwarded_for: Optional[str]) -> str:
+    """`peer` is the socket's remote address; `forwarded_for` the X-Forwarded-For header."""
+    if forwarded_for and is_loopback(peer):
+        last = forwarded_for.split(",")[-1].strip()
+        if last:
+            return last
+    return peer or UNKNOWN

@@ -1,0 +1,55 @@
+"""python-socketio's Redis client manager, made loud when Redis is down.
+
+With it, `sio.emit` in any Rasa process goes through Redis pub/sub and every process
+delivers it to the visitors connected to it. python-socketio 5.9 only logs "Cannot publish
+to redis... giving up" and returns None when Redis is unreachable; here that raises, so the
+caller (Rasa's tracker-events API, the chat channel) reports an error instead of a message
+silently vanishing.
+
+The queue carries pickled data (python-socketio's format): whoever can write to this Redis
+can run code in Rasa. Keep Redis on localhost or behind a password (docs/security.md).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "evejleder-socketio"
+
+
+class ChatQueueUnavailable(RuntimeError):
+    """Redis did not take a socket.io message."""
+
+
+class CheckedRedisManager(socketio.AsyncRedisManager):
+    def __init__(self, url: str):
+        # A down Redis should fail in seconds, not hang the chat.
+        super().__init__(url, channel=CHANNEL, logger=log,
+                         redis_options={"socket_connect_timeout": 3})
+
+    async def _publish(self, data: Any) -> Any:
+        receivers = await super()._publish(data)
+        if receivers is None:  # python-socketio's "giving up"
+            raise ChatQueueUnavailable(f"Redis at {self.redis_url} did not take the message")
+        return receivers
+
+    async def ping(self) -> None:
+        try:
+            await self.redis.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means the same to an operator
+            raise ChatQueueUnavailable(f"Redis at {self.redis_url} is unreachable: {exc}") from exc
+
+
+def use_redis(sio: socketio.AsyncServer, url: str) -> CheckedRedisManager:
+    """Swap the server's client manager; only valid before the first client connects
+    (python-socketio initialises the manager on the first connection)."""
+    if sio.manager_initialized:
+        raise RuntimeError("the socket.io client manager is already in use")
+    manager = CheckedRedisManager(url)
+    sio.manager = manager
+    manager.set_server(sio)
+    return manager

@@ -1,0 +1,86 @@
+"""Rasa's socket.io channel with an origin allowlist, a message guard and optional Redis fan-out.
+
+Rasa 3.6 builds its AsyncServer with `cors_allowed_origins=[]`, which switches the
+Origin check off entirely (any web page may open a chat in a visitor's browser). Here the
+engine.io server gets the CHAT_ALLOWED_ORIGINS allowlist instead. Clients that send no Origin
+(not browsers: test clients, scripts) are let through by engine.io; they face the same guard.
+
+Replies stay Rasa's: the channel keeps the name `socketio`, so the console's pushes with
+`output_channel=socketio` find it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.chat import texts
+from bot.chat.address import client_address
+from bot.chat.guard import MessageGuard
+from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
+from bot.chat.settings import ChatSettings, chat_settings
+
+log = logging.getLogger(__name__)
+
+
+def _environ_address(environ: Optional[Dict[str, Any]]) -> str:
+    # engine.io's Sanic driver puts a fixed 127.0.0.1 in REMOTE_ADDR; the real peer is on
+    # the Sanic request it keeps in the environ.
+    environ = environ or {}
+    request = environ.get("sanic.request")
+    return client_address(getattr(request, "ip", None), environ.get("HTTP_X_FORWARDED_FOR"))
+
+
+class SocketIOChannel(SocketIOInput):
+    def __init__(self, *args: Any, settings: Optional[ChatSettings] = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.settings = settings or chat_settings()
+        self.guard = MessageGuard(self.settings)
+        self.redis: Optional[CheckedRedisManager] = None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        sio.eio.cors_allowed_origins = list(self.settings.allowed_origins)
+        if self.settings.redis_url:
+            self.redis = use_redis(sio, self.settings.redis_url)
+            blueprint.listener("after_server_start")(self._check_redis)
+        namespace = self.namespace or "/"
+        handle_message = sio.handlers[namespace][self.user_message_evt]
+
+        async def guarded(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                data = {}
+            session = (data.get("session_id") if self.session_persistence else None) or sid
+            address = _environ_address(sio.get_environ(sid, namespace))
+            refusal = self.guard.refusal(data.get("message"), str(session), address)
+            if refusal:
+                log.info("Refused a message from session %s (%s): %s", session, address, refusal)
+                await self._tell(sid, refusal)
+                return
+            try:
+                await handle_message(sid, data)
+            except ChatQueueUnavailable as exc:
+                # The reply could not go out; the visitor learns it here (this process holds
+                # their connection), and the message is not in the tracker store.
+                log.error("Chat reply to session %s lost, Redis is down: %s", session, exc)
+                await self._tell(sid, texts.UNAVAILABLE)
+
+        sio.handlers[namespace][self.user_message_evt] = guarded
+        return blueprint
+
+    async def _tell(self, sid: str, text: str) -> None:
+        """Answer the connection that sent the message. It is connected to this process,
+        so the answer skips the Redis queue (and still arrives when Redis is down)."""
+        await self.sio.manager.emit(self.bot_message_evt, {"text": text}, self.namespace or "/",
+                                    room=sid, ignore_queue=True)
+
+    async def _check_redis(self, *_: Any) -> None:
+        try:
+            await self.redis.ping()
+            log.info("socket.io messages go through Redis at %s", self.settings.redis_url)
+        except ChatQueueUnavailable as exc:
+            log.error("%s: replies to visitors will fail until it is back", exc)
