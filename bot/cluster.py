@@ -61,8 +61,10 @@ def rasa_endpoints(config: Settings, ports: ClusterPorts) -> Dict[str, object]:
         raise ValueError("REDIS_URL is not set: the Rasa processes need a shared lock store")
     return {
         "action_endpoint": {"url": f"{ports.internal_url}/webhook"},
+        # Rasa's SQL store, failing loudly instead of falling back to memory (bot/tracker_store.py).
         # Rasa uses a `url` containing "://" as the whole database URL.
-        "tracker_store": {"type": "SQL", "url": config.tracker_database_url},
+        "tracker_store": {"type": "bot.tracker_store.StrictSQLTrackerStore",
+                          "url": config.tracker_database_url},
         "lock_store": redis_lock_store(config.redis_url),
     }
 
