@@ -16,6 +16,7 @@ from typing import Dict, List, Tuple
 import yaml
 from sqlalchemy.engine import make_url
 
+from bot.chat.texts import UNAVAILABLE  # the chat channels' own words for a failed message
 from bot.config import REPO_ROOT, Settings, settings
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx" / "cluster.conf"
@@ -83,11 +84,13 @@ def actions_unavailable_body(channels: List[str]) -> str:
     return json.dumps({"events": [], "responses": responses}, ensure_ascii=False)
 
 
+def _nginx_string(text: str) -> str:
+    """For a single-quoted nginx string, where $ would start a variable."""
+    return text.replace("\\", "\\\\").replace("'", "\\'").replace("$", "")
+
+
 def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str],
                  template: Path = NGINX_TEMPLATE) -> str:
-    body = actions_unavailable_body(channels)
-    # The body sits in a single-quoted nginx string, where $ would start a variable.
-    body = body.replace("\\", "\\\\").replace("'", "\\'").replace("$", "")
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
                         for port in ports.rasa_ports)
     values = {
@@ -98,7 +101,8 @@ def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str],
         "ACTIONS_PORT": str(ports.actions_port),
         "WEB_PORT": str(ports.web_port),
         "RASA_SERVERS": servers,
-        "ACTIONS_UNAVAILABLE_JSON": body,
+        "ACTIONS_UNAVAILABLE_JSON": _nginx_string(actions_unavailable_body(channels)),
+        "REST_UNAVAILABLE_JSON": _nginx_string(json.dumps({"error": UNAVAILABLE}, ensure_ascii=False)),
     }
     text = template.read_text(encoding="utf-8")
     for name, value in values.items():

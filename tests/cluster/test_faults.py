@@ -8,6 +8,7 @@ import time
 import uuid
 from typing import List, Tuple
 
+from bot.chat import texts
 from bot.db import make_engine, make_session_factory
 from bot.handoff.models import ACTIVE
 from bot.handoff.queue import HandoffQueue
@@ -15,10 +16,10 @@ from bot.knowledge.store import KnowledgeStore
 from tests.e2e.people import Counsellor, Visitor, status, text_containing
 from tests.e2e.test_handoff import wait_for_new_case
 
-REST_ERROR = "Undskyld, chatten har et teknisk problem"
+REST_ERROR = texts.UNAVAILABLE
 
 
-def texts(response) -> str:
+def answer(response) -> str:
     assert response.status_code == 200, (response.status_code, response.text[:300])
     return "\n".join(message.get("text") or "" for message in response.json())
 
@@ -36,7 +37,7 @@ def wait_until_answered(cluster, sender: str, message: str, seconds: float = 60)
     while True:
         response = cluster.say(sender, message)
         if response.status_code == 200 or time.monotonic() > deadline:
-            return texts(response)
+            return answer(response)
         time.sleep(1)
 
 
@@ -55,7 +56,7 @@ def test_action_server_down_gives_an_apology_with_the_contact_channels(cluster):
         listed = visitor.wait_for(text_containing("eVejledere via"))
         assert all(channel in listed["text"] for channel in channels), listed
         # REST visitors get the same.
-        rest = texts(cluster.say("faults-actions-rest", "hvad laver en leder?"))
+        rest = answer(cluster.say("faults-actions-rest", "hvad laver en leder?"))
         assert "Undskyld" in rest and all(channel in rest for channel in channels)
 
         cluster.start_actions()
@@ -156,7 +157,7 @@ def test_postgres_restart_loses_no_accepted_message(cluster):
 
 def test_redis_down_gives_a_clear_error_and_loses_nothing_accepted(cluster):
     sender = f"faults-redis-{uuid.uuid4().hex[:6]}"
-    assert "Kilde" in texts(cluster.say(sender, "hvad laver en leder?"))
+    assert "Kilde" in answer(cluster.say(sender, "hvad laver en leder?"))
     visitor = Visitor(cluster.public_url)
     try:
         visitor.say("hej")
