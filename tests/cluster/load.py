@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import platform
 import random
 import statistics
@@ -51,6 +52,7 @@ class LoadResult:
     errors: List[str] = field(default_factory=list)
     sent: Dict[str, List[str]] = field(default_factory=dict)
     missing: List[str] = field(default_factory=list)  # "sender: message" not in the tracker store
+    load_average: str = ""  # the machine's 1-minute load average at the start and at the end
 
     @property
     def messages(self) -> int:
@@ -112,7 +114,9 @@ def run_load(base_url: str, stored_user_texts: Callable[[List[str]], Dict[str, L
              conversations: int = 100, seconds: float = 60, seed: int = 6,
              think: tuple = (2.0, 4.0)) -> LoadResult:
     """Drive the load, then compare what each conversation sent with the tracker store."""
+    before = os.getloadavg()[0]
     result = asyncio.run(_drive(base_url, conversations, seconds, seed, think))
+    result.load_average = f"{before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     stored = stored_user_texts(list(result.sent))
     for sender, texts in result.sent.items():
         lacking = Counter(texts) - Counter(stored.get(sender, []))
@@ -132,6 +136,7 @@ def markdown(result: LoadResult) -> str:
         "| measure | value |",
         "|---|---|",
         f"| run | {result.started}, {platform.node()}, Python {platform.python_version()} |",
+        f"| machine load average (1 min, start -> end) | {result.load_average} |",
         f"| concurrent conversations | {result.conversations} |",
         f"| duration | {result.seconds:.0f} s |",
         f"| messages answered | {result.messages} ({result.messages / result.seconds:.1f}/s) |",
