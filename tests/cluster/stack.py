@@ -87,9 +87,10 @@ class Cluster:
         for index in range(len(self.ports.rasa_ports)):
             self.wait_rasa(index)
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, args: List[str], **env: str) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
-        process = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, cwd=REPO, env={**self.env, **env}, stdout=log,
+                                   stderr=subprocess.STDOUT)
         self.processes[name] = process
         return process
 
@@ -101,7 +102,9 @@ class Cluster:
                    30, "nginx", process, prefix / "error.log")
 
     def start_actions(self, wait: bool = True) -> None:
-        self._spawn("actions", [RASA, "run", "actions", "--port", str(self.ports.actions_port)])
+        # rasa_sdk's action server listens on 0.0.0.0 unless SANIC_HOST says otherwise.
+        self._spawn("actions", [RASA, "run", "actions", "--port", str(self.ports.actions_port)],
+                    SANIC_HOST="127.0.0.1")
         if wait:
             self.wait_actions()
 
