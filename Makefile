@@ -91,7 +91,7 @@ bench: install spacy data train
 	@$(PY) -m bench.rest_latency
 
 # The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks-load.md.
-bench-load: install spacy data train
+bench-load: install spacy train
 	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks-load.md
 
 clean:
