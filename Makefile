@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help install spacy data train web run shell test test-web bench clean run-cluster bench-load
+.PHONY: help install spacy data train web run shell test test-web bench clean audit run-cluster bench-load
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -25,6 +25,7 @@ help:
 	@echo "make shell   chat in the terminal (rasa shell)"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
 	@echo "make run-cluster  PostgreSQL + Redis + two Rasa processes behind nginx on :8080 (see README)"
 	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
 
@@ -80,6 +81,8 @@ test: install spacy data train
 	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end)"
 	@$(PY) -m pytest
 	@$(MAKE) --no-print-directory test-web
+	@if [ -n "$$SKIP_AUDIT" ]; then echo "!!! SKIP_AUDIT is set: the dependency audit did NOT run" >&2; \
+	  else $(MAKE) --no-print-directory audit; fi
 
 test-web: install spacy data train web
 	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing: apt-get install chromium" >&2; exit 1; }
@@ -93,6 +96,25 @@ bench: install spacy data train
 # The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks-load.md.
 bench-load: install spacy train
 	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks-load.md
+
+# ---- dependency audit (hardening) ------------------------------------------------------------
+# pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.
+# --strict: a package the vulnerability service cannot look up fails the audit instead of
+# being skipped, so an unreachable service can never pass as "no known vulnerabilities".
+AUDIT_VENV := var/audit-venv
+PIP_AUDIT_VERSION := 2.7.3
+AUDIT_IGNORES = $(shell sed -e 's/\#.*//' config/pip-audit-ignore.txt | xargs -r -n1 printf -- '--ignore-vuln %s ')
+audit: $(AUDIT_VENV)/.installed
+	@echo "==> pip-audit of requirements.txt (service: $${AUDIT_SERVICE:-pypi})"
+	@$(AUDIT_VENV)/bin/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict \
+	  --vulnerability-service $${AUDIT_SERVICE:-pypi} --progress-spinner off $(AUDIT_IGNORES) \
+	  || { echo "!!! pip-audit failed: a new vulnerability, or the vulnerability service is unreachable (see above)." >&2; exit 1; }
+$(AUDIT_VENV)/.installed:
+	@echo "==> Installing pip-audit $(PIP_AUDIT_VERSION) into $(AUDIT_VENV)/ (separate from .venv)"
+	@python3 -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check pip-audit==$(PIP_AUDIT_VERSION) 2>&1 | grep -v "^WARNING: Location" || true
+	@$(AUDIT_VENV)/bin/pip-audit --version
+	@touch $@
 
 clean:
 	rm -rf models var $(VENV) node_modules

@@ -5,20 +5,10 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from bot.ratelimit import RateLimit
+
 # What `make run` serves the widget from (bot web on WEB_PORT, 8000 by default).
 DEFAULT_WEB_PORT = 8000
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """A token bucket: `burst` messages at once, refilled at `per_minute`. per_minute 0 = off."""
-
-    burst: int
-    per_minute: float
-
-    @property
-    def enabled(self) -> bool:
-        return self.per_minute > 0 and self.burst > 0
 
 
 @dataclass(frozen=True)

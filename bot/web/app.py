@@ -31,6 +31,7 @@ from bot.handoff.queue import (
 )
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.web import texts
+from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
 from bot.web.auth import (
@@ -123,6 +124,7 @@ class Console:
         self.rasa = rasa
         self.cookie_secure = cookie_secure
         self.templates = _render_env()
+        self.login_limit = LoginLimit()
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -188,6 +190,10 @@ class Console:
         if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), form.get(CSRF_FIELD)):
             return self.login_form(request, status=403, error=texts.LOGIN_EXPIRED)
         name = form.get("name", "").strip()
+        if not self.login_limit.allows(request.remote or "", request.headers.get("X-Forwarded-For", ""),
+                                       name):
+            log.warning("Console login throttled for %r from %s", name, request.remote)
+            return self.login_form(request, status=429, error=texts.LOGIN_THROTTLED, name=name)
         counsellor_id = self.counsellors.verify(name, form.get("password", ""))
         if counsellor_id is None:
             return self.login_form(request, status=401, error=texts.LOGIN_FAILED, name=name)

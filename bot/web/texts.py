@@ -64,3 +64,4 @@ TOPIC_NAMES = {
 
 def topic_names(topics) -> str:
     return ", ".join(TOPIC_NAMES.get(topic, topic) for topic in topics)
+LOGIN_THROTTLED = "For mange loginforsøg. Vent et minut, og prøv så igen."

@@ -1,0 +1,121 @@
+"""The guarded channels on a real Rasa: length, empty, rate limits, origins, API credentials."""
+import uuid
+
+import pytest
+import requests
+import socketio
+
+from bot.chat import texts
+from tests.chat.conftest import ADDRESS_BURST, ALLOWED_ORIGIN, SESSION_BURST
+from tests.e2e.people import Visitor
+
+
+def post(stack, body, **headers):
+    return requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, headers=headers,
+                         timeout=30)
+
+
+def texts_of(response):
+    assert response.status_code == 200, response.text
+    return [message.get("text", "") for message in response.json()]
+
+
+def test_rest_answers_a_normal_question(chat_stack):
+    answer = texts_of(post(chat_stack, {"sender": uuid.uuid4().hex, "message": "hvad laver en leder?"}))
+    assert answer and all(texts.SLOW_DOWN not in text for text in answer)
+
+
+def test_rest_refuses_a_5000_character_message_without_processing_it(chat_stack):
+    sender = uuid.uuid4().hex
+    answer = texts_of(post(chat_stack, {"sender": sender, "message": "leder " * 1000}))
+    assert answer == [texts.TOO_LONG.format(limit=1000)]
+    tracker = requests.get(f"{chat_stack.rasa_url}/conversations/{sender}/tracker",
+                           params={"token": chat_stack.token}, timeout=10).json()
+    assert not [e for e in tracker["events"] if e["event"] == "user"]
+
+
+@pytest.mark.parametrize("message", ["", "   \n", None])
+def test_rest_refuses_empty_messages(chat_stack, message):
+    assert texts_of(post(chat_stack, {"sender": uuid.uuid4().hex, "message": message})) == [texts.EMPTY]
+
+
+def test_rest_refuses_broken_json_with_a_clear_error(chat_stack):
+    response = requests.post(f"{chat_stack.rasa_url}/webhooks/rest/webhook", data=b'{"sender": "a",',
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 400 and "JSON object" in response.json()["error"]
+
+
+def test_rest_burst_from_one_session_is_slowed_down_after_its_burst(chat_stack):
+    sender = uuid.uuid4().hex
+    answers = [texts_of(post(chat_stack, {"sender": sender, "message": "hej"})) for _ in range(30)]
+    slowed = [texts.SLOW_DOWN in answer for answer in answers]
+    assert slowed == [False] * SESSION_BURST + [True] * (30 - SESSION_BURST)
+    assert all(answer == [texts.SLOW_DOWN] for answer in answers[SESSION_BURST:])
+
+
+def test_an_address_behind_the_local_proxy_is_limited_across_sessions(chat_stack):
+    # From loopback (like nginx) X-Forwarded-For names the visitor; its last entry counts,
+    # so the client's own claim in front of it changes nothing.
+    answers = [texts_of(post(chat_stack, {"sender": uuid.uuid4().hex, "message": "hej"},
+                             **{"X-Forwarded-For": f"10.9.9.{i}, 198.51.100.23"}))
+               for i in range(ADDRESS_BURST + 3)]
+    assert [texts.SLOW_DOWN in a for a in answers] == [False] * ADDRESS_BURST + [True] * 3
+    other = post(chat_stack, {"sender": uuid.uuid4().hex, "message": "hej"},
+                 **{"X-Forwarded-For": "198.51.100.24"})
+    assert texts.SLOW_DOWN not in texts_of(other)
+
+
+def connect(stack, origin=None):
+    client = socketio.Client(reconnection=False)
+    headers = {"Origin": origin} if origin else {}
+    client.connect(stack.rasa_url, transports=["polling"], headers=headers, wait_timeout=10)
+    return client
+
+
+def test_socketio_refuses_a_foreign_origin_and_accepts_the_allowed_one(chat_stack):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        connect(chat_stack, "https://evil.example")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        connect(chat_stack, "http://127.0.0.1:8000")  # not in this stack's allowlist
+    connect(chat_stack, ALLOWED_ORIGIN).disconnect()
+    engine = requests.get(f"{chat_stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                          headers={"Origin": "https://evil.example"}, timeout=10)
+    assert engine.status_code == 400 and "not an accepted origin" in engine.text
+
+
+@pytest.fixture
+def visitor(chat_stack):
+    person = Visitor(chat_stack.rasa_url)
+    yield person
+    person.close()
+
+
+def test_socketio_refuses_long_and_empty_messages_and_still_answers_after(visitor):
+    visitor.say("x" * 5000)
+    assert visitor.next()["text"] == texts.TOO_LONG.format(limit=1000)
+    visitor.say("  ")
+    assert visitor.next()["text"] == texts.EMPTY
+    visitor.say("hvad laver en leder?")
+    assert visitor.next()["text"] not in (texts.TOO_LONG.format(limit=1000), texts.EMPTY)
+
+
+def test_socketio_burst_of_30_is_slowed_down_after_the_burst(visitor):
+    import time
+    for i in range(30):
+        visitor.say(f"hej {i}")
+        time.sleep(0.05)  # python-socketio's client batches emits; engine.io takes 16 per request
+    got = visitor.silence(10)
+    slow = [m for m in got if m.get("text") == texts.SLOW_DOWN]
+    assert len(slow) == 30 - SESSION_BURST
+
+
+@pytest.mark.parametrize("path", ["/status", "/conversations/x/tracker",
+                                  "/model/parse", "/conversations/x/tracker/events"])
+def test_rasa_api_refuses_requests_without_or_with_a_wrong_token(chat_stack, path):
+    method = requests.get if path in ("/status", "/conversations/x/tracker") else requests.post
+    url = f"{chat_stack.rasa_url}{path}"
+    for params in ({}, {"token": "wrong"}, {"token": ""}):
+        response = method(url, params=params, json={"text": "hej", "event": "bot"}, timeout=10)
+        assert response.status_code == 401, (path, params, response.text)
+    assert method(url, params={"token": chat_stack.token}, json={"text": "hej", "event": "bot"},
+                  timeout=30).status_code == 200

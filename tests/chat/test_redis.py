@@ -1,0 +1,83 @@
+"""socket.io through Redis: replies and pushes travel over the queue, and Redis going down
+is said out loud (to the visitor and to the API caller), never a silent loss."""
+import pickle
+import time
+
+import pytest
+import redis
+import requests
+import socketio
+
+from bot.chat import texts
+from bot.chat.redis_manager import CHANNEL
+from tests.e2e.people import Visitor, text_containing
+
+
+@pytest.fixture
+def visitor(chat_stack):
+    person = Visitor(chat_stack.rasa_url)
+    yield person
+    person.close()
+
+
+def push(stack, session_id, text):
+    return requests.post(
+        f"{stack.rasa_url}/conversations/{session_id}/tracker/events",
+        params={"token": stack.token, "execute_side_effects": "true", "output_channel": "socketio"},
+        json={"event": "bot", "text": text}, timeout=30)
+
+
+def test_bot_replies_travel_over_the_redis_queue(chat_stack, redis_server, visitor):
+    listener = redis.Redis(port=redis_server.port).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(CHANNEL)
+    visitor.say("hvad laver en leder?")
+    reply = visitor.next()
+    published = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not published:
+        message = listener.get_message(timeout=1)
+        if message:
+            data = pickle.loads(message["data"])
+            if data["event"] == "bot_uttered":
+                published.append(data)
+    listener.close()
+    assert published, "no bot_uttered went through Redis"
+    assert published[0]["room"] == visitor.session_id and published[0]["data"] == reply
+
+
+def test_a_message_emitted_by_another_process_reaches_the_visitor(redis_server, visitor):
+    # What a second Rasa process does when a counsellor's message is pushed through it.
+    other_process = socketio.RedisManager(redis_server.url, channel=CHANNEL, write_only=True)
+    visitor.say("hej")
+    visitor.next()
+    other_process.emit("bot_uttered", {"text": "Hej, det er Anna fra den anden proces."},
+                       room=visitor.session_id)
+    assert visitor.wait_for(text_containing("den anden proces"))
+
+
+def test_redis_down_is_a_clear_error_and_redis_back_means_normal_answers(chat_stack, redis_server,
+                                                                         visitor):
+    visitor.say("hej")
+    visitor.next()
+    redis_server.stop()
+    try:
+        visitor.say("hvad tjener en leder")
+        assert visitor.wait_for(lambda m: m.get("text") == texts.UNAVAILABLE, timeout=30)
+        pushed = push(chat_stack, visitor.session_id, "Hej fra Anna")
+        assert pushed.status_code == 500 and "Redis" in pushed.json()["message"]
+    finally:
+        redis_server.start()
+    # The listener reconnects with a back-off of up to a minute; keep asking meanwhile.
+    deadline = time.monotonic() + 90
+    while True:
+        visitor.say("hvad laver en leder?")
+        try:
+            reply = visitor.next(timeout=10)
+        except Exception:  # noqa: BLE001 - the queue's Empty: nothing yet
+            reply = {}
+        if reply.get("text") and reply["text"] not in (texts.UNAVAILABLE, texts.SLOW_DOWN):
+            break
+        assert time.monotonic() < deadline, "no normal answer after Redis came back"
+        time.sleep(5)
+    assert push(chat_stack, visitor.session_id, "Hej igen fra Anna").ok
+    assert visitor.wait_for(text_containing("Hej igen fra Anna"))

@@ -1,0 +1,119 @@
+"""Security headers on every route of the web server, and the console's login rate limit."""
+import asyncio
+import re
+
+from bot.handoff.counsellors import Counsellors
+from bot.web import texts
+from bot.web.login_limit import PER_ADDRESS, PER_NAME
+from tests.handoff.support import FAST_HASHER, web_app
+
+PASSWORD = "en lang adgangskode"
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def run(scenario):
+    asyncio.run(scenario())
+
+
+def check_headers(response, where):
+    headers = response.headers
+    csp = headers.get("Content-Security-Policy", "")
+    directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip())
+    assert directives.get("default-src") == "'self'", (where, csp)
+    script_src = directives.get("script-src", directives["default-src"])
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src, (where, csp)
+    assert "unsafe-inline" not in csp, (where, csp)
+    assert directives.get("frame-ancestors") == "'none'", (where, csp)
+    assert directives.get("object-src") == "'none'" and directives.get("base-uri") == "'none'", where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("X-Frame-Options") == "DENY", where
+    assert headers.get("Referrer-Policy") == "no-referrer", where
+
+
+async def login(client, name="anne", password=PASSWORD, **headers):
+    page = await client.get("/console/login")
+    token = CSRF_INPUT.search(await page.text()).group(1)
+    return await client.post("/console/login", allow_redirects=False, headers=headers,
+                             data={"csrf_token": token, "name": name, "password": password})
+
+
+def concrete(path):
+    return re.sub(r"\{id[^}]*\}", "1", path)
+
+
+def test_every_route_and_error_page_has_the_security_headers(database_url, session_factory):
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            app = client.server.app
+            routes = []
+            for route in app.router.routes():
+                info = route.resource.get_info()
+                path = info.get("path") or info.get("formatter") or info.get("prefix")
+                if route.method == "HEAD" or path is None:
+                    continue
+                if "prefix" in info and "path" not in info and "formatter" not in info:
+                    path = path.rstrip("/") + "/"  # static: the directory, then a file below
+                routes.append((route.method, concrete(path)))
+            assert len(routes) >= 15  # the test must really walk the app
+            extra = [("GET", "/static/widget/widget.js"), ("GET", "/static/console/console.js"),
+                     ("GET", "/static/widget/findes-ikke.js"), ("GET", "/findes-ikke"),
+                     ("DELETE", "/console/login"), ("GET", "/console/cases/99999999999")]
+            for signed_in in (False, True):
+                if signed_in:
+                    assert (await login(client)).status == 303
+                for method, path in routes + extra:
+                    response = await client.request(method, path, allow_redirects=False)
+                    check_headers(response, f"{method} {path} signed_in={signed_in} "
+                                            f"-> {response.status}")
+
+    run(scenario)
+
+
+def test_the_article_page_loads_scripts_only_from_files(database_url, session_factory):
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, rasa_url):
+            response = await client.get("/")
+            html = await response.text()
+            check_headers(response, "/")
+            assert re.findall(r"<script\b[^>]*>", html)
+            assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
+            assert not re.search(r"\son[a-z]+\s*=", html)
+            assert not re.search(r"javascript:", html, re.I)
+            assert rasa_url.split("//")[1] in response.headers["Content-Security-Policy"]
+
+    run(scenario)
+
+
+def test_console_login_is_limited_per_name_in_danish(database_url, session_factory):
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            statuses = [(await login(client, password="forkert")).status for _ in range(PER_NAME.burst)]
+            assert statuses == [401] * PER_NAME.burst
+            throttled = await login(client)  # even the right password waits now
+            assert throttled.status == 429
+            assert texts.LOGIN_THROTTLED in await throttled.text()
+            check_headers(throttled, "429")
+            assert (await login(client, name="  ANNE ")).status == 429  # same name, other spelling
+            assert (await login(client, name="bo", password="forkert")).status == 401
+
+    run(scenario)
+
+
+def test_console_login_is_limited_per_address_behind_the_local_proxy(database_url, session_factory):
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            proxy = {"X-Forwarded-For": "203.0.113.50"}
+            statuses = [(await login(client, name=f"gæt{i}", password="x", **proxy)).status
+                        for i in range(PER_ADDRESS.burst)]
+            assert statuses == [401] * PER_ADDRESS.burst
+            assert (await login(client, **proxy)).status == 429
+            # Another visitor's address (as nginx reports it) is not affected.
+            assert (await login(client, **{"X-Forwarded-For": "203.0.113.51"})).status == 303
+
+    run(scenario)
