@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help install spacy data train web run shell test test-web bench clean audit audit-run
+.PHONY: help install spacy data train web run shell test test-web bench clean audit audit-run run-cluster bench-load
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -26,6 +26,8 @@ help:
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
 	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
+	@echo "make run-cluster  PostgreSQL + Redis + two Rasa processes behind nginx on :8080 (see README)"
+	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -63,6 +65,11 @@ node_modules/.installed: package.json package-lock.json
 run: install spacy data train web
 	@scripts/run
 
+# Several Rasa processes behind nginx, on PostgreSQL and Redis (Debian's postgresql, redis-server,
+# nginx-light). Storage from DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL, else private servers.
+run-cluster: install spacy train web
+	@scripts/run-cluster
+
 shell: install spacy data train
 	@scripts/run --shell
 
@@ -84,6 +91,10 @@ test-web: install spacy data train web
 # Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
 bench: install spacy data train
 	@$(PY) -m bench.rest_latency
+
+# The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks-load.md.
+bench-load: install spacy train
+	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks-load.md
 
 # ---- dependency audit (hardening) ------------------------------------------------------------
 # pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.

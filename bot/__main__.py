@@ -55,9 +55,11 @@ def _add_ingest(subparsers) -> None:
     parser.set_defaults(func=_run_ingest)
 
 
+from bot.cluster import add_cluster_config  # noqa: E402
 from bot.handoff.cli import add_counsellors, add_purge, add_web  # noqa: E402
 
-COMMANDS: List[Callable] = [_add_migrate, _add_ingest, add_counsellors, add_purge, add_web]
+COMMANDS: List[Callable] = [_add_migrate, _add_ingest, add_counsellors, add_purge, add_web,
+                            add_cluster_config]
 
 
 def build_parser() -> argparse.ArgumentParser:

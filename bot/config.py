@@ -21,6 +21,13 @@ class Settings:
     web_port: int = 8000
     opening_hours_path: Path = REPO_ROOT / "config" / "opening_hours.yml"
     cookie_secure: bool = False  # set COOKIE_SECURE=1 when the console is served over HTTPS
+    # Several Rasa processes (scripts/run-cluster): Rasa's own SQL tracker store in a database of
+    # its own, and Redis for the lock store and the socket.io message queue. None = one process.
+    tracker_database_url: Optional[str] = None
+    redis_url: Optional[str] = None
+    # The socket.io server the visitor's browser talks to: RASA_URL when unset, the page's own
+    # origin when empty (behind nginx, where RASA_URL is an internal address).
+    chat_url: Optional[str] = None
 
 
 def _repo_path(value: str) -> Path:
@@ -43,4 +50,7 @@ def settings() -> Settings:
             os.environ.get("OPENING_HOURS_PATH") or "config/opening_hours.yml"
         ),
         cookie_secure=(os.environ.get("COOKIE_SECURE") or "").lower() in ("1", "true", "yes"),
+        tracker_database_url=os.environ.get("TRACKER_DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        chat_url=os.environ.get("CHAT_URL"),
     )

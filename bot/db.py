@@ -42,10 +42,14 @@ def _ensure_sqlite_folder(url: str) -> None:
 def make_engine(url: Optional[str] = None, *, enforce_foreign_keys: bool = True) -> Engine:
     url = url or settings().database_url
     _ensure_sqlite_folder(url)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite" and enforce_foreign_keys:
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-    return engine
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, future=True)
+        if enforce_foreign_keys:
+            event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+    # A server database (PostgreSQL) may restart under us: test each pooled connection before use,
+    # so the first request after a restart does not fail on a dead connection.
+    return create_engine(url, future=True, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Optional[Engine] = None) -> sessionmaker:

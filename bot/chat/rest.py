@@ -2,10 +2,15 @@
 
 A blueprint request middleware answers refused messages itself, in the channel's own
 reply format, so Rasa never sees them.
+
+Rasa's REST channel logs a failed message (tracker store or lock store down) and still answers
+HTTP 200 with whatever was collected, often nothing: the client cannot tell that its message was
+lost. Here a failure turns the answer into HTTP 503 with a Danish error.
 """
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
@@ -14,11 +19,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.chat import texts
 from bot.chat.address import client_address
 from bot.chat.guard import MessageGuard
 from bot.chat.settings import ChatSettings, chat_settings
 
 log = logging.getLogger(__name__)
+
+# Set when Rasa failed the message of the current request (same asyncio task as the handler).
+_failed: ContextVar[bool] = ContextVar("rest_message_failed", default=False)
 
 
 class RestChannel(RestInput):
@@ -32,11 +41,26 @@ class RestChannel(RestInput):
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        async def noting_failure(message: UserMessage) -> None:
+            try:
+                await on_new_message(message)
+            except Exception:
+                _failed.set(True)
+                raise
+
+        blueprint = super().blueprint(noting_failure)
         blueprint.middleware("request")(self._guard)
+        blueprint.middleware("response")(self._failure_answer)
         return blueprint
 
+    async def _failure_answer(self, request: Request, answer: HTTPResponse) -> Optional[HTTPResponse]:
+        if not _failed.get():
+            return None
+        _failed.set(False)
+        return response.json({"error": texts.UNAVAILABLE}, status=503)
+
     async def _guard(self, request: Request) -> Optional[HTTPResponse]:
+        _failed.set(False)
         if request.method != "POST" or not request.path.endswith("/webhook"):
             return None
         try:

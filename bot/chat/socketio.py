@@ -68,6 +68,12 @@ class SocketIOChannel(SocketIOInput):
                 # their connection), and the message is not in the tracker store.
                 log.error("Chat reply to session %s lost, Redis is down: %s", session, exc)
                 await self._tell(sid, texts.UNAVAILABLE)
+            except Exception:
+                # Rasa failed the message (tracker store or lock store down): tell the visitor,
+                # and leave it unacknowledged so the widget sends it again after reconnecting.
+                log.exception("Message of session %s failed", session)
+                await self._tell(sid, texts.UNAVAILABLE)
+                raise
 
         sio.handlers[namespace][self.user_message_evt] = guarded
         return blueprint

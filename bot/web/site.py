@@ -37,10 +37,12 @@ def rasa_origins(rasa_url: str) -> str:
     return f"{'https' if secure else 'http'}://{host} {'wss' if secure else 'ws'}://{host}"
 
 
-def site_csp(rasa_url: str) -> str:
+def site_csp(chat_url: str) -> str:
+    # No chat URL: the widget talks to the page's own origin (nginx in front of everything).
+    connect = f"'self' {rasa_origins(chat_url)}" if chat_url else "'self'"
     return (
         "default-src 'self'; "
-        f"connect-src 'self' {rasa_origins(rasa_url)}; "
+        f"connect-src {connect}; "
         "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
         "form-action 'self'; object-src 'none'"
     )
@@ -51,7 +53,8 @@ class Site:
         self.settings = settings
         self.store = store
         self.templates = templates
-        self.csp = site_csp(settings.rasa_url)
+        self.chat_url = settings.rasa_url if settings.chat_url is None else settings.chat_url
+        self.csp = site_csp(self.chat_url)
 
     async def article(self, request: web.Request) -> web.StreamResponse:
         slug = self.settings.job_slug
@@ -67,7 +70,7 @@ class Site:
         request[SITE_CSP_KEY] = self.csp
         body = self.templates.get_template("site/article.html").render(
             job=job, source=source, job_titles=titles, workplaces=workplaces, about=about,
-            rasa_url=self.settings.rasa_url,
+            rasa_url=self.chat_url,
         )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
 

@@ -1,0 +1,170 @@
+"""Configuration of the cluster (several Rasa processes behind nginx): Rasa's endpoints file and
+nginx's config, written from the settings by `python -m bot cluster-config` (scripts/run-cluster).
+
+Generated rather than written by hand because both carry values from elsewhere: the storage URLs
+from the environment, the ports of the processes, and the contact channels from the knowledge store.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from bot.chat.texts import UNAVAILABLE  # the chat channels' own words for a failed message
+from bot.config import REPO_ROOT, Settings, settings
+
+NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx" / "cluster.conf"
+# Existing domain.yml responses that nginx asks Rasa to send when the action server is down.
+ACTIONS_UNAVAILABLE_RESPONSES = ("utter_unavailable", "utter_contact_channels")
+
+
+@dataclass(frozen=True)
+class ClusterPorts:
+    public_port: int = 8080
+    internal_port: int = 5080  # nginx, localhost only: the action endpoint and Rasa's HTTP API
+    rasa_ports: Tuple[int, ...] = (5005, 5006)
+    actions_port: int = 5055
+    web_port: int = 8000
+    public_host: str = "0.0.0.0"
+
+    @property
+    def internal_url(self) -> str:
+        return f"http://127.0.0.1:{self.internal_port}"
+
+
+def redis_lock_store(redis_url: str) -> Dict[str, object]:
+    """Rasa's redis lock store takes host/port/db, not a URL."""
+    url = make_url(redis_url)
+    config: Dict[str, object] = {
+        "type": "redis",
+        "url": url.host or "localhost",
+        "port": url.port or 6379,
+        "db": int(url.database or 0),
+        "key_prefix": "evejleder",
+    }
+    if url.password:
+        config["password"] = url.password
+    if url.drivername == "rediss":
+        config["use_ssl"] = True
+    return config
+
+
+def rasa_endpoints(config: Settings, ports: ClusterPorts) -> Dict[str, object]:
+    if not config.tracker_database_url:
+        raise ValueError("TRACKER_DATABASE_URL is not set: the Rasa processes need a shared tracker store")
+    if not config.redis_url:
+        raise ValueError("REDIS_URL is not set: the Rasa processes need a shared lock store")
+    return {
+        "action_endpoint": {"url": f"{ports.internal_url}/webhook"},
+        # Rasa's SQL store, failing loudly instead of falling back to memory (bot/tracker_store.py).
+        # Rasa uses a `url` containing "://" as the whole database URL.
+        "tracker_store": {"type": "bot.tracker_store.StrictSQLTrackerStore",
+                          "url": config.tracker_database_url},
+        "lock_store": redis_lock_store(config.redis_url),
+    }
+
+
+def _enumerate_da(items: List[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
+
+
+def actions_unavailable_body(channels: List[str]) -> str:
+    """What nginx answers Rasa in the action server's place: no events, an apology with the channels."""
+    responses = [{"response": name} for name in ACTIONS_UNAVAILABLE_RESPONSES]
+    if channels:
+        responses[-1]["channels"] = _enumerate_da(channels)
+    else:
+        responses = responses[:1]
+    return json.dumps({"events": [], "responses": responses}, ensure_ascii=False)
+
+
+def _nginx_string(text: str) -> str:
+    """For a single-quoted nginx string, where $ would start a variable."""
+    return text.replace("\\", "\\\\").replace("'", "\\'").replace("$", "")
+
+
+def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str],
+                 template: Path = NGINX_TEMPLATE) -> str:
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
+                        for port in ports.rasa_ports)
+    values = {
+        "PREFIX": str(prefix),
+        "PUBLIC_HOST": ports.public_host,
+        "PUBLIC_PORT": str(ports.public_port),
+        "INTERNAL_PORT": str(ports.internal_port),
+        "ACTIONS_PORT": str(ports.actions_port),
+        "WEB_PORT": str(ports.web_port),
+        "RASA_SERVERS": servers,
+        "ACTIONS_UNAVAILABLE_JSON": _nginx_string(actions_unavailable_body(channels)),
+        "REST_UNAVAILABLE_JSON": _nginx_string(json.dumps({"error": UNAVAILABLE}, ensure_ascii=False)),
+    }
+    text = template.read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def contact_channels(config: Settings) -> List[str]:
+    from bot.db import make_engine, make_session_factory
+    from bot.knowledge.store import KnowledgeStore, UnknownJob
+
+    engine = make_engine(config.database_url)
+    try:
+        return KnowledgeStore(make_session_factory(engine)).contact_channels(config.job_slug)
+    except UnknownJob:
+        return []
+    finally:
+        engine.dispose()
+
+
+def write_cluster_config(out_dir: Path, ports: ClusterPorts, config: Settings) -> Tuple[Path, Path]:
+    """`out_dir`/endpoints.yml for Rasa and `out_dir`/nginx/nginx.conf (prefix `out_dir`/nginx)."""
+    prefix = out_dir / "nginx"
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / name).mkdir(parents=True, exist_ok=True)
+    endpoints = out_dir / "endpoints.yml"
+    endpoints.write_text("# Written by `python -m bot cluster-config`; edit the environment, not this file.\n"
+                         + yaml.safe_dump(rasa_endpoints(config, ports), sort_keys=False))
+    endpoints.chmod(0o600)  # it may carry database passwords
+    nginx = prefix / "nginx.conf"
+    nginx.write_text(nginx_config(prefix.resolve(), ports, contact_channels(config)), encoding="utf-8")
+    return endpoints, nginx
+
+
+def _ports(text: str) -> Tuple[int, ...]:
+    return tuple(int(part) for part in text.split(","))
+
+
+def add_cluster_config(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "cluster-config",
+        help="write Rasa's endpoints.yml and nginx.conf for several Rasa processes behind nginx")
+    parser.add_argument("--out", default="var/cluster", help="folder to write to (default: var/cluster)")
+    defaults = ClusterPorts()
+    parser.add_argument("--public-host", default=defaults.public_host)
+    parser.add_argument("--public-port", type=int, default=defaults.public_port)
+    parser.add_argument("--internal-port", type=int, default=defaults.internal_port)
+    parser.add_argument("--rasa-ports", type=_ports, default=defaults.rasa_ports,
+                        help="comma-separated, e.g. 5005,5006")
+    parser.add_argument("--actions-port", type=int, default=defaults.actions_port)
+    parser.add_argument("--web-port", type=int, default=defaults.web_port)
+
+    def run(args: argparse.Namespace) -> int:
+        ports = ClusterPorts(public_host=args.public_host, public_port=args.public_port,
+                             internal_port=args.internal_port, rasa_ports=args.rasa_ports,
+                             actions_port=args.actions_port, web_port=args.web_port)
+        try:
+            endpoints, nginx = write_cluster_config(Path(args.out), ports, settings())
+        except ValueError as exc:
+            print(f"cluster-config: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {endpoints} and {nginx}")
+        return 0
+
+    parser.set_defaults(func=run)

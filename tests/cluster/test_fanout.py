@@ -1,0 +1,35 @@
+"""Two Rasa processes share the visitors: a message pushed through one reaches a visitor on the other."""
+from bot.handoff.rasa_api import RasaClient
+from tests.e2e.people import Visitor, text_containing
+
+
+def test_counsellor_message_through_process_2_reaches_a_visitor_on_process_1(cluster):
+    visitor = Visitor(cluster.rasa_url(0))
+    try:
+        visitor.say("hej")
+        visitor.wait_for(text_containing("leder"))
+        # The console's Rasa client, pointed at the other process.
+        console_side = RasaClient(cluster.rasa_url(1), token=cluster.token)
+        console_side.push_bot_message(visitor.session_id, "Hej, jeg hedder Mette og er eVejleder.",
+                                      counsellor="mette")
+        visitor.wait_for(text_containing("jeg hedder Mette"), timeout=20)
+        # Both processes read the same tracker store: the pushed message is in the conversation.
+        lines = RasaClient(cluster.rasa_url(0), token=cluster.token).transcript(visitor.session_id)
+        assert [line.who for line in lines if "Mette" in line.text] == ["counsellor"]
+    finally:
+        visitor.close()
+
+
+def test_socket_io_and_rest_answer_through_nginx(cluster):
+    visitor = Visitor(cluster.public_url)
+    try:
+        visitor.say("hvad laver en leder?")
+        visitor.wait_for(text_containing("Kilde: UddannelsesGuiden"))
+    finally:
+        visitor.close()
+    response = cluster.say("rest-through-nginx", "hvilke uddannelser kan man tage?")
+    assert response.status_code == 200
+    assert any("Kilde: UddannelsesGuiden" in (m.get("text") or "") for m in response.json())
+    # Rasa's HTTP API is not public: only the chat channels and the website are.
+    for path in ("/conversations/rest-through-nginx/tracker", "/status", "/model/parse"):
+        assert cluster.session_get(path).status_code == 404, path
