@@ -25,6 +25,7 @@ help:
 	@echo "make shell   chat in the terminal (rasa shell)"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make bench  measure latency, concurrency, memory, training and start-up (docs/benchmarks.md)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -79,9 +80,11 @@ test-web: install spacy data train web
 	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
 	@node --test --test-concurrency=1 tests/web/
 
-# Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
+# Measurements, not tests: latency (REST and socket.io), concurrency, memory, training time and
+# cold start with the real servers, next to a no-action baseline; rewrites the tables in
+# docs/benchmarks.md (about 6 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
 bench: install spacy data train
-	@$(PY) -m bench.rest_latency
+	@$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf models var $(VENV) node_modules

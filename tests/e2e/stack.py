@@ -8,14 +8,14 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import requests
 
 REPO = Path(__file__).resolve().parents[2]
 RASA = str(REPO / ".venv" / "bin" / "rasa")
 # Rasa with the faster model load of `make run` (why: scripts/rasa).
-RASA_SERVE = [str(REPO / ".venv" / "bin" / "python"), str(REPO / "scripts" / "rasa")]
+RASA_SERVE = (str(REPO / ".venv" / "bin" / "python"), str(REPO / "scripts" / "rasa"))
 MODEL = REPO / "models" / "evejleder.tar.gz"
 
 
@@ -85,9 +85,9 @@ class Stack:
         wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
                    90, "action server", process, self.workdir / "actions.log")
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, command: Sequence[str] = RASA_SERVE) -> None:
         process = self._spawn("rasa", [
-            *RASA_SERVE, "run", "--model", str(self.model), "--port", str(self.rasa_port),
+            *command, "run", "--model", str(self.model), "--port", str(self.rasa_port),
             "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,
             "--endpoints", str(self.write_endpoints()), "--credentials", str(REPO / "credentials.yml"),
         ])
