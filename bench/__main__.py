@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +20,15 @@ LEVELS = (1, 10, 50)
 
 def log(message: str) -> None:
     print(f"==> {message}", flush=True)
+
+
+def keep_logs(workdir: Path, dest: Path) -> None:
+    """The servers' logs of the last run, to look into errors (var/bench/logs/)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    for log_file in workdir.rglob("*.log"):
+        target = dest / log_file.relative_to(workdir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log_file, target)
 
 
 def main() -> None:
@@ -84,6 +94,7 @@ def main() -> None:
         finally:
             base_stack.stop_all()
             main_stack.stop_all()
+            keep_logs(workdir, training.BENCH / "logs")
 
     r["load_end"] = machine.load_average()
     r["minutes"] = (time.monotonic() - began) / 60

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import List
 
@@ -23,7 +24,11 @@ class Load:
     clients: int
     seconds: float = 0.0
     ms: List[float] = field(default_factory=list)
-    errors: int = 0
+    error_kinds: Counter = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> int:
+        return sum(self.error_kinds.values())
 
     @property
     def per_second(self) -> float:
@@ -41,11 +46,15 @@ async def _client(session: aiohttp.ClientSession, url: str, deadline: float, loa
             try:
                 async with session.post(f"{url}/webhooks/rest/webhook",
                                         json={"sender": sender, "message": text}) as response:
-                    answer = await response.json() if response.status == 200 else None
-            except (aiohttp.ClientError, asyncio.TimeoutError):
-                answer = None
+                    if response.status != 200:
+                        load.error_kinds[f"HTTP {response.status}"] += 1
+                        continue
+                    answer = await response.json()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                load.error_kinds[type(error).__name__] += 1
+                continue
             if not answer:
-                load.errors += 1
+                load.error_kinds["empty answer"] += 1
                 continue
             load.ms.append((time.perf_counter() - started) * 1000)
 

@@ -87,7 +87,8 @@ def render(r: Dict) -> str:
     for server, loads in r["concurrency"].items():
         for load in loads:
             rows.append([server, load.clients, len(load.ms), f"{load.per_second:.1f}",
-                         triple(load.ms), load.errors])
+                         triple(load.ms), load.errors and
+                         f"{load.errors} ({', '.join(f'{n} {k}' for k, n in load.error_kinds.items())})"])
     out += ["### Concurrent conversations (REST webhook)", "",
             f"Each client plays the mix above in a loop, fresh conversation each time, for "
             f"{r['seconds']:.0f} s. Milliseconds p50 / p95 / p99.", "",
