@@ -46,11 +46,11 @@ def main() -> None:
 
     if not args.no_training:
         log("Training the model from scratch (as make train, about 2 minutes)")
-        r["train_scratch"] = training.from_scratch()
-        log(f"   {r['train_scratch']:.0f} s")
+        r["train_scratch"], r["train_scratch_cpu"] = training.from_scratch()
+        log(f"   {r['train_scratch']:.0f} s ({r['train_scratch_cpu']:.0f} s of CPU)")
     log("Generating and training the no-action baseline in var/bench/")
     project = baseline.generate(training.BENCH / "baseline")
-    r["train_baseline"] = training.baseline(project)
+    r["train_baseline"], _ = training.baseline(project)
     log(f"   {r['train_baseline']:.0f} s")
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -92,8 +92,8 @@ def measure(urls: Dict[str, str], rounds: int, transport: str, samples: Samples)
             for step, (kind, text) in enumerate(SCRIPT, start=1):
                 for server in servers:
                     try:
-                        ms, texts = _turn(transport, conversations[server], text,
-                                          counts.get(server, [0] * (step + 1))[step])
+                        replies = counts[server][step] if counts else 0
+                        ms, texts = _turn(transport, conversations[server], text, replies)
                     except (requests.RequestException, queue.Empty):
                         samples.error(server)
                         continue

@@ -1,6 +1,7 @@
 """The generated part of docs/benchmarks.md: everything between the two markers is rewritten."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List
 
@@ -104,7 +105,8 @@ def render(r: Dict) -> str:
     stock = r["stock_load"]
     rows = [
         ["`rasa train` from scratch (the command of `make train`, empty training cache)",
-         f"{r['train_scratch']:.0f} s" if r["train_scratch"] else "not measured in this run"],
+         f"{r['train_scratch']:.0f} s ({r['train_scratch_cpu']:.0f} s of CPU time on "
+         f"{os.cpu_count()} cores)" if r["train_scratch"] else "not measured in this run"],
         ["`rasa train` of the baseline (its own training cache: retrained only when data changed)",
          f"{r['train_baseline']:.0f} s"],
         ["cold start: action server ready", f"{cold.actions:.1f} s"],
