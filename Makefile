@@ -82,7 +82,7 @@ test-web: install spacy data train web
 
 # Measurements, not tests: latency (REST and socket.io), concurrency, memory, training time and
 # cold start with the real servers, next to a no-action baseline; rewrites the tables in
-# docs/benchmarks.md (about 6 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
+# docs/benchmarks.md (7-10 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
 bench: install spacy data train
 	@$(PY) -m bench $(BENCH_ARGS)
 
