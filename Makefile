@@ -25,6 +25,7 @@ help:
 	@echo "make shell   chat in the terminal (rasa shell)"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make bench  measure latency, concurrency, memory, training and start-up (docs/benchmarks.md)"
 	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
 	@echo "make run-cluster  PostgreSQL + Redis + two Rasa processes behind nginx on :8080 (see README)"
 	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
@@ -88,13 +89,15 @@ test-web: install spacy data train web
 	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
 	@node --test --test-concurrency=1 tests/web/
 
-# Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
+# Measurements, not tests: latency (REST and socket.io), concurrency, memory, training time and
+# cold start with the real servers, next to a no-action baseline; rewrites the tables in
+# docs/benchmarks.md (7-10 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
 bench: install spacy data train
-	@$(PY) -m bench.rest_latency
+	@$(PY) -m bench $(BENCH_ARGS)
 
-# The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks-load.md.
+# The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks.md.
 bench-load: install spacy train
-	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks-load.md
+	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks.md
 
 # ---- dependency audit (hardening) ------------------------------------------------------------
 # pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from bot.cluster import ClusterPorts, write_cluster_config
 from bot.config import settings
-from tests.e2e.stack import MODEL, RASA, REPO, wait_until
+from tests.e2e.stack import MODEL, RASA, RASA_SERVE, REPO, wait_until
 from tests.schedules import ALWAYS_OPEN
 from tests.services import PrivatePostgres, PrivateRedis, free_port
 
@@ -115,7 +115,7 @@ class Cluster:
 
     def start_rasa(self, index: int, wait: bool = True) -> None:
         self._spawn(f"rasa{index}", [
-            RASA, "run", "--model", str(MODEL), "--port", str(self.ports.rasa_ports[index]),
+            *RASA_SERVE, "run", "--model", str(MODEL), "--port", str(self.ports.rasa_ports[index]),
             "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,
             "--endpoints", str(self.endpoints), "--credentials", str(REPO / "credentials.yml"),
         ])

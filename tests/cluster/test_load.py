@@ -3,7 +3,7 @@ import os
 
 from tests.cluster.load import run_load
 
-# CI's bound; `make bench-load` runs the full 60 s and reports p95 in docs/benchmarks-load.md.
+# CI's bound; `make bench-load` runs the full 60 s and reports p95 in docs/benchmarks.md ("Load through nginx").
 CONVERSATIONS = int(os.environ.get("EVEJLEDER_LOAD_CONVERSATIONS") or 100)
 SECONDS = float(os.environ.get("EVEJLEDER_LOAD_SECONDS") or 15)
 

@@ -8,12 +8,14 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import requests
 
 REPO = Path(__file__).resolve().parents[2]
 RASA = str(REPO / ".venv" / "bin" / "rasa")
+# Rasa with the faster model load of `make run` (why: scripts/rasa).
+RASA_SERVE = (str(REPO / ".venv" / "bin" / "python"), str(REPO / "scripts" / "rasa"))
 MODEL = REPO / "models" / "evejleder.tar.gz"
 
 
@@ -45,6 +47,7 @@ class Stack:
 
     workdir: Path
     env: Dict[str, str]
+    model: Path = MODEL
     actions_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
@@ -82,12 +85,12 @@ class Stack:
         wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
                    90, "action server", process, self.workdir / "actions.log")
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, command: Sequence[str] = RASA_SERVE) -> None:
         # The widget is served by the web server on its free port: allow that origin on socket.io.
         self.env.setdefault("CHAT_ALLOWED_ORIGINS",
                             f"{self.web_url},http://localhost:{self.web_port}")
         process = self._spawn("rasa", [
-            RASA, "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+            *command, "run", "--model", str(self.model), "--port", str(self.rasa_port),
             "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,
             "--endpoints", str(self.write_endpoints()), "--credentials", str(REPO / "credentials.yml"),
         ])
