@@ -120,8 +120,11 @@ def drop_database(admin_url: str, name: str) -> None:
     engine = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
+            # Only our own sessions: an autovacuum worker on the database is a superuser process
+            # that a non-superuser may not terminate; DROP DATABASE stops it by itself.
             connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :name AND usename = current_user AND pid <> pg_backend_pid()"),
                 {"name": name})
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     finally:
