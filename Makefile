@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help install spacy data train web run shell test test-web bench clean
+.PHONY: help install spacy data train web run shell test test-web bench crossval nlu-compare clean
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -25,6 +25,8 @@ help:
 	@echo "make shell   chat in the terminal (rasa shell)"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make crossval   measure understanding: 5-fold cross-validation + held-out figures into docs/nlu/"
+	@echo "make nlu-compare   compare NLU pipelines on the same folds (docs/nlu/comparison.md)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -82,6 +84,30 @@ test-web: install spacy data train web
 # Measurements, not tests: REST round-trip latency with the real servers (see docs/measurements.md).
 bench: install spacy data train
 	@$(PY) -m bench.rest_latency
+
+# Understanding, measured (docs/nlu/): Rasa's cross-validation on fixed folds, then the trained
+# model on the held-out files and their generated perturbed copy. About 15 minutes on 2 idle cores.
+crossval: install spacy train
+	@echo "==> 5-fold cross-validation of config.yml on data/nlu (fixed folds: 5 trainings)"
+	@nice -n 10 $(PY) -m nlu_eval.crossval config.yml docs/nlu/crossval
+	@echo "==> Held-out messages with $(MODEL)"
+	@$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out docs/nlu/holdout --quiet
+	@$(PY) -m nlu_eval.perturb tests/nlu_holdout.yml var/nlu/nlu_holdout_perturbed.yml
+	@$(PY) -m nlu_eval.summary
+
+# The pipelines of nlu_eval/pipelines/ and a scikit-learn baseline on the same folds. Trained
+# pipelines are kept in var/nlu/compare/ (delete a folder to retrain it). Over an hour on 2 cores.
+NLU_PIPELINES := a_whitespace b_spacy c_spacy_e5 f_spacy_folded
+nlu-compare: install spacy
+	@for pipeline in $(NLU_PIPELINES); do key=$${pipeline%%_*}; \
+	  [ -f var/nlu/compare/$$key/rasa/run.json ] && continue; \
+	  echo "==> Cross-validating nlu_eval/pipelines/$$pipeline.yml"; \
+	  nice -n 10 $(PY) -m nlu_eval.crossval nlu_eval/pipelines/$$pipeline.yml var/nlu/compare/$$key/rasa \
+	    --keep-models var/nlu/compare/$$key/models --no-plots || exit 1; \
+	done
+	@echo "==> Scoring the fold models and the baseline"
+	@nice -n 10 $(PY) -m nlu_eval.compare $(foreach p,$(NLU_PIPELINES),$(firstword $(subst _, ,$(p)))) d d45
+	@$(PY) -m nlu_eval.compare --report
 
 clean:
 	rm -rf models var $(VENV) node_modules

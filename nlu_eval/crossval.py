@@ -44,3 +44,23 @@ def cross_validate(config_path: Path, output: Path, keep_models: Optional[Path] 
     finally:
         rasa.model_training.train_nlu = train_nlu
     return seconds, models
+
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import os
+
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("config", type=Path)
+    cli.add_argument("output", type=Path)
+    cli.add_argument("--keep-models", type=Path, help="copy the five fold models here (for nlu_eval.compare)")
+    cli.add_argument("--no-plots", action="store_true")
+    args = cli.parse_args()
+    load_before = os.getloadavg()
+    seconds, _ = cross_validate(args.config, args.output, args.keep_models, plots=not args.no_plots)
+    (args.output / "run.json").write_text(json.dumps({
+        "config": str(args.config), "folds": N_FOLDS, "train_seconds_per_fold": [round(s, 1) for s in seconds],
+        "load_average_before_after": [[round(x, 2) for x in load_before], [round(x, 2) for x in os.getloadavg()]],
+    }, indent=1) + "\n")
