@@ -47,10 +47,16 @@ def perturbed(examples):
     return [(perturb(text), intent, frozenset()) for text, intent, _ in examples]
 
 
-def run(key: str) -> Dict:
+def result_file(key: str, fold_numbers: List[int]) -> Path:
+    suffix = "" if len(fold_numbers) == N_FOLDS else "-folds-" + "-".join(map(str, fold_numbers))
+    return VAR / key / f"results{suffix}.json"
+
+
+def run(key: str, fold_numbers: List[int]) -> Dict:
+    """Scores pipeline `key` on the given folds (1-based), with the fold models kept by crossval."""
     from nlu_eval.rasa_model import labelled
 
-    folds = list(fixed_folds(N_FOLDS, load_training_data()))
+    folds = [fold for i, fold in enumerate(fixed_folds(N_FOLDS, load_training_data()), 1) if i in fold_numbers]
     holdout, off_topic = labelled(HOLDOUT), labelled(OFF_TOPIC_HOLDOUT)
     started_load = load_average()
     cv, cv_noisy, held, held_noisy, oos = [], [], [], [], []
@@ -68,8 +74,9 @@ def run(key: str) -> Dict:
         from nlu_eval.rasa_model import RasaParser
 
         run_file = VAR / key / "rasa" / "run.json"
-        seconds = json.loads(run_file.read_text())["train_seconds_per_fold"]
-        models = [RasaParser(VAR / key / "models" / f"fold{i + 1}.tar.gz") for i in range(N_FOLDS)]
+        seconds = ([json.loads(run_file.read_text())["train_seconds_per_fold"][i - 1] for i in fold_numbers]
+                   if run_file.exists() else [])  # a cross-validation stopped early records no times
+        models = [RasaParser(VAR / key / "models" / f"fold{i}.tar.gz") for i in fold_numbers]
     for (_, test), model in zip(folds, models):
         test_examples = labelled(test.intent_examples)
         cv += model.predict(test_examples)
@@ -82,6 +89,7 @@ def run(key: str) -> Dict:
     latencies = sorted(p.seconds for group in held + oos for p in group)
     result = {
         "pipeline": PIPELINES[key][0],
+        "folds": fold_numbers,
         "cross_validation": asdict(score(cv)),
         "cross_validation_perturbed": asdict(score(cv_noisy)),
         "holdout": asdict(score([p for group in held for p in group])),
@@ -94,9 +102,9 @@ def run(key: str) -> Dict:
         "load_average_while_parsing": [started_load, load_average()],
     }
     (VAR / key).mkdir(parents=True, exist_ok=True)
-    (VAR / key / "cv_predictions.json").write_text(json.dumps(
+    result_file(key, fold_numbers).with_name("cv_predictions.json").write_text(json.dumps(
         [(p.text, p.gold_intent, p.intent, p.ranking) for p in cv], ensure_ascii=False))
-    (VAR / key / "results.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    result_file(key, fold_numbers).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return result
 
 
@@ -104,15 +112,15 @@ def fmt(value, digits=3):
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def report(path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
+def report(fold_numbers: List[int], path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
     rows = []
     for key in PIPELINES:
-        result_file = VAR / key / "results.json"
-        if not result_file.exists():
+        if not result_file(key, fold_numbers).exists():
             continue
-        r = json.loads(result_file.read_text())
+        r = json.loads(result_file(key, fold_numbers).read_text())
         cv, held, oos = r["cross_validation"], r["holdout"], r["off_topic_holdout"]
         per_model = r["holdout_accuracy_per_model"]
+        training = f"{statistics.mean(r['train_seconds']):.0f} s" if r["train_seconds"] else "see below"
         rows.append(
             f"| {r['pipeline']} | {fmt(cv['intent_accuracy'])} | {fmt(cv['macro_f1'])} | {fmt(cv['entity_f1'])} "
             f"| {fmt(cv['off_topic_handled'])} | {fmt(cv['in_scope_fallback'])} "
@@ -120,7 +128,7 @@ def report(path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
             f"| {fmt(held['intent_accuracy'])} ({min(per_model):.3f}-{max(per_model):.3f}) "
             f"| {fmt(held['macro_f1'])} | {fmt(held['entity_f1'])} | {fmt(r['holdout_perturbed']['intent_accuracy'])} "
             f"| {fmt(oos['off_topic_handled'])} | {fmt(held['in_scope_fallback'])} "
-            f"| {statistics.mean(r['train_seconds']):.0f} s | {r['latency_ms_mean']:.1f} / {r['latency_ms_p95']:.1f} ms |")
+            f"| {training} | {r['latency_ms_mean']:.1f} / {r['latency_ms_p95']:.1f} ms |")
     header = (
         "| pipeline | CV intent acc. | CV macro-F1 | CV entity F1 | CV off-topic handled | CV in-scope fallback "
         "| CV perturbed intent acc. | held-out intent acc. (5 models: min-max) | held-out macro-F1 "
@@ -128,7 +136,9 @@ def report(path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
         "| in-scope held-out fallback | training per fold | parse per message mean / p95 |\n|" + "---|" * 15)
     table = "\n".join([header] + rows)
     text = path.read_text() if path.exists() else ""
-    start, end = "<!-- comparison table: generated by python -m nlu_eval.compare --report -->", "<!-- end of table -->"
+    folds = "-".join(map(str, fold_numbers))
+    start = f"<!-- table for folds {folds}: generated by python -m nlu_eval.compare --report --folds {' '.join(map(str, fold_numbers))} -->"
+    end = f"<!-- end of table for folds {folds} -->"
     block = f"{start}\n{table}\n{end}"
     if start in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
@@ -140,11 +150,17 @@ def report(path: Path = REPO / "docs" / "nlu" / "comparison.md") -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--report"]:
-        report()
-    else:
-        for key in sys.argv[1:]:
-            r = run(key)
-            print(key, json.dumps({k: v for k, v in r["cross_validation"].items() if k != "errors"}),
-                  "holdout", r["holdout"]["intent_accuracy"], "oos", r["off_topic_holdout"]["off_topic_handled"],
-                  flush=True)
+    import argparse
+
+    cli = argparse.ArgumentParser()
+    cli.add_argument("pipelines", nargs="*", help=f"any of {list(PIPELINES)}")
+    cli.add_argument("--folds", nargs="+", type=int, default=list(range(1, N_FOLDS + 1)))
+    cli.add_argument("--report", action="store_true", help="write the table into docs/nlu/comparison.md")
+    args = cli.parse_args()
+    for key in args.pipelines:
+        r = run(key, args.folds)
+        print(key, json.dumps({k: v for k, v in r["cross_validation"].items() if k != "errors"}),
+              "holdout", r["holdout"]["intent_accuracy"], "oos", r["off_topic_holdout"]["off_topic_handled"],
+              flush=True)
+    if args.report:
+        report(args.folds)
