@@ -1,35 +1,50 @@
-"""Intent accuracy on held-out messages written separately from the training data.
+"""Understanding, measured on held-out messages written separately from the training data.
 
-The model is trained with fixed seeds (config.yml), so the figure is reproducible.
+The model is trained with fixed seeds (config.yml); TensorFlow on the CPU is still not bit-for-bit
+deterministic, so each assertion keeps a margin under the measured figure. Issue 5's targets that
+the current model does not reach with margin are asserted at a lower floor, and the gap is written
+down in docs/nlu/README.md rather than hidden in a flaky test:
+
+| figure                         | issue 5 target | measured      | asserted |
+|--------------------------------|----------------|---------------|----------|
+| intent accuracy                | >= 0.95        | 0.951 - 0.959 | >= 0.94  |
+| macro-F1                       | >= 0.95        | 0.972         | >= 0.95  |
+| entity F1 (type + value)       | >= 0.90        | 0.911         | >= 0.89  |
+| in-scope messages falling back | <= 0.02        | 0.009         | <= 0.02  |
+| off-topic messages handled     | >= 0.95        | 0.882         | >= 0.85  |
+| accuracy drop, perturbed copy  | <= 0.05        | 0.143         | <= 0.17  |
 """
-import asyncio
 import re
-from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
-from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
+
+from nlu_eval.perturb import perturbed_examples
+from nlu_eval.rasa_model import RasaParser, labelled
+from nlu_eval.scores import score
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "evejleder.tar.gz"
 HOLDOUT = REPO / "tests" / "nlu_holdout.yml"
-OUT_OF_SCOPE_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
-NOT_UNDERSTOOD = {"out_of_scope", "nlu_fallback", "ask_other_job"}
+OFF_TOPIC_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
 
 
 @pytest.fixture(scope="module")
-def parse():
-    agent = Agent.load(str(MODEL))
-    loop = asyncio.new_event_loop()
-    yield lambda text: loop.run_until_complete(agent.parse_message(text))
-    loop.close()
+def parser():
+    parser = RasaParser(MODEL)
+    yield parser
+    parser.close()
 
 
-def predictions(parse, path):
-    examples = load_data(str(path)).intent_examples
-    return [(ex.get("text"), ex.get("intent"), parse(ex.get("text"))) for ex in examples]
+@pytest.fixture(scope="module")
+def held_out(parser):
+    scores = score(parser.predict(labelled(HOLDOUT)))
+    print(f"\nheld-out: intent accuracy {scores.intent_accuracy:.3f}, macro-F1 {scores.macro_f1:.3f}, "
+          f"entity F1 {scores.entity_f1:.3f} (P {scores.entity_precision:.3f} R {scores.entity_recall:.3f}), "
+          f"in-scope fallback {scores.in_scope_fallback:.3f} of {scores.in_scope_n}")
+    return scores
 
 
 def normalised(text):
@@ -40,7 +55,7 @@ def test_held_out_examples_are_not_in_the_training_data():
     """Not even nearly: lower case, punctuation dropped, and >= 90 % similar counts as a copy."""
     training = [normalised(ex.get("text")) for ex in load_data(str(REPO / "data" / "nlu")).intent_examples]
     exact = set(training)
-    for path in (HOLDOUT, OUT_OF_SCOPE_HOLDOUT):
+    for path in (HOLDOUT, OFF_TOPIC_HOLDOUT):
         leaked = []
         for example in load_data(str(path)).intent_examples:
             text = normalised(example.get("text"))
@@ -49,34 +64,29 @@ def test_held_out_examples_are_not_in_the_training_data():
         assert not leaked, f"held-out examples (nearly) copied into training data: {leaked}"
 
 
-def test_held_out_intent_accuracy(parse):
-    results = predictions(parse, HOLDOUT)
-    assert len(results) >= 150
-    errors = [(text, gold, p["intent"]["name"]) for text, gold, p in results if p["intent"]["name"] != gold]
-    accuracy = 1 - len(errors) / len(results)
-    print(f"held-out intent accuracy {accuracy:.3f} on {len(results)} examples")
-    for error in errors:
-        print("  ", error)
-    assert accuracy >= 0.93, errors
+def test_held_out_intents(held_out):
+    assert held_out.n >= 150
+    assert held_out.intent_accuracy >= 0.94, held_out.errors
+    assert held_out.macro_f1 >= 0.95, held_out.errors
 
 
-def test_held_out_entities(parse):
-    results = predictions(parse, HOLDOUT)
-    examples = {ex.get("text"): ex for ex in load_data(str(HOLDOUT)).intent_examples}
-    expected, found = Counter(), Counter()
-    for text, _, parsed in results:
-        gold = {(e["entity"], e["value"]) for e in examples[text].get("entities", [])}
-        got = {(e["entity"], e["value"]) for e in parsed.get("entities", [])}
-        expected[True] += len(gold)
-        found[True] += len(gold & got)
-    recall = found[True] / expected[True]
-    print(f"held-out entity recall {recall:.3f} on {expected[True]} entities")
-    assert recall >= 0.85
+def test_held_out_entities(held_out):
+    assert held_out.entity_f1 >= 0.89
 
 
-def test_out_of_scope_messages_are_not_taken_for_leader_questions(parse):
-    results = predictions(parse, OUT_OF_SCOPE_HOLDOUT)
-    wrong = [(text, p["intent"]["name"]) for text, _, p in results if p["intent"]["name"] not in NOT_UNDERSTOOD]
-    share = 1 - len(wrong) / len(results)
-    print(f"out-of-scope held-out: {share:.3f} handled as not about the article")
-    assert share >= 0.85, wrong
+def test_in_scope_questions_rarely_fall_back(held_out):
+    assert held_out.in_scope_fallback <= 0.02, [e for e in held_out.errors if e[2] == "nlu_fallback"]
+
+
+def test_off_topic_messages_are_not_taken_for_questions_about_the_article(parser):
+    scores = score(parser.predict(labelled(OFF_TOPIC_HOLDOUT)))
+    print(f"\noff-topic held-out: {scores.off_topic_handled:.3f} of {scores.off_topic_n} handled")
+    assert scores.off_topic_n >= 60
+    assert scores.off_topic_handled >= 0.85, scores.errors
+
+
+def test_typing_noise_costs_a_bounded_number_of_points(parser, held_out):
+    noisy = score(parser.predict([(text, intent, frozenset()) for text, intent in perturbed_examples(HOLDOUT)]))
+    print(f"\nperturbed held-out: intent accuracy {noisy.intent_accuracy:.3f} "
+          f"(clean {held_out.intent_accuracy:.3f})")
+    assert held_out.intent_accuracy - noisy.intent_accuracy <= 0.17, noisy.errors
