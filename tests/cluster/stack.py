@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from bot.cluster import ClusterPorts, write_cluster_config
 from bot.config import settings
-from tests.e2e.stack import MODEL, RASA, RASA_SERVE, REPO, wait_until
+from tests.e2e.stack import MODEL, RASA, RASA_SERVE, REPO, stop_process, wait_until
 from tests.schedules import ALWAYS_OPEN
 from tests.services import PrivatePostgres, PrivateRedis, free_port
 
@@ -145,14 +145,7 @@ class Cluster:
             process.wait()
 
     def stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(self.processes.pop(name, None))
 
     def stop_all(self) -> None:
         for name in list(self.processes):

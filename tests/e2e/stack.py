@@ -19,6 +19,17 @@ RASA_SERVE = (str(REPO / ".venv" / "bin" / "python"), str(REPO / "scripts" / "ra
 MODEL = REPO / "models" / "evejleder.tar.gz"
 
 
+def stop_process(process: Optional[subprocess.Popen]) -> None:
+    """Terminate politely, then kill after 20 s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,14 +122,7 @@ class Stack:
                        check=True, capture_output=True)
 
     def stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(self.processes.pop(name, None))
 
     def stop_all(self) -> None:
         for name in list(self.processes):
