@@ -11,8 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.formatting import bullets, enumerate_da, source_line
+from actions.formatting import bullets, source_line
 from actions.services import job_slug, knowledge
+from bot.danish import enumerate_da
 from bot.knowledge.store import KnowledgeStore, UnknownJob
 
 logger = logging.getLogger(__name__)

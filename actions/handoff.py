@@ -9,8 +9,8 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.formatting import enumerate_da
 from actions.services import handoff_queue, job_slug, knowledge, opening_hours
+from bot.danish import enumerate_da
 from bot.handoff.contact import normalise_email, normalise_phone
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.

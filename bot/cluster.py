@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.chat.texts import UNAVAILABLE  # the chat channels' own words for a failed message
 from bot.config import REPO_ROOT, Settings, settings
+from bot.danish import enumerate_da
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx" / "cluster.conf"
 # Existing domain.yml responses that nginx asks Rasa to send when the action server is down.
@@ -70,15 +71,11 @@ def rasa_endpoints(config: Settings, ports: ClusterPorts) -> Dict[str, object]:
     }
 
 
-def _enumerate_da(items: List[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
-
-
 def actions_unavailable_body(channels: List[str]) -> str:
     """What nginx answers Rasa in the action server's place: no events, an apology with the channels."""
     responses = [{"response": name} for name in ACTIONS_UNAVAILABLE_RESPONSES]
     if channels:
-        responses[-1]["channels"] = _enumerate_da(channels)
+        responses[-1]["channels"] = enumerate_da(channels, "eller")
     else:
         responses = responses[:1]
     return json.dumps({"events": [], "responses": responses}, ensure_ascii=False)

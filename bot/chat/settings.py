@@ -5,10 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from bot.config import settings
 from bot.ratelimit import RateLimit
-
-# What `make run` serves the widget from (bot web on WEB_PORT, 8000 by default).
-DEFAULT_WEB_PORT = 8000
 
 
 @dataclass(frozen=True)
@@ -26,22 +24,24 @@ def _number(name: str, default: float) -> float:
 
 
 def default_origins() -> Tuple[str, ...]:
-    port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
+    """Where `make run` serves the widget from (the web server on WEB_PORT)."""
+    port = settings().web_port
     return (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
 
 
 def chat_settings() -> ChatSettings:
     """Read the environment on every call, so tests can override it."""
     origins = os.environ.get("CHAT_ALLOWED_ORIGINS")
+    defaults = ChatSettings  # the dataclass's field defaults
     return ChatSettings(
         allowed_origins=(
             tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
             if origins else default_origins()
         ),
-        max_message_chars=int(_number("CHAT_MAX_MESSAGE_CHARS", 1000)),
-        session_limit=RateLimit(int(_number("CHAT_SESSION_BURST", 10)),
-                                _number("CHAT_SESSION_PER_MINUTE", 30)),
-        address_limit=RateLimit(int(_number("CHAT_ADDRESS_BURST", 60)),
-                                _number("CHAT_ADDRESS_PER_MINUTE", 120)),
-        redis_url=os.environ.get("REDIS_URL") or None,
+        max_message_chars=int(_number("CHAT_MAX_MESSAGE_CHARS", defaults.max_message_chars)),
+        session_limit=RateLimit(int(_number("CHAT_SESSION_BURST", defaults.session_limit.burst)),
+                                _number("CHAT_SESSION_PER_MINUTE", defaults.session_limit.per_minute)),
+        address_limit=RateLimit(int(_number("CHAT_ADDRESS_BURST", defaults.address_limit.burst)),
+                                _number("CHAT_ADDRESS_PER_MINUTE", defaults.address_limit.per_minute)),
+        redis_url=settings().redis_url,
     )
