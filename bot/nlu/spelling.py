@@ -1,0 +1,161 @@
+"""Typing-error correction of tokens, before the featurizers see them.
+
+Visitors type on phones and on keyboards without æ, ø and å: "loen" for "løn", "direktoer" for
+"direktør", "hvda" for "hvad". A token that is a known word is left alone: it occurs in the
+training data, or it is a Danish word form of the spaCy pipeline's lemma table (550,000 forms).
+An unknown token is replaced, in order of preference, by
+1. itself with ae/oe/aa written æ/ø/å, if that is a training-data word ("loen" -> "løn", although
+   "loen" is also Danish: the barn), or else a word of the lemma table;
+2. the most frequent training-data word one edit away (a letter swapped with its neighbour,
+   dropped, added or changed; for three-letter words only the swap), again allowing ae/oe/aa
+   for æ/ø/å;
+and otherwise kept. Only the token's text and lemma change: its offsets in the message (and so the
+entities' positions and values) stay those of what the visitor typed.
+
+In config.yml, after the tokenizer:  - name: bot.nlu.spelling.SpellingCorrector
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any, Container, Dict, Iterable, Iterator, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
+ASCII_SPELLINGS = re.compile("ae|oe|aa")
+DANISH_LETTER = {"ae": "æ", "oe": "ø", "aa": "å"}
+WORD = re.compile(rf"^[{LETTERS}]+$")
+# Two-letter words are too close to each other ("en", "et", "er") to guess which one was meant;
+# a three-letter word is only corrected by swapping two neighbours back ("atk" -> "tak").
+MIN_EDIT_LENGTH = 3
+MIN_ANY_EDIT_LENGTH = 4
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def danish_spellings(word: Text) -> Iterator[Text]:
+    """`word` with every combination of its ae/oe/aa written as æ/ø/å (the word itself first)."""
+    match = ASCII_SPELLINGS.search(word)
+    if not match:
+        yield word
+        return
+    head, tail = word[:match.start()], word[match.end():]
+    for rest in danish_spellings(tail):
+        yield head + match.group() + rest
+        yield head + DANISH_LETTER[match.group()] + rest
+
+
+def one_edit_away(word: Text) -> Iterator[Text]:
+    """Every string one swap of neighbours, deletion, insertion or substitution away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    yield from neighbours_swapped(word)
+    for left, right in splits:
+        if right:
+            yield left + right[1:]
+            for letter in LETTERS:
+                yield left + letter + right[1:]
+        for letter in LETTERS:
+            yield left + letter + right
+
+
+def neighbours_swapped(word: Text) -> Iterator[Text]:
+    for i in range(len(word) - 1):
+        yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+class Speller:
+    """The correction itself, independent of Rasa: see the module's docstring."""
+
+    def __init__(self, vocabulary: Dict[Text, int], lexicon: Container[Text] = frozenset()):
+        self.vocabulary = vocabulary
+        self.lexicon = lexicon
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[Text], lexicon: Container[Text] = frozenset()) -> "Speller":
+        return cls(dict(Counter(word for text in texts for word in re.findall(r"\w+", text.lower()))), lexicon)
+
+    def correct(self, token: Text) -> Optional[Text]:
+        """The word meant by `token`, or None where it is known, or no guess is good enough."""
+        word = token.lower()
+        if len(word) < 2 or not WORD.match(word) or word in self.vocabulary:
+            return None
+        # "loen" is a Danish word (the barn), but here "løn" is the one meant.
+        for known in (self.vocabulary, self.lexicon):
+            respelled = next((w for w in danish_spellings(word) if w in known), None)
+            if respelled:
+                return None if respelled == word else respelled
+        if len(word) < MIN_EDIT_LENGTH:
+            return None
+        edits = one_edit_away(word) if len(word) >= MIN_ANY_EDIT_LENGTH else neighbours_swapped(word)
+        candidates = {spelling for edit in edits for spelling in danish_spellings(edit)
+                      if spelling in self.vocabulary}
+        if not candidates:
+            return None
+        return max(sorted(candidates), key=self.vocabulary.__getitem__)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True,
+                          model_from="SpacyNLP")
+class SpellingCorrector(GraphComponent):
+    """Rasa graph component around `Speller`; it learns its vocabulary from the training data."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 vocabulary: Optional[Dict[Text, int]] = None):
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary = vocabulary or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SpellingCorrector":
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SpellingCorrector":
+        with model_storage.read_from(resource) as directory:
+            vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        return cls(model_storage, resource, vocabulary)
+
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+        texts = [example.get(TEXT) for example in training_data.training_examples if example.get(TEXT)]
+        texts += [element for table in training_data.lookup_tables for element in table["elements"]]
+        texts += [*training_data.entity_synonyms, *training_data.entity_synonyms.values()]
+        self._vocabulary = Speller.from_texts(texts).vocabulary
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(
+                json.dumps(self._vocabulary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData, model: SpacyModel) -> TrainingData:
+        # Training examples are typed with care; correcting them would only blur the vocabulary.
+        return training_data
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        lemma_of = _lemma_table(model)
+        speller = Speller(self._vocabulary, lemma_of)
+        for message in messages:
+            for token in message.get(TOKENS_NAMES[TEXT]) or []:
+                corrected = speller.correct(token.text)
+                if corrected:
+                    token.text = corrected
+                    token.lemma = lemma_of.get(corrected, corrected)
+        return messages
+
+
+def _lemma_table(model: SpacyModel) -> Any:
+    """The spaCy pipeline's lookup lemma table (form -> lemma): also the lexicon of known forms."""
+    return model.model.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")

@@ -1,0 +1,61 @@
+"""The typing-error correction in front of the featurizers (bot/nlu/spelling.py)."""
+import pytest
+
+from bot.nlu.spelling import Speller, danish_spellings
+
+VOCABULARY = Speller.from_texts([
+    "hvad tjener en leder om måneden", "hvordan bliver man direktør", "tak for hjælpen",
+    "hvad laver en leder", "hvad laver en leder", "løn og lønforhold", "kan man få job på en skole",
+])
+# A stand-in for the spaCy lemma table: Danish word forms that are not in the training data.
+LEXICON = frozenset({"loen", "lærer", "mål", "kage", "lader"})
+
+
+@pytest.fixture
+def speller():
+    return Speller(VOCABULARY.vocabulary, LEXICON)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("hvda", "hvad"),            # neighbours swapped
+    ("ledre", "leder"),
+    ("atk", "tak"),              # a three-letter word, swapped back
+    ("direktoer", "direktør"),   # æ/ø/å typed as ae/oe/aa
+    ("dierktoer", "direktør"),   # both at once
+    ("maaneden", "måneden"),
+    ("paa", "på"),
+    ("loen", "løn"),             # "loen" is Danish (the barn), but the training data says løn
+    ("maal", "mål"),             # not in the training data, but a Danish word form
+    ("laerer", "lærer"),
+    ("Hvda", "hvad"),            # case does not matter
+    ("tjner", "tjener"),         # a letter dropped
+    ("leeder", "leder"),         # a letter doubled
+])
+def test_typing_errors_are_corrected(speller, typed, meant):
+    assert speller.correct(typed) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "leder", "tjener",           # training-data words
+    "kage", "lader",             # Danish words one edit from a training-data word: left alone
+    "en", "et", "ne",            # two letters: too close to each other to guess
+    "what", "asdfgh", "zzz",     # nothing near: kept as typed, for the classifier to judge
+    "1234", "e-mail", "",        # not a word
+])
+def test_known_words_and_hopeless_guesses_are_left_alone(speller, word):
+    assert speller.correct(word) is None
+
+
+def test_three_letter_words_are_only_corrected_by_a_swap(speller):
+    assert speller.correct("tsk") is None  # one substitution from "tak", but too short to guess
+
+
+def test_the_most_frequent_candidate_wins_and_ties_are_broken_alphabetically():
+    speller = Speller({"leder": 5, "lader": 1, "ledes": 1, "lede": 1})
+    assert speller.correct("ledr") == "leder"
+    assert Speller({"bade": 1, "bide": 1}).correct("bbde") == "bade"
+
+
+def test_every_danish_spelling_is_tried():
+    assert sorted(danish_spellings("aabenraa")) == sorted(["aabenraa", "åbenraa", "aabenrå", "åbenrå"])
+    assert list(danish_spellings("leder")) == ["leder"]
