@@ -10,9 +10,11 @@ An unknown token is replaced, in order of preference, by
    dropped, added or changed; for three-letter words only the swap), again allowing ae/oe/aa
    for æ/ø/å;
 and otherwise kept. Only the token's text and lemma change: its offsets in the message (and so the
-entities' positions and values) stay those of what the visitor typed.
+entities' positions) stay those of what the visitor typed; CorrectedEntityValues, after the
+entity extractor, puts the corrected words into the entities' values.
 
-In config.yml, after the tokenizer:  - name: bot.nlu.spelling.SpellingCorrector
+In config.yml, after the tokenizer:           - name: bot.nlu.spelling.SpellingCorrector
+and between DIET and EntitySynonymMapper:     - name: bot.nlu.spelling.CorrectedEntityValues
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START,
+                                       ENTITY_ATTRIBUTE_VALUE, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -40,6 +43,7 @@ WORD = re.compile(rf"^[{LETTERS}]+$")
 MIN_EDIT_LENGTH = 3
 MIN_ANY_EDIT_LENGTH = 4
 VOCABULARY_FILE = "vocabulary.json"
+TYPED = "typed"  # a corrected token keeps what was typed under this key
 
 
 def danish_spellings(word: Text) -> Iterator[Text]:
@@ -151,8 +155,40 @@ class SpellingCorrector(GraphComponent):
             for token in message.get(TOKENS_NAMES[TEXT]) or []:
                 corrected = speller.correct(token.text)
                 if corrected:
+                    token.set(TYPED, token.text)
                     token.text = corrected
                     token.lemma = lemma_of.get(corrected, corrected)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class CorrectedEntityValues(GraphComponent):
+    """Entity values with the spelling corrections: "dierktoer" -> "direktør".
+
+    An extracted entity's value is the text the visitor typed; where SpellingCorrector corrected
+    a token inside it, the value gets the corrected word, so that EntitySynonymMapper (next in
+    the pipeline) and the answers find it. Positions are not touched.
+    """
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CorrectedEntityValues":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            corrected = [t for t in message.get(TOKENS_NAMES[TEXT]) or [] if t.get(TYPED)]
+            for entity in message.get(ENTITIES) or []:
+                start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+                inside = [t for t in corrected if start is not None and start <= t.start and t.end <= end]
+                if not inside or entity.get(ENTITY_ATTRIBUTE_VALUE) != text[start:end]:
+                    continue  # nothing corrected, or a value already mapped by someone else
+                value = ""
+                for token in inside:
+                    value += text[start:token.start] + token.text
+                    start = token.end
+                entity[ENTITY_ATTRIBUTE_VALUE] = value + text[start:end]
         return messages
 
 

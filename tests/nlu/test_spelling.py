@@ -59,3 +59,24 @@ def test_the_most_frequent_candidate_wins_and_ties_are_broken_alphabetically():
 def test_every_danish_spelling_is_tried():
     assert sorted(danish_spellings("aabenraa")) == sorted(["aabenraa", "åbenraa", "aabenrå", "åbenrå"])
     assert list(danish_spellings("leder")) == ["leder"]
+
+
+@pytest.fixture(scope="module")
+def parse():
+    from nlu_eval.rasa_model import RasaParser
+
+    from tests.nlu.test_holdout import MODEL
+
+    parser = RasaParser(MODEL)
+    yield lambda text: parser.predict([(text, None, frozenset())])[0]
+    parser.close()
+
+
+def test_the_assistant_understands_a_question_typed_with_errors(parse):
+    clean, typed = parse("Hvordan bliver man direktør?"), parse("hvordna bliver man dierktoer")
+    assert typed.intent == clean.intent == "ask_career_paths"
+    assert typed.entities == clean.entities == {("career_role", "direktør")}
+
+
+def test_an_entity_keeps_what_was_typed_where_nothing_was_corrected(parse):
+    assert ("career_role", "områdechef") in parse("hvad laver en omraadechef").entities
