@@ -1,18 +1,17 @@
 """Understanding, measured on held-out messages written separately from the training data.
 
-The model is trained with fixed seeds (config.yml); TensorFlow on the CPU is still not bit-for-bit
-deterministic, so each assertion keeps a margin under the measured figure. Issue 5's targets that
-the current model does not reach with margin are asserted at a lower floor, and the gap is written
-down in docs/nlu/README.md rather than hidden in a flaky test:
+The model is trained with fixed seeds (config.yml). TensorFlow on the CPU is not bit-for-bit
+deterministic in general, but two trainings of this model on this machine gave the same figures;
+issue 5's targets are asserted as they stand:
 
-| figure                         | issue 5 target | measured      | asserted |
-|--------------------------------|----------------|---------------|----------|
-| intent accuracy                | >= 0.95        | 0.951 - 0.959 | >= 0.94  |
-| macro-F1                       | >= 0.95        | 0.972         | >= 0.95  |
-| entity F1 (type + value)       | >= 0.90        | 0.911         | >= 0.89  |
-| in-scope messages falling back | <= 0.02        | 0.009         | <= 0.02  |
-| off-topic messages handled     | >= 0.95        | 0.882         | >= 0.85  |
-| accuracy drop, perturbed copy  | <= 0.05        | 0.143         | <= 0.17  |
+| figure                         | issue 5 target | measured | asserted |
+|--------------------------------|----------------|----------|----------|
+| intent accuracy                | >= 0.95        | 0.967    | >= 0.95  |
+| macro-F1                       | >= 0.95        | 0.975    | >= 0.95  |
+| entity F1 (type + value)       | >= 0.90        | 0.946    | >= 0.90  |
+| in-scope messages falling back | <= 0.02        | 0.000    | <= 0.02  |
+| off-topic messages handled     | >= 0.95        | 0.971    | >= 0.95  |
+| accuracy drop, perturbed copy  | <= 0.05        | 0.016    | <= 0.05  |
 """
 import re
 from difflib import SequenceMatcher
@@ -66,12 +65,12 @@ def test_held_out_examples_are_not_in_the_training_data():
 
 def test_held_out_intents(held_out):
     assert held_out.n >= 150
-    assert held_out.intent_accuracy >= 0.94, held_out.errors
+    assert held_out.intent_accuracy >= 0.95, held_out.errors
     assert held_out.macro_f1 >= 0.95, held_out.errors
 
 
 def test_held_out_entities(held_out):
-    assert held_out.entity_f1 >= 0.89
+    assert held_out.entity_f1 >= 0.90
 
 
 def test_in_scope_questions_rarely_fall_back(held_out):
@@ -82,11 +81,11 @@ def test_off_topic_messages_are_not_taken_for_questions_about_the_article(parser
     scores = score(parser.predict(labelled(OFF_TOPIC_HOLDOUT)))
     print(f"\noff-topic held-out: {scores.off_topic_handled:.3f} of {scores.off_topic_n} handled")
     assert scores.off_topic_n >= 60
-    assert scores.off_topic_handled >= 0.85, scores.errors
+    assert scores.off_topic_handled >= 0.95, scores.errors
 
 
 def test_typing_noise_costs_a_bounded_number_of_points(parser, held_out):
     noisy = score(parser.predict([(text, intent, frozenset()) for text, intent in perturbed_examples(HOLDOUT)]))
     print(f"\nperturbed held-out: intent accuracy {noisy.intent_accuracy:.3f} "
           f"(clean {held_out.intent_accuracy:.3f})")
-    assert held_out.intent_accuracy - noisy.intent_accuracy <= 0.17, noisy.errors
+    assert held_out.intent_accuracy - noisy.intent_accuracy <= 0.05, noisy.errors
