@@ -42,6 +42,10 @@ WORD = re.compile(rf"^[{LETTERS}]+$")
 # a three-letter word is only corrected by swapping two neighbours back ("atk" -> "tak").
 MIN_EDIT_LENGTH = 3
 MIN_ANY_EDIT_LENGTH = 4
+# Longer tokens are not words someone meant ("aaaaaaaa..."), and 2^n respellings of a token with n
+# ae/oe/aa would be a way to keep the server busy.
+MAX_LENGTH = 30
+MAX_ASCII_SPELLINGS = 4
 VOCABULARY_FILE = "vocabulary.json"
 TYPED = "typed"  # a corrected token keeps what was typed under this key
 
@@ -49,7 +53,7 @@ TYPED = "typed"  # a corrected token keeps what was typed under this key
 def danish_spellings(word: Text) -> Iterator[Text]:
     """`word` with every combination of its ae/oe/aa written as æ/ø/å (the word itself first)."""
     match = ASCII_SPELLINGS.search(word)
-    if not match:
+    if not match or len(ASCII_SPELLINGS.findall(word)) > MAX_ASCII_SPELLINGS:
         yield word
         return
     head, tail = word[:match.start()], word[match.end():]
@@ -90,7 +94,7 @@ class Speller:
     def correct(self, token: Text) -> Optional[Text]:
         """The word meant by `token`, or None where it is known, or no guess is good enough."""
         word = token.lower()
-        if len(word) < 2 or not WORD.match(word) or word in self.vocabulary:
+        if not 2 <= len(word) <= MAX_LENGTH or not WORD.match(word) or word in self.vocabulary:
             return None
         # "loen" is a Danish word (the barn), but here "løn" is the one meant.
         for known in (self.vocabulary, self.lexicon):

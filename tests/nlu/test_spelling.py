@@ -46,6 +46,16 @@ def test_known_words_and_hopeless_guesses_are_left_alone(speller, word):
     assert speller.correct(word) is None
 
 
+@pytest.mark.parametrize("token", ["aa" * 500, "aeoeaa" * 5, "ledr" * 10])
+def test_long_tokens_are_left_alone_at_once(speller, token):
+    """Respelling every ae/oe/aa of a 1,000-letter token would take 2^500 tries."""
+    assert speller.correct(token) is None
+
+
+def test_a_few_ascii_spellings_are_still_respelled(speller):
+    assert Speller({"påskeæg": 1}).correct("paaskeaeg") == "påskeæg"
+
+
 def test_three_letter_words_are_only_corrected_by_a_swap(speller):
     assert speller.correct("tsk") is None  # one substitution from "tak", but too short to guess
 
