@@ -143,7 +143,7 @@ crossval: install spacy train
 
 # The pipelines of nlu_eval/pipelines/ and a scikit-learn baseline on the same folds. Trained
 # pipelines are kept in var/nlu/compare/ (delete a folder to retrain it). Over an hour on 2 cores.
-# (e_spacy_logreg and f_spacy_folded are documented experiments: see docs/nlu/comparison.md.)
+# Experiments (e) and (f), since removed, are described in docs/nlu/comparison.md.
 NLU_PIPELINES := b_spacy g_spacy_spelling a_whitespace c_spacy_e5
 nlu-compare: install spacy
 	@for pipeline in $(NLU_PIPELINES); do key=$${pipeline%%_*}; \

