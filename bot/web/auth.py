@@ -10,13 +10,13 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.db import transaction
 from bot.handoff.models import ConsoleSession, Counsellor, utcnow
 
 SESSION_COOKIE = "evejleder_console"
@@ -57,20 +57,11 @@ class ConsoleSessions:
         self._session_factory = session_factory
         self._clock = clock
 
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        session = self._session_factory()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
-
     def create(self, counsellor_id: int) -> str:
         """Start a session; returns the cookie token (shown once, stored hashed)."""
         token = new_token()
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             session.add(ConsoleSession(
                 token_hash=hash_token(token), csrf_token=new_token(),
                 counsellor_id=counsellor_id, created_at=now, last_seen_at=now,
@@ -82,7 +73,7 @@ class ConsoleSessions:
         if not token or len(token) > 200:
             return None
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             row = session.execute(
                 select(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
             ).scalars().first()
@@ -99,7 +90,7 @@ class ConsoleSessions:
     def end(self, token: Optional[str]) -> None:
         if not token:
             return
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             session.execute(
                 delete(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
                 .execution_options(synchronize_session=False)
@@ -107,7 +98,7 @@ class ConsoleSessions:
 
     def purge_expired(self) -> int:
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             return session.execute(
                 delete(ConsoleSession).where(
                     (ConsoleSession.last_seen_at < now - IDLE_TIMEOUT)
