@@ -9,7 +9,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import handoff_queue, job_slug, knowledge, opening_hours
+from actions.services import console_sessions, handoff_queue, job_slug, knowledge, opening_hours
 from bot.danish import enumerate_da
 from bot.handoff.contact import normalise_email, normalise_phone
 
@@ -49,7 +49,7 @@ class ActionRequestCounsellor(Action):
         elif not hours.is_open(now):
             dispatcher.utter_message(response="utter_handoff_closed",
                                      next_opening=hours.describe_next_opening(now))
-        elif not queue.any_counsellor_online():
+        elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
             case = queue.open_case(tracker.sender_id, topics_asked(tracker))

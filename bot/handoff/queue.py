@@ -25,7 +25,6 @@ from bot.handoff.models import (
     CallbackRequest,
     Case,
     CaseEvent,
-    ConsoleSession,
     utcnow,
 )
 
@@ -294,14 +293,6 @@ class HandoffQueue:
             case.status = CANCELLED
             case.closed_at = now
             return CaseInfo.of(case)
-
-    def any_counsellor_online(self, within: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
-        """True when some counsellor has used the console within `within`."""
-        since = self._clock() - within
-        with transaction(self._session_factory) as session:
-            return session.execute(
-                select(ConsoleSession.id).where(ConsoleSession.last_seen_at >= since).limit(1)
-            ).first() is not None
 
     # ---- callback requests --------------------------------------------------------
 

@@ -30,19 +30,12 @@ from bot.handoff.queue import (
     HandoffQueue,
 )
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
+from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.web import texts
+from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
 from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
-from bot.web.auth import (
-    CSRF_FIELD,
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    ConsoleSessions,
-    SignedIn,
-    new_token,
-    tokens_match,
-)
 
 log = logging.getLogger(__name__)
 

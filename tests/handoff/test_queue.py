@@ -215,18 +215,3 @@ def test_passwords_are_stored_as_argon2id_hashes_with_default_cost(session_facto
         stored = session.execute(select(Counsellor.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert "en lang adgangskode" not in stored
-
-
-def test_counsellor_online_follows_console_activity(queue, counsellors, session_factory, clock):
-    from bot.web.auth import ConsoleSessions
-
-    sessions = ConsoleSessions(session_factory, clock=clock)
-    assert not queue.any_counsellor_online()
-    token = sessions.create(counsellors.add("anne", "en lang adgangskode"))
-    assert queue.any_counsellor_online()
-    clock.advance(minutes=11)
-    assert not queue.any_counsellor_online()
-    assert sessions.lookup(token).name == "anne"  # activity refreshes last_seen
-    assert queue.any_counsellor_online()
-    sessions.end(token)
-    assert not queue.any_counsellor_online()
