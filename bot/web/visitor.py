@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
@@ -77,9 +78,9 @@ class VisitorApi:
         if case is None:
             return None
         if case.status == WAITING:
-            return {"status": "waiting", "position": self.queue.position(case.id)}
+            return {"status": protocol.WAITING, "position": self.queue.position(case.id)}
         if case.status == ACTIVE:
-            return {"status": "joined", "counsellor": case.claimed_by}
+            return {"status": protocol.JOINED, "counsellor": case.claimed_by}
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
@@ -102,7 +103,8 @@ class VisitorApi:
         # Resume first: if Rasa is down the visitor stays in the queue rather than being
         # left with a paused bot and no case.
         try:
-            await self.call_rasa(self.rasa.resume, session_id, VISITOR_CANCELLED, "cancelled")
+            await self.call_rasa(self.rasa.resume, session_id, VISITOR_CANCELLED,
+                                 protocol.CANCELLED)
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
             raise _error(503, RASA_DOWN)

@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 
+from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
+from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, handoff_status_event
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER, web_app
 
@@ -194,7 +195,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             assert cid == "conv-1"
             assert query["execute_side_effects"] == "true" and query["output_channel"] == "socketio"
             assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED},
-                            handoff_status_event("joined", counsellor="anne")]
+                            protocol.status_event("joined", counsellor="anne")]
 
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Hvad tjener en &lt;b&gt;leder&lt;/b&gt;?" in page
@@ -220,7 +221,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             assert response.status == 303
             assert response.headers["Location"] == "/console"
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         handoff_status_event("resumed"),
+                                         protocol.status_event("resumed"),
                                          {"event": "bot", "text": texts.VISITOR_RESUMED}]
             assert peer.posts[-1][1]["execute_side_effects"] == "true"
             closed = queue.get(case.id)
