@@ -76,6 +76,14 @@ class CaseInfo:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def is_claimed_by(self, counsellor: str) -> bool:
+        """The counsellor took this open case and may write to the visitor."""
+        return self.status == ACTIVE and self.claimed_by == counsellor
+
+    def can_be_closed_by(self, counsellor: str) -> bool:
+        """A waiting case may be closed by anyone, an active one by whoever took it."""
+        return self.status == WAITING or self.is_claimed_by(counsellor)
+
     @classmethod
     def of(cls, case: Case) -> "CaseInfo":
         return cls(
@@ -257,11 +265,26 @@ class HandoffQueue:
                 raise CaseClaimedByOther(case_id, case.claimed_by or "")
             return CaseInfo.of(case)
 
+    def check_can_message(self, case_id: int, counsellor: str) -> CaseInfo:
+        """The case, when `counsellor` may write to its visitor; else the refusal
+        (CaseClosed, CaseNotClaimed, CaseClaimedByOther). For callers that reach the visitor
+        before record_message."""
+        case = self.get(case_id)
+        _require_can_message(case, counsellor)
+        return case
+
+    def check_can_close(self, case_id: int, counsellor: str) -> CaseInfo:
+        """The case, when `counsellor` may close it; else the refusal (CaseClosed,
+        CaseClaimedByOther). For callers that hand the visitor back to the bot before close."""
+        case = self.get(case_id)
+        _require_can_close(case, counsellor)
+        return case
+
     def record_message(self, case_id: int, sender: str, text: str) -> None:
         """Keep a record of a counsellor's message sent to the visitor."""
         with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
-            self._require_claimed_by(case, sender)
+            _require_can_message(CaseInfo.of(case), sender)
             session.add(CaseEvent(case_id=case.id, kind="message", sender=sender, text=text,
                                   created_at=self._clock()))
 
@@ -270,10 +293,7 @@ class HandoffQueue:
         now = self._clock()
         with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
-            if case.status in FINISHED_STATUSES:
-                raise CaseClosed(f"Case {case_id} is {case.status}")
-            if case.status == ACTIVE and case.claimed_by != counsellor:
-                raise CaseClaimedByOther(case_id, case.claimed_by or "")
+            _require_can_close(CaseInfo.of(case), counsellor)
             if note and note.strip():
                 session.add(CaseEvent(case_id=case.id, kind="note", sender=counsellor,
                                       text=note.strip(), created_at=now))
@@ -395,14 +415,21 @@ class HandoffQueue:
             .order_by(Case.id.desc()).limit(1)
         ).scalars().first()
 
-    @staticmethod
-    def _require_claimed_by(case: Case, counsellor: str) -> None:
-        if case.status in FINISHED_STATUSES:
-            raise CaseClosed(f"Case {case.id} is {case.status}")
-        if case.status != ACTIVE:
-            raise CaseNotClaimed(f"Case {case.id} has not been claimed")
-        if case.claimed_by != counsellor:
-            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+def _require_can_message(case: CaseInfo, counsellor: str) -> None:
+    if not case.is_open:
+        raise CaseClosed(f"Case {case.id} is {case.status}")
+    if case.status != ACTIVE:
+        raise CaseNotClaimed(f"Case {case.id} has not been claimed")
+    if not case.is_claimed_by(counsellor):
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+def _require_can_close(case: CaseInfo, counsellor: str) -> None:
+    if not case.is_open:
+        raise CaseClosed(f"Case {case.id} is {case.status}")
+    if not case.can_be_closed_by(counsellor):
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
 
 
 def _unique(items: Sequence[str]) -> List[str]:

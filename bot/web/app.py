@@ -19,12 +19,11 @@ from aiohttp import web
 from argon2 import PasswordHasher
 
 from bot.handoff.counsellors import Counsellors
-from bot.handoff.models import ACTIVE, WAITING, utcnow
+from bot.handoff.models import WAITING, utcnow
 from bot.handoff.queue import (
     CallbackNotFound,
     CaseClaimedByOther,
     CaseClosed,
-    CaseInfo,
     CaseNotClaimed,
     CaseNotFound,
     HandoffQueue,
@@ -228,8 +227,8 @@ class Console:
         return self.render(
             request, "case.html", case=case, transcript=transcript, rasa_error=rasa_error,
             notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
-            mine=case.status == ACTIVE and case.claimed_by == me.name,
-            can_close=case.is_open and (case.status == WAITING or case.claimed_by == me.name),
+            mine=case.is_claimed_by(me.name),
+            can_close=case.can_be_closed_by(me.name),
             notice=request.query.get("besked"),
             notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED},
         )
@@ -255,27 +254,24 @@ class Console:
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        case = self.queue.get(self.record_id(request))
+        case_id = self.record_id(request)
         text = (await self.form(request)).get("text", "").strip()
         if not text:
             raise PageError(400, texts.MESSAGE_EMPTY)
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
-        _require_mine(case, me.name)
+        case = self.queue.check_can_message(case_id, me.name)
         await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.name)
         self.queue.record_message(case.id, me.name, text)
         raise self.redirect(f"/console/cases/{case.id}#ny-besked")
 
     async def close(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        case = self.queue.get(self.record_id(request))
+        case_id = self.record_id(request)
         note = (await self.form(request)).get("note", "").strip()
         if len(note) > MAX_NOTE:
             raise PageError(400, texts.NOTE_TOO_LONG.format(limit=MAX_NOTE))
-        if not case.is_open:
-            raise CaseClosed(case.id)
-        if case.status == ACTIVE and case.claimed_by != me.name:
-            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+        case = self.queue.check_can_close(case_id, me.name)
         # Resume first: if Rasa is down the case stays open, so the visitor is never
         # left with a paused bot and nobody on the other end.
         await self.call_rasa(self.rasa.resume, case.conversation_id, texts.VISITOR_RESUMED)
@@ -335,15 +331,6 @@ class Console:
             for line in lines
         ]
         return web.json_response(body)
-
-
-def _require_mine(case: CaseInfo, name: str) -> None:
-    if not case.is_open:
-        raise CaseClosed(case.id)
-    if case.status != ACTIVE:
-        raise CaseNotClaimed(case.id)
-    if case.claimed_by != name:
-        raise CaseClaimedByOther(case.id, case.claimed_by or "")
 
 
 # ---- middlewares ------------------------------------------------------------------------

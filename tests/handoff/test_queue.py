@@ -112,6 +112,24 @@ def test_waiting_case_can_be_closed_without_claim(queue):
     assert queue.close(case.id, "bo").status == "closed"
 
 
+def test_checks_before_reaching_the_visitor_follow_the_same_rules(queue):
+    case = queue.open_case("conv-a", [])
+    with pytest.raises(CaseNotClaimed):
+        queue.check_can_message(case.id, "anne")
+    assert queue.check_can_close(case.id, "bo").status == "waiting"
+    queue.claim(case.id, "anne")
+    assert queue.check_can_message(case.id, "anne").is_claimed_by("anne")
+    for check in (queue.check_can_message, queue.check_can_close):
+        with pytest.raises(CaseClaimedByOther):
+            check(case.id, "bo")
+    assert queue.get(case.id).can_be_closed_by("anne") and not queue.get(case.id).can_be_closed_by("bo")
+    queue.close(case.id, "anne")
+    for check in (queue.check_can_message, queue.check_can_close):
+        with pytest.raises(CaseClosed):
+            check(case.id, "anne")
+    assert [e.kind for e in queue.events(case.id)] == ["claimed", "closed"]
+
+
 def test_cancel_by_visitor(queue):
     assert queue.cancel_by_visitor("conv-a") is None
     case = queue.open_case("conv-a", [])
