@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
-from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
@@ -39,7 +38,6 @@ from bot.web.visitor import add_visitor_routes
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
 MAX_ID = 2**31 - 1
@@ -66,38 +64,20 @@ class PageError(Exception):
         self.message = message
 
 
-# ---- formatting -----------------------------------------------------------------------
-
-def local_time(value: Optional[dt.datetime]) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(LOCAL_TZ)
-    if local.date() == dt.datetime.now(LOCAL_TZ).date():
-        return f"kl. {local:%H:%M}"
-    return f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
-
-
-def waiting_text(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "under 1 min."
-    if minutes < 60:
-        return f"{minutes} min."
-    return f"{minutes // 60} t. {minutes % 60} min."
-
-
 def _render_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["local_time"] = local_time
-    env.filters["waiting_text"] = waiting_text
+    env.filters["local_time"] = texts.local_time
+    env.filters["waiting_text"] = texts.waiting_text
     env.filters["topic_names"] = texts.topic_names
     env.globals.update(
         status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
-        contact_kind_names=texts.CONTACT_KIND_NAMES,
+        contact_kind_names=texts.CONTACT_KIND_NAMES, no_topics=texts.NO_TOPICS,
+        claim_label=texts.claim_label, read_label=texts.read_label,
+        transcript_unavailable=texts.TRANSCRIPT_UNAVAILABLE,
         csrf_field=CSRF_FIELD, max_message=MAX_MESSAGE, max_note=MAX_NOTE,
     )
     return env
@@ -287,19 +267,23 @@ class Console:
 
     async def api_queue(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
+        waiting = self.queue.waiting()
         return web.json_response({
             "waiting": [
                 {
                     "id": case.id,
                     "position": case.position,
-                    "topics": texts.topic_names(case.topics),
+                    "topics": texts.topic_names(case.topics) or texts.NO_TOPICS,
                     "waiting_seconds": int(case.waiting_for.total_seconds()),
-                    "waiting_text": waiting_text(case.waiting_for),
+                    "waiting_text": texts.waiting_text(case.waiting_for),
                     "url": f"/console/cases/{case.id}",
                     "claim_url": f"/console/cases/{case.id}/claim",
+                    "claim_text": texts.claim_label(case.id),
+                    "read_text": texts.read_label(case.id),
                 }
-                for case in self.queue.waiting()
+                for case in waiting
             ],
+            "count_text": texts.waiting_count(len(waiting)),
             "mine": [
                 {"id": case.id, "url": f"/console/cases/{case.id}"}
                 for case in self.queue.active(me.name)
@@ -326,7 +310,7 @@ class Console:
                 + (f" ({line.counsellor})" if line.counsellor else ""),
                 "text": line.text,
                 "timestamp": line.timestamp.isoformat() if line.timestamp else None,
-                "time_text": local_time(line.timestamp),
+                "time_text": texts.local_time(line.timestamp),
             }
             for line in lines
         ]
@@ -385,7 +369,7 @@ def make_middlewares(console: Console):
             return await handler(request)
         if signed_in is None:
             if _is_api(request):
-                return web.json_response({"error": "Du er ikke logget ind."}, status=401)
+                return web.json_response({"error": texts.NOT_SIGNED_IN}, status=401)
             raise web.HTTPSeeOther("/console/login")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             form = await console.form(request)

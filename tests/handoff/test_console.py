@@ -184,6 +184,9 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             queue_json = await (await client.get("/console/api/queue")).json()
             assert [item["id"] for item in queue_json["waiting"]] == [case.id]
             assert queue_json["waiting"][0]["position"] == 1
+            # The polling script shows these texts as they come: the same as the page's.
+            assert queue_json["waiting"][0]["claim_text"] == f"Tag samtale nr. {case.id}"
+            assert queue_json["count_text"] == "1 venter i køen."
             assert queue_json["open_callbacks"] == 1
 
             response = await client.post(f"/console/cases/{case.id}/claim",

@@ -9,7 +9,7 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import transcript_from_events
-from bot.web.visitor import VISITOR_CANCELLED
+from bot.web.texts import VISITOR_CANCELLED
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
