@@ -302,13 +302,25 @@ class HandoffQueue:
             case.closed_at = now
             return CaseInfo.of(case)
 
+    def check_can_cancel(self, conversation_id: str) -> CaseInfo:
+        """The conversation's case, when the visitor may still leave the queue; else the refusal
+        (CaseNotFound: no open case, CaseClaimedByOther: a counsellor took it). For callers that
+        give the visitor the bot back before cancel_by_visitor."""
+        case = self.case_for_conversation(conversation_id)
+        if case is None:
+            raise CaseNotFound(f"No open case for conversation {conversation_id}")
+        _require_can_cancel(case)
+        return case
+
     def cancel_by_visitor(self, conversation_id: str) -> Optional[CaseInfo]:
-        """The visitor no longer wants a human; returns the cancelled case or None."""
+        """The visitor no longer wants a human: cancel the waiting case and return it, or None when
+        there is no open case. A case a counsellor took is not cancelled (CaseClaimedByOther)."""
         now = self._clock()
         with transaction(self._session_factory) as session:
             case = self._open_case_row(session, conversation_id)
             if case is None:
                 return None
+            _require_can_cancel(CaseInfo.of(case))
             session.add(CaseEvent(case_id=case.id, kind="cancelled", sender=None, created_at=now))
             case.status = CANCELLED
             case.closed_at = now
@@ -429,6 +441,11 @@ def _require_can_close(case: CaseInfo, counsellor: str) -> None:
     if not case.is_open:
         raise CaseClosed(f"Case {case.id} is {case.status}")
     if not case.can_be_closed_by(counsellor):
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+def _require_can_cancel(case: CaseInfo) -> None:
+    if case.status != WAITING:
         raise CaseClaimedByOther(case.id, case.claimed_by or "")
 
 

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
-from bot.handoff.queue import HandoffQueue
+from bot.handoff.queue import CaseClaimedByOther, CaseNotFound, HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
 from bot.web import texts
 
@@ -86,10 +86,11 @@ class VisitorApi:
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
         session_id = self.session_id(request)
-        case = self.queue.case_for_conversation(session_id)
-        if case is None:
+        try:
+            self.queue.check_can_cancel(session_id)
+        except CaseNotFound:
             raise _error(404, texts.VISITOR_NO_OPEN_CASE)
-        if case.status != WAITING:
+        except CaseClaimedByOther:
             raise _error(409, texts.VISITOR_ALREADY_CLAIMED)
         # Resume first: if Rasa is down the visitor stays in the queue rather than being
         # left with a paused bot and no case.

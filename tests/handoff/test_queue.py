@@ -137,6 +137,19 @@ def test_cancel_by_visitor(queue):
     assert cancelled.id == case.id and cancelled.status == "cancelled"
     assert queue.waiting() == []
     assert queue.cancel_by_visitor("conv-a") is None
+    with pytest.raises(CaseNotFound):
+        queue.check_can_cancel("conv-a")
+
+
+def test_a_visitor_cannot_cancel_a_case_a_counsellor_took(queue):
+    case = queue.open_case("conv-a", [])
+    assert queue.check_can_cancel("conv-a").id == case.id
+    queue.claim(case.id, "anne")
+    with pytest.raises(CaseClaimedByOther):
+        queue.check_can_cancel("conv-a")
+    with pytest.raises(CaseClaimedByOther):
+        queue.cancel_by_visitor("conv-a")
+    assert queue.get(case.id).status == "active"
 
 
 def test_cases_survive_a_new_queue_instance(queue, session_factory, clock):

@@ -74,6 +74,13 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
             again = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert again.status == 404
             assert "kø" in (await again.json())["error"]
+            # Once a counsellor took the case, the visitor stays with the counsellor.
+            queue.claim(queue.open_case(SESSION).id, "Mette")
+            posts = len(peer.posts)
+            claimed = await client.post(f"/api/visitor/{SESSION}/cancel")
+            assert claimed.status == 409
+            assert "eVejleder" in (await claimed.json())["error"]
+            assert len(peer.posts) == posts
 
     asyncio.run(scenario())
 
