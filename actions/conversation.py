@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import job_slug, knowledge
@@ -34,6 +34,14 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+def job_title() -> str:
+    """The job's title as the responses write it: "jobbet som {job_title}"."""
+    try:
+        return knowledge().job(job_slug()).title.lower()
+    except Exception:  # the welcome must not depend on the store being up
+        return job_slug()
+
+
 def welcomed_in_this_session(tracker: Tracker) -> bool:
     """True when the visitor asks for a session start (the web widget's "/session_start") just
     after Rasa started one by itself and sent the welcome: it must not come twice.
@@ -61,12 +69,11 @@ class ActionSessionStart(Action):
             # Still end with a listen, as a session start does: Rasa predicts nothing after this
             # action, and the next message must start a fresh turn.
             return [ActionExecuted("action_listen")]
-        try:
-            job_title = knowledge().job(job_slug()).title.lower()
-        except Exception:  # the welcome must not depend on the store being up
-            job_title = job_slug()
-        dispatcher.utter_message(response="utter_welcome", job_title=job_title)
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        title = job_title()
+        # The welcome is filled before the events below apply, so it gets the title directly.
+        dispatcher.utter_message(response="utter_welcome", job_title=title)
+        # After SessionStarted, which clears the slots; every later response reads {job_title}.
+        return [SessionStarted(), SlotSet("job_title", title), ActionExecuted("action_listen")]
 
 
 class ActionFallback(Action):

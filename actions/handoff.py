@@ -9,8 +9,9 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import handoff_queue, job_slug, knowledge, opening_hours
+from actions.services import console_sessions, handoff_queue, job_slug, knowledge, opening_hours
 from bot.danish import enumerate_da
+from bot.handoff import protocol
 from bot.handoff.contact import normalise_email, normalise_phone
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
@@ -18,11 +19,6 @@ LIVE_CHANNELS = {"socketio"}
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_question", "callback_time")
 MAX_QUESTION = 1000
 MAX_TIME = 200
-
-
-def handoff_status(status: str, **details: Any) -> Dict[str, Any]:
-    """A status for the web widget; socket.io emits the `data` dict as the event payload."""
-    return {"data": {"evejleder_handoff": status, **details}}
 
 
 def topics_asked(tracker: Tracker) -> List[str]:
@@ -49,13 +45,14 @@ class ActionRequestCounsellor(Action):
         elif not hours.is_open(now):
             dispatcher.utter_message(response="utter_handoff_closed",
                                      next_opening=hours.describe_next_opening(now))
-        elif not queue.any_counsellor_online():
+        elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
             case = queue.open_case(tracker.sender_id, topics_asked(tracker))
             position = queue.position(case.id)
             dispatcher.utter_message(response="utter_handoff_waiting", position=position)
-            dispatcher.utter_message(json_message=handoff_status("waiting", position=position))
+            dispatcher.utter_message(json_message=protocol.status_message(protocol.WAITING,
+                                                                         position=position))
             return [ConversationPaused()]
         dispatcher.utter_message(response="utter_offer_callback")
         return []

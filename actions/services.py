@@ -7,6 +7,7 @@ from bot.config import settings
 from bot.db import make_engine, make_session_factory
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
+from bot.handoff.sessions import ConsoleSessions
 from bot.knowledge.store import KnowledgeStore
 
 
@@ -21,6 +22,10 @@ def knowledge() -> KnowledgeStore:
 
 def handoff_queue() -> HandoffQueue:
     return HandoffQueue(_session_factory())
+
+
+def console_sessions() -> ConsoleSessions:
+    return ConsoleSessions(_session_factory())
 
 
 def opening_hours() -> OpeningHours:

@@ -1,14 +1,15 @@
 """Engine, session factory, declarative base and schema migration (Alembic)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.config import REPO_ROOT, settings
@@ -68,6 +69,14 @@ def make_engine(url: Optional[str] = None, *, enforce_foreign_keys: bool = True)
 
 def make_session_factory(engine: Optional[Engine] = None) -> sessionmaker:
     return sessionmaker(bind=engine or make_engine(), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(session_factory: Callable[[], Session]) -> Iterator[Session]:
+    """A session inside one transaction: committed when the block ends, rolled back when it
+    raises, closed either way."""
+    with session_factory() as session, session.begin():
+        yield session
 
 
 def alembic_config(url: Optional[str] = None) -> Config:

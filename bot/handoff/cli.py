@@ -1,5 +1,5 @@
 """CLI commands of the hand-off service, registered in bot/__main__.py:
-`counsellors add NAME`, `counsellors list`, `purge --older-than 30d`, `web`."""
+`counsellors add NAME`, `counsellors list`, `purge --older-than 30d`."""
 from __future__ import annotations
 
 import argparse
@@ -74,7 +74,7 @@ def add_counsellors(subparsers) -> None:
 
 def _run_purge(args: argparse.Namespace) -> int:
     from bot.handoff.queue import HandoffQueue
-    from bot.web.auth import ConsoleSessions
+    from bot.handoff.sessions import ConsoleSessions
 
     factory = _session_factory()
     result = HandoffQueue(factory).purge(args.older_than)
@@ -93,23 +93,3 @@ def add_purge(subparsers) -> None:
     parser.add_argument("--older-than", type=parse_duration, default=parse_duration(DEFAULT_RETENTION),
                         metavar="DURATION", help="e.g. 30d, 12h, 90m")
     parser.set_defaults(func=_run_purge)
-
-
-def _run_web(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from bot.web.app import run
-
-    config = settings()
-    config = dataclasses.replace(config, web_host=args.host or config.web_host,
-                                 web_port=args.port or config.web_port)
-    migrate(config.database_url)
-    run(config)
-    return 0
-
-
-def add_web(subparsers) -> None:
-    parser = subparsers.add_parser("web", help="serve the counsellor console (WEB_HOST:WEB_PORT)")
-    parser.add_argument("--host", help="default: WEB_HOST (127.0.0.1)")
-    parser.add_argument("--port", type=int, help="default: WEB_PORT (8000)")
-    parser.set_defaults(func=_run_web)

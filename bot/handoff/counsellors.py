@@ -1,8 +1,7 @@
 """Counsellor accounts: names and argon2id password hashes."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import transaction
 from bot.handoff.models import Counsellor
 
 MIN_PASSWORD_LENGTH = 10
@@ -37,22 +37,13 @@ class Counsellors:
             self._dummy_hash = self._hasher.hash("not a real password, only here to spend time")
         return self._dummy_hash
 
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        session = self._session_factory()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
-
     def add(self, name: str, password: str) -> int:
         """Create an account; returns its id. Raises ValueError on a bad name or password."""
         name = validate_name(name)
         if len(password or "") < MIN_PASSWORD_LENGTH:
             raise ValueError(f"Password must have at least {MIN_PASSWORD_LENGTH} characters")
         try:
-            with self._tx() as session:
+            with transaction(self._session_factory) as session:
                 if session.execute(select(Counsellor.id).where(Counsellor.name == name)).first():
                     raise CounsellorExists(f"Counsellor {name!r} already exists")
                 row = Counsellor(name=name, password_hash=self._hasher.hash(password))
@@ -64,7 +55,7 @@ class Counsellors:
 
     def verify(self, name: str, password: str) -> Optional[int]:
         """The counsellor's id when name and password match, else None."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             row = session.execute(
                 select(Counsellor).where(Counsellor.name == (name or "").strip())
             ).scalars().first()
@@ -80,7 +71,7 @@ class Counsellors:
             return row.id
 
     def names(self) -> List[str]:
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             return list(session.execute(select(Counsellor.name).order_by(Counsellor.name)).scalars())
 
 

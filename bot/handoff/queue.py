@@ -7,14 +7,14 @@ objects, so callers need no open session.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import transaction
 from bot.handoff.models import (
     ACTIVE,
     CANCELLED,
@@ -25,7 +25,6 @@ from bot.handoff.models import (
     CallbackRequest,
     Case,
     CaseEvent,
-    ConsoleSession,
     utcnow,
 )
 
@@ -76,6 +75,14 @@ class CaseInfo:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def is_claimed_by(self, counsellor: str) -> bool:
+        """The counsellor took this open case and may write to the visitor."""
+        return self.status == ACTIVE and self.claimed_by == counsellor
+
+    def can_be_closed_by(self, counsellor: str) -> bool:
+        """A waiting case may be closed by anyone, an active one by whoever took it."""
+        return self.status == WAITING or self.is_claimed_by(counsellor)
 
     @classmethod
     def of(cls, case: Case) -> "CaseInfo":
@@ -155,15 +162,6 @@ class HandoffQueue:
         self._session_factory = session_factory
         self._clock = clock
 
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        session = self._session_factory()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
-
     # ---- cases ------------------------------------------------------------------
 
     def open_case(self, conversation_id: str, topics: Sequence[str] = ()) -> CaseInfo:
@@ -171,7 +169,7 @@ class HandoffQueue:
         if not conversation_id:
             raise ValueError("conversation_id is required")
         try:
-            with self._tx() as session:
+            with transaction(self._session_factory) as session:
                 case = self._open_case_row(session, conversation_id)
                 if case is None:
                     case = Case(
@@ -193,18 +191,18 @@ class HandoffQueue:
             return existing
 
     def get(self, case_id: int) -> CaseInfo:
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             return CaseInfo.of(self._case(session, case_id))
 
     def case_for_conversation(self, conversation_id: str) -> Optional[CaseInfo]:
         """The conversation's open (waiting or active) case, or None."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._open_case_row(session, conversation_id)
             return CaseInfo.of(case) if case else None
 
     def position(self, case_id: int) -> int:
         """1-based place among waiting cases; 0 once the case is no longer waiting."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
             if case.status != WAITING:
                 return 0
@@ -216,7 +214,7 @@ class HandoffQueue:
     def waiting(self) -> List[WaitingCase]:
         """Waiting cases, first come first, with how long each has waited."""
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             rows = session.execute(
                 select(Case).where(Case.status == WAITING).order_by(Case.id)
             ).scalars()
@@ -234,21 +232,21 @@ class HandoffQueue:
 
     def active(self, counsellor: Optional[str] = None) -> List[CaseInfo]:
         """Claimed cases still open, optionally only one counsellor's."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             query = select(Case).where(Case.status == ACTIVE).order_by(Case.claimed_at, Case.id)
             if counsellor is not None:
                 query = query.where(Case.claimed_by == counsellor)
             return [CaseInfo.of(case) for case in session.execute(query).scalars()]
 
     def events(self, case_id: int) -> List[CaseEventInfo]:
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
             return [CaseEventInfo(e.kind, e.sender, e.text, e.created_at) for e in case.events]
 
     def claim(self, case_id: int, counsellor: str) -> CaseInfo:
         """Take a waiting case. Claiming one's own case again is harmless."""
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             # A conditional UPDATE so two counsellors clicking at once cannot both win.
             result = session.execute(
                 update(Case)
@@ -267,23 +265,35 @@ class HandoffQueue:
                 raise CaseClaimedByOther(case_id, case.claimed_by or "")
             return CaseInfo.of(case)
 
+    def check_can_message(self, case_id: int, counsellor: str) -> CaseInfo:
+        """The case, when `counsellor` may write to its visitor; else the refusal
+        (CaseClosed, CaseNotClaimed, CaseClaimedByOther). For callers that reach the visitor
+        before record_message."""
+        case = self.get(case_id)
+        _require_can_message(case, counsellor)
+        return case
+
+    def check_can_close(self, case_id: int, counsellor: str) -> CaseInfo:
+        """The case, when `counsellor` may close it; else the refusal (CaseClosed,
+        CaseClaimedByOther). For callers that hand the visitor back to the bot before close."""
+        case = self.get(case_id)
+        _require_can_close(case, counsellor)
+        return case
+
     def record_message(self, case_id: int, sender: str, text: str) -> None:
         """Keep a record of a counsellor's message sent to the visitor."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
-            self._require_claimed_by(case, sender)
+            _require_can_message(CaseInfo.of(case), sender)
             session.add(CaseEvent(case_id=case.id, kind="message", sender=sender, text=text,
                                   created_at=self._clock()))
 
     def close(self, case_id: int, counsellor: str, note: Optional[str] = None) -> CaseInfo:
         """Hand the conversation back to the bot. A waiting case may be closed by anyone."""
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._case(session, case_id)
-            if case.status in FINISHED_STATUSES:
-                raise CaseClosed(f"Case {case_id} is {case.status}")
-            if case.status == ACTIVE and case.claimed_by != counsellor:
-                raise CaseClaimedByOther(case_id, case.claimed_by or "")
+            _require_can_close(CaseInfo.of(case), counsellor)
             if note and note.strip():
                 session.add(CaseEvent(case_id=case.id, kind="note", sender=counsellor,
                                       text=note.strip(), created_at=now))
@@ -292,25 +302,29 @@ class HandoffQueue:
             case.closed_at = now
             return CaseInfo.of(case)
 
+    def check_can_cancel(self, conversation_id: str) -> CaseInfo:
+        """The conversation's case, when the visitor may still leave the queue; else the refusal
+        (CaseNotFound: no open case, CaseClaimedByOther: a counsellor took it). For callers that
+        give the visitor the bot back before cancel_by_visitor."""
+        case = self.case_for_conversation(conversation_id)
+        if case is None:
+            raise CaseNotFound(f"No open case for conversation {conversation_id}")
+        _require_can_cancel(case)
+        return case
+
     def cancel_by_visitor(self, conversation_id: str) -> Optional[CaseInfo]:
-        """The visitor no longer wants a human; returns the cancelled case or None."""
+        """The visitor no longer wants a human: cancel the waiting case and return it, or None when
+        there is no open case. A case a counsellor took is not cancelled (CaseClaimedByOther)."""
         now = self._clock()
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             case = self._open_case_row(session, conversation_id)
             if case is None:
                 return None
+            _require_can_cancel(CaseInfo.of(case))
             session.add(CaseEvent(case_id=case.id, kind="cancelled", sender=None, created_at=now))
             case.status = CANCELLED
             case.closed_at = now
             return CaseInfo.of(case)
-
-    def any_counsellor_online(self, within: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
-        """True when some counsellor has used the console within `within`."""
-        since = self._clock() - within
-        with self._tx() as session:
-            return session.execute(
-                select(ConsoleSession.id).where(ConsoleSession.last_seen_at >= since).limit(1)
-            ).first() is not None
 
     # ---- callback requests --------------------------------------------------------
 
@@ -330,7 +344,7 @@ class HandoffQueue:
             raise ValueError(f"kind must be one of {CONTACT_KINDS}")
         if not (contact or "").strip() or not (question or "").strip():
             raise ValueError("contact and question are required")
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             row = CallbackRequest(
                 conversation_id=conversation_id,
                 contact=contact.strip(),
@@ -346,7 +360,7 @@ class HandoffQueue:
 
     def list_callbacks(self, include_done: bool = True) -> List[CallbackInfo]:
         """Open requests first (oldest first), then done ones (most recently done first)."""
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             open_rows = session.execute(
                 select(CallbackRequest).where(CallbackRequest.done_at.is_(None))
                 .order_by(CallbackRequest.created_at, CallbackRequest.id)
@@ -360,7 +374,7 @@ class HandoffQueue:
             return [CallbackInfo.of(row) for row in list(open_rows) + list(done_rows)]
 
     def mark_callback_done(self, callback_id: int, counsellor: str) -> CallbackInfo:
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             row = session.get(CallbackRequest, callback_id)
             if row is None:
                 raise CallbackNotFound(f"No callback request {callback_id}")
@@ -378,7 +392,7 @@ class HandoffQueue:
         if older_than < dt.timedelta(0):
             raise ValueError("older_than must not be negative")
         cutoff = self._clock() - older_than
-        with self._tx() as session:
+        with transaction(self._session_factory) as session:
             old_cases = select(Case.id).where(
                 Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff
             )
@@ -413,14 +427,26 @@ class HandoffQueue:
             .order_by(Case.id.desc()).limit(1)
         ).scalars().first()
 
-    @staticmethod
-    def _require_claimed_by(case: Case, counsellor: str) -> None:
-        if case.status in FINISHED_STATUSES:
-            raise CaseClosed(f"Case {case.id} is {case.status}")
-        if case.status != ACTIVE:
-            raise CaseNotClaimed(f"Case {case.id} has not been claimed")
-        if case.claimed_by != counsellor:
-            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+def _require_can_message(case: CaseInfo, counsellor: str) -> None:
+    if not case.is_open:
+        raise CaseClosed(f"Case {case.id} is {case.status}")
+    if case.status != ACTIVE:
+        raise CaseNotClaimed(f"Case {case.id} has not been claimed")
+    if not case.is_claimed_by(counsellor):
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+def _require_can_close(case: CaseInfo, counsellor: str) -> None:
+    if not case.is_open:
+        raise CaseClosed(f"Case {case.id} is {case.status}")
+    if not case.can_be_closed_by(counsellor):
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
+
+
+def _require_can_cancel(case: CaseInfo) -> None:
+    if case.status != WAITING:
+        raise CaseClaimedByOther(case.id, case.claimed_by or "")
 
 
 def _unique(items: Sequence[str]) -> List[str]:

@@ -12,29 +12,10 @@ from urllib.parse import quote
 
 import requests
 
-# Metadata key marking a bot event as a counsellor's message. Rasa keeps event
-# metadata in the tracker, which is how the transcript tells counsellor from bot.
-COUNSELLOR_METADATA_KEY = "evejleder_counsellor"
-
-# Metadata key of a visitor's message that was a quick-reply button: the button's title.
-# The chat widget sends it so the transcript can show what the visitor chose, not "/intent".
-CHOICE_METADATA_KEY = "evejleder_choice"
-
-# Key of the hand-off status object the chat widget receives ("waiting", "joined", ...).
-HANDOFF_STATUS_KEY = "evejleder_handoff"
+from bot.handoff import protocol
+from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 
 VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
-
-
-def handoff_status_event(status: str, **details: Any) -> Dict[str, Any]:
-    """A `bot` event that shows no text but sends {evejleder_handoff: status, ...} to the widget.
-
-    Rasa's socket.io output calls `emit(bot_message_evt, **custom)`, so the status object goes
-    under "data": the browser then receives exactly that object as the event's argument.
-    """
-    status_object = {HANDOFF_STATUS_KEY: status}
-    status_object.update({key: value for key, value in details.items() if value is not None})
-    return {"event": "bot", "data": {"custom": {"data": status_object}}}
 
 
 class RasaUnavailable(Exception):
@@ -115,7 +96,7 @@ class RasaClient:
         self.append_events(conversation_id, [event])
 
     def pause(self, conversation_id: str, text: Optional[str] = None,
-              counsellor: Optional[str] = None, status: Optional[str] = "joined") -> None:
+              counsellor: Optional[str] = None, status: Optional[str] = protocol.JOINED) -> None:
         """Silence the bot (Rasa logs the visitor's messages without answering),
         optionally tell the visitor `text`, then send the widget the hand-off `status`
         ("joined", with the counsellor's name). Pausing a paused conversation is harmless."""
@@ -124,11 +105,11 @@ class RasaClient:
             events.append({"event": "bot", "text": text})
         if status:
             # After the text, so the widget still shows that text as the assistant's.
-            events.append(handoff_status_event(status, counsellor=counsellor))
+            events.append(protocol.status_event(status, counsellor=counsellor))
         self.append_events(conversation_id, events, side_effects=bool(text or status))
 
     def resume(self, conversation_id: str, text: Optional[str] = None,
-               status: Optional[str] = "resumed") -> None:
+               status: Optional[str] = protocol.RESUMED) -> None:
         """End the pause (the bot answers again), send the widget the hand-off `status`
         ("resumed" after a counsellor closed the case, "cancelled" when the visitor left
         the queue) and tell the visitor so with `text`."""
@@ -137,7 +118,7 @@ class RasaClient:
         events: List[Dict[str, Any]] = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         if status:
             # Before the text, so the widget shows the text as the assistant's again.
-            events.append(handoff_status_event(status))
+            events.append(protocol.status_event(status))
         if text:
             events.append({"event": "bot", "text": text})
         # One request, so the visitor never sees the message without the bot being back.

@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.db import transaction
 from bot.knowledge import models
 
 SOURCE_PUBLISHER = "UddannelsesGuiden"
@@ -544,7 +545,7 @@ def write_article(session_factory: sessionmaker, slug: str, article: ParsedArtic
     if not _SLUG.match(slug):
         raise IngestError(f"invalid slug {slug!r}: use lowercase letters, digits, '-' or '_'")
     result = IngestResult(slug, "unchanged", source_file, content_hash, _counts(article))
-    with session_factory() as session, session.begin():
+    with transaction(session_factory) as session:
         job = session.execute(select(models.Job).where(models.Job.slug == slug)).scalar_one_or_none()
         if job is not None and job.content_hash == content_hash and not force:
             return result

@@ -12,42 +12,32 @@ import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
-from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
 from argon2 import PasswordHasher
 
 from bot.handoff.counsellors import Counsellors
-from bot.handoff.models import ACTIVE, WAITING, utcnow
+from bot.handoff.models import WAITING, utcnow
 from bot.handoff.queue import (
     CallbackNotFound,
     CaseClaimedByOther,
     CaseClosed,
-    CaseInfo,
     CaseNotClaimed,
     CaseNotFound,
     HandoffQueue,
 )
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
+from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.web import texts
+from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
 from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
-from bot.web.auth import (
-    CSRF_FIELD,
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    ConsoleSessions,
-    SignedIn,
-    new_token,
-    tokens_match,
-)
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
 MAX_ID = 2**31 - 1
@@ -74,38 +64,20 @@ class PageError(Exception):
         self.message = message
 
 
-# ---- formatting -----------------------------------------------------------------------
-
-def local_time(value: Optional[dt.datetime]) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(LOCAL_TZ)
-    if local.date() == dt.datetime.now(LOCAL_TZ).date():
-        return f"kl. {local:%H:%M}"
-    return f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
-
-
-def waiting_text(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "under 1 min."
-    if minutes < 60:
-        return f"{minutes} min."
-    return f"{minutes // 60} t. {minutes % 60} min."
-
-
 def _render_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["local_time"] = local_time
-    env.filters["waiting_text"] = waiting_text
+    env.filters["local_time"] = texts.local_time
+    env.filters["waiting_text"] = texts.waiting_text
     env.filters["topic_names"] = texts.topic_names
     env.globals.update(
         status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
-        contact_kind_names=texts.CONTACT_KIND_NAMES,
+        contact_kind_names=texts.CONTACT_KIND_NAMES, no_topics=texts.NO_TOPICS,
+        claim_label=texts.claim_label, read_label=texts.read_label,
+        transcript_unavailable=texts.TRANSCRIPT_UNAVAILABLE,
         csrf_field=CSRF_FIELD, max_message=MAX_MESSAGE, max_note=MAX_NOTE,
     )
     return env
@@ -235,8 +207,8 @@ class Console:
         return self.render(
             request, "case.html", case=case, transcript=transcript, rasa_error=rasa_error,
             notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
-            mine=case.status == ACTIVE and case.claimed_by == me.name,
-            can_close=case.is_open and (case.status == WAITING or case.claimed_by == me.name),
+            mine=case.is_claimed_by(me.name),
+            can_close=case.can_be_closed_by(me.name),
             notice=request.query.get("besked"),
             notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED},
         )
@@ -262,27 +234,24 @@ class Console:
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        case = self.queue.get(self.record_id(request))
+        case_id = self.record_id(request)
         text = (await self.form(request)).get("text", "").strip()
         if not text:
             raise PageError(400, texts.MESSAGE_EMPTY)
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
-        _require_mine(case, me.name)
+        case = self.queue.check_can_message(case_id, me.name)
         await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.name)
         self.queue.record_message(case.id, me.name, text)
         raise self.redirect(f"/console/cases/{case.id}#ny-besked")
 
     async def close(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        case = self.queue.get(self.record_id(request))
+        case_id = self.record_id(request)
         note = (await self.form(request)).get("note", "").strip()
         if len(note) > MAX_NOTE:
             raise PageError(400, texts.NOTE_TOO_LONG.format(limit=MAX_NOTE))
-        if not case.is_open:
-            raise CaseClosed(case.id)
-        if case.status == ACTIVE and case.claimed_by != me.name:
-            raise CaseClaimedByOther(case.id, case.claimed_by or "")
+        case = self.queue.check_can_close(case_id, me.name)
         # Resume first: if Rasa is down the case stays open, so the visitor is never
         # left with a paused bot and nobody on the other end.
         await self.call_rasa(self.rasa.resume, case.conversation_id, texts.VISITOR_RESUMED)
@@ -298,19 +267,23 @@ class Console:
 
     async def api_queue(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
+        waiting = self.queue.waiting()
         return web.json_response({
             "waiting": [
                 {
                     "id": case.id,
                     "position": case.position,
-                    "topics": texts.topic_names(case.topics),
+                    "topics": texts.topic_names(case.topics) or texts.NO_TOPICS,
                     "waiting_seconds": int(case.waiting_for.total_seconds()),
-                    "waiting_text": waiting_text(case.waiting_for),
+                    "waiting_text": texts.waiting_text(case.waiting_for),
                     "url": f"/console/cases/{case.id}",
                     "claim_url": f"/console/cases/{case.id}/claim",
+                    "claim_text": texts.claim_label(case.id),
+                    "read_text": texts.read_label(case.id),
                 }
-                for case in self.queue.waiting()
+                for case in waiting
             ],
+            "count_text": texts.waiting_count(len(waiting)),
             "mine": [
                 {"id": case.id, "url": f"/console/cases/{case.id}"}
                 for case in self.queue.active(me.name)
@@ -337,20 +310,11 @@ class Console:
                 + (f" ({line.counsellor})" if line.counsellor else ""),
                 "text": line.text,
                 "timestamp": line.timestamp.isoformat() if line.timestamp else None,
-                "time_text": local_time(line.timestamp),
+                "time_text": texts.local_time(line.timestamp),
             }
             for line in lines
         ]
         return web.json_response(body)
-
-
-def _require_mine(case: CaseInfo, name: str) -> None:
-    if not case.is_open:
-        raise CaseClosed(case.id)
-    if case.status != ACTIVE:
-        raise CaseNotClaimed(case.id)
-    if case.claimed_by != name:
-        raise CaseClaimedByOther(case.id, case.claimed_by or "")
 
 
 # ---- middlewares ------------------------------------------------------------------------
@@ -405,7 +369,7 @@ def make_middlewares(console: Console):
             return await handler(request)
         if signed_in is None:
             if _is_api(request):
-                return web.json_response({"error": "Du er ikke logget ind."}, status=401)
+                return web.json_response({"error": texts.NOT_SIGNED_IN}, status=401)
             raise web.HTTPSeeOther("/console/login")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             form = await console.form(request)

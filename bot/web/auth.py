@@ -1,116 +1,15 @@
-"""Server-side console sessions and CSRF tokens.
-
-The cookie holds a random token; the database keeps only its SHA-256, so a leaked
-database does not hand out live sessions. Each session has its own CSRF token that
-every state-changing form must send back.
-"""
+"""The console's cookies and CSRF checks (the sessions themselves: bot.handoff.sessions)."""
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import hmac
-import secrets
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
-
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
-from bot.handoff.models import ConsoleSession, Counsellor, utcnow
+from typing import Optional
 
 SESSION_COOKIE = "evejleder_console"
 LOGIN_CSRF_COOKIE = "evejleder_login_csrf"
 CSRF_FIELD = "csrf_token"
-
-IDLE_TIMEOUT = dt.timedelta(hours=2)
-MAX_AGE = dt.timedelta(hours=12)
-# last_seen_at is written at most this often, so the 2-second polling does not
-# turn every request into a database write.
-TOUCH_INTERVAL = dt.timedelta(seconds=30)
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    counsellor_id: int
-    name: str
-    csrf_token: str
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def tokens_match(expected: Optional[str], given: Optional[str]) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
-
-
-class ConsoleSessions:
-    def __init__(self, session_factory: Callable[[], Session],
-                 clock: Callable[[], dt.datetime] = utcnow):
-        self._session_factory = session_factory
-        self._clock = clock
-
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        session = self._session_factory()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
-
-    def create(self, counsellor_id: int) -> str:
-        """Start a session; returns the cookie token (shown once, stored hashed)."""
-        token = new_token()
-        now = self._clock()
-        with self._tx() as session:
-            session.add(ConsoleSession(
-                token_hash=hash_token(token), csrf_token=new_token(),
-                counsellor_id=counsellor_id, created_at=now, last_seen_at=now,
-            ))
-        return token
-
-    def lookup(self, token: Optional[str]) -> Optional[SignedIn]:
-        """The signed-in counsellor for a cookie token, or None (unknown or expired)."""
-        if not token or len(token) > 200:
-            return None
-        now = self._clock()
-        with self._tx() as session:
-            row = session.execute(
-                select(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
-            ).scalars().first()
-            if row is None:
-                return None
-            if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > MAX_AGE:
-                session.delete(row)
-                return None
-            if now - row.last_seen_at > TOUCH_INTERVAL:
-                row.last_seen_at = now
-            name = session.get(Counsellor, row.counsellor_id).name
-            return SignedIn(row.counsellor_id, name, row.csrf_token)
-
-    def end(self, token: Optional[str]) -> None:
-        if not token:
-            return
-        with self._tx() as session:
-            session.execute(
-                delete(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
-                .execution_options(synchronize_session=False)
-            )
-
-    def purge_expired(self) -> int:
-        now = self._clock()
-        with self._tx() as session:
-            return session.execute(
-                delete(ConsoleSession).where(
-                    (ConsoleSession.last_seen_at < now - IDLE_TIMEOUT)
-                    | (ConsoleSession.created_at < now - MAX_AGE)
-                ).execution_options(synchronize_session=False)
-            ).rowcount

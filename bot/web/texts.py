@@ -1,4 +1,12 @@
-"""Danish texts the console's Python code produces (pages keep theirs in templates/)."""
+"""Danish texts the website's Python code produces: the console, the visitor API, and what the
+console sends into the chat window. Pages keep theirs in templates/, the widget in widget.js."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 # Shown to the visitor in the chat window.
 VISITOR_CLAIMED = "En eVejleder har taget din samtale og skriver til dig om et øjeblik."
@@ -6,10 +14,24 @@ VISITOR_RESUMED = (
     "eVejlederen har afsluttet samtalen. Nu er det igen den automatiske assistent, "
     "der svarer dig. Skriv gerne, hvis du har flere spørgsmål."
 )
+VISITOR_CANCELLED = (
+    "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen."
+)
+
+# The "error" of the visitor API's refusals, shown by the widget.
+VISITOR_BAD_SESSION = (
+    "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
+)
+VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
+VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
+VISITOR_RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
+VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
 
 # Shown to the counsellor.
 LOGIN_FAILED = "Forkert navn eller adgangskode."
 LOGIN_EXPIRED = "Siden var for gammel. Prøv at logge ind igen."
+LOGIN_THROTTLED = "For mange loginforsøg. Vent et minut, og prøv så igen."
+NOT_SIGNED_IN = "Du er ikke logget ind."
 CSRF_FAILED = "Formularen kunne ikke godkendes. Gå tilbage, genindlæs siden og prøv igen."
 NOT_FOUND = "Siden eller sagen findes ikke."
 NOT_ALLOWED = "Den handling er ikke mulig på denne adresse."
@@ -62,6 +84,39 @@ TOPIC_NAMES = {
 }
 
 
-def topic_names(topics) -> str:
+NO_TOPICS = "ingen emner"
+
+
+def claim_label(case_id: int) -> str:
+    return f"Tag samtale nr. {case_id}"
+
+
+def read_label(case_id: int) -> str:
+    return f"Læs samtale nr. {case_id}"
+
+
+def waiting_count(count: int) -> str:
+    return "1 venter i køen." if count == 1 else f"{count} venter i køen."
+
+
+def topic_names(topics: Iterable[str]) -> str:
     return ", ".join(TOPIC_NAMES.get(topic, topic) for topic in topics)
-LOGIN_THROTTLED = "For mange loginforsøg. Vent et minut, og prøv så igen."
+
+
+def local_time(value: Optional[dt.datetime]) -> str:
+    """"kl. 14:05" today, else "3.12.2026 kl. 14:05", in Danish time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL_TZ)
+    if local.date() == dt.datetime.now(LOCAL_TZ).date():
+        return f"kl. {local:%H:%M}"
+    return f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
+
+
+def waiting_text(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under 1 min."
+    if minutes < 60:
+        return f"{minutes} min."
+    return f"{minutes // 60} t. {minutes % 60} min."

@@ -18,25 +18,17 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
-from bot.handoff.queue import HandoffQueue
+from bot.handoff.queue import CaseClaimedByOther, CaseNotFound, HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
+from bot.web import texts
 
 log = logging.getLogger(__name__)
 
 # uuid4().hex (what Rasa itself generates) or the dashed UUID form.
 SESSION_ID = re.compile(
     r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
-)
-
-# Shown to the visitor (the widget displays the "error" text of a refusal).
-BAD_SESSION = "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
-NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
-ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
-RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
-SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
-VISITOR_CANCELLED = (
-    "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen."
 )
 
 CallRasa = Callable[..., Awaitable[Any]]
@@ -69,7 +61,7 @@ class VisitorApi:
     def session_id(request: web.Request) -> str:
         value = request.match_info.get("session_id", "")
         if not SESSION_ID.fullmatch(value):
-            raise _error(400, BAD_SESSION)
+            raise _error(400, texts.VISITOR_BAD_SESSION)
         return value
 
     def handoff_state(self, session_id: str) -> Optional[Dict[str, Any]]:
@@ -77,9 +69,9 @@ class VisitorApi:
         if case is None:
             return None
         if case.status == WAITING:
-            return {"status": "waiting", "position": self.queue.position(case.id)}
+            return {"status": protocol.WAITING, "position": self.queue.position(case.id)}
         if case.status == ACTIVE:
-            return {"status": "joined", "counsellor": case.claimed_by}
+            return {"status": protocol.JOINED, "counsellor": case.claimed_by}
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
@@ -88,24 +80,26 @@ class VisitorApi:
             lines = await self.call_rasa(self.rasa.transcript, session_id)
         except RasaUnavailable as exc:
             log.warning("History of a visitor conversation unavailable: %s", exc)
-            raise _error(503, RASA_DOWN)
+            raise _error(503, texts.VISITOR_RASA_DOWN)
         return _json({"messages": history_messages(lines),
                       "handoff": self.handoff_state(session_id)})
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
         session_id = self.session_id(request)
-        case = self.queue.case_for_conversation(session_id)
-        if case is None:
-            raise _error(404, NO_OPEN_CASE)
-        if case.status != WAITING:
-            raise _error(409, ALREADY_CLAIMED)
+        try:
+            self.queue.check_can_cancel(session_id)
+        except CaseNotFound:
+            raise _error(404, texts.VISITOR_NO_OPEN_CASE)
+        except CaseClaimedByOther:
+            raise _error(409, texts.VISITOR_ALREADY_CLAIMED)
         # Resume first: if Rasa is down the visitor stays in the queue rather than being
         # left with a paused bot and no case.
         try:
-            await self.call_rasa(self.rasa.resume, session_id, VISITOR_CANCELLED, "cancelled")
+            await self.call_rasa(self.rasa.resume, session_id, texts.VISITOR_CANCELLED,
+                                 protocol.CANCELLED)
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
-            raise _error(503, RASA_DOWN)
+            raise _error(503, texts.VISITOR_RASA_DOWN)
         self.queue.cancel_by_visitor(session_id)
         return _json({"handoff": None, "cancelled": True})
 
@@ -139,7 +133,7 @@ def _json_errors(handler: Handler) -> Handler:
             return _json({"error": exc.message}, exc.status)
         except Exception:
             log.exception("Unexpected error on %s %s", request.method, request.path)
-            return _json({"error": SERVER_ERROR}, 503)
+            return _json({"error": texts.VISITOR_SERVER_ERROR}, 503)
     return wrapped
 
 

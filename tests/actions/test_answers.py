@@ -96,7 +96,9 @@ def test_the_store_being_down_gives_an_apology_not_a_crash(run_action, monkeypat
 def test_the_welcome_is_sent_once_per_session(run_action):
     messages, events = run_action(conversation.ActionSessionStart())
     assert only(messages)["response"] == "utter_welcome"
-    assert events[0]["event"] == "session_started"
+    assert only(messages)["job_title"] == "leder"
+    assert [e["event"] for e in events] == ["session_started", "slot", "action"]
+    assert events[1]["name"] == "job_title" and events[1]["value"] == "leder"
     welcomed = [{"event": "action", "name": "action_session_start"}, {"event": "bot", "text": "Hej!"},
                 {"event": "session_started"}, {"event": "action", "name": "action_listen"}]
     messages, events = run_action(conversation.ActionSessionStart(), text="/session_start",

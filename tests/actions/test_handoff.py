@@ -9,7 +9,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.models import CallbackRequest
 from bot.handoff.queue import HandoffQueue
-from bot.web.auth import ConsoleSessions
+from bot.handoff.sessions import ConsoleSessions
 from tests.handoff.support import FAST_HASHER
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 

@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 
+from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
+from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, handoff_status_event
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER, web_app
 
@@ -183,6 +184,9 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             queue_json = await (await client.get("/console/api/queue")).json()
             assert [item["id"] for item in queue_json["waiting"]] == [case.id]
             assert queue_json["waiting"][0]["position"] == 1
+            # The polling script shows these texts as they come: the same as the page's.
+            assert queue_json["waiting"][0]["claim_text"] == f"Tag samtale nr. {case.id}"
+            assert queue_json["count_text"] == "1 venter i køen."
             assert queue_json["open_callbacks"] == 1
 
             response = await client.post(f"/console/cases/{case.id}/claim",
@@ -194,7 +198,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             assert cid == "conv-1"
             assert query["execute_side_effects"] == "true" and query["output_channel"] == "socketio"
             assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED},
-                            handoff_status_event("joined", counsellor="anne")]
+                            protocol.status_event("joined", counsellor="anne")]
 
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Hvad tjener en &lt;b&gt;leder&lt;/b&gt;?" in page
@@ -220,7 +224,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             assert response.status == 303
             assert response.headers["Location"] == "/console"
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         handoff_status_event("resumed"),
+                                         protocol.status_event("resumed"),
                                          {"event": "bot", "text": texts.VISITOR_RESUMED}]
             assert peer.posts[-1][1]["execute_side_effects"] == "true"
             closed = queue.get(case.id)

@@ -112,6 +112,24 @@ def test_waiting_case_can_be_closed_without_claim(queue):
     assert queue.close(case.id, "bo").status == "closed"
 
 
+def test_checks_before_reaching_the_visitor_follow_the_same_rules(queue):
+    case = queue.open_case("conv-a", [])
+    with pytest.raises(CaseNotClaimed):
+        queue.check_can_message(case.id, "anne")
+    assert queue.check_can_close(case.id, "bo").status == "waiting"
+    queue.claim(case.id, "anne")
+    assert queue.check_can_message(case.id, "anne").is_claimed_by("anne")
+    for check in (queue.check_can_message, queue.check_can_close):
+        with pytest.raises(CaseClaimedByOther):
+            check(case.id, "bo")
+    assert queue.get(case.id).can_be_closed_by("anne") and not queue.get(case.id).can_be_closed_by("bo")
+    queue.close(case.id, "anne")
+    for check in (queue.check_can_message, queue.check_can_close):
+        with pytest.raises(CaseClosed):
+            check(case.id, "anne")
+    assert [e.kind for e in queue.events(case.id)] == ["claimed", "closed"]
+
+
 def test_cancel_by_visitor(queue):
     assert queue.cancel_by_visitor("conv-a") is None
     case = queue.open_case("conv-a", [])
@@ -119,6 +137,19 @@ def test_cancel_by_visitor(queue):
     assert cancelled.id == case.id and cancelled.status == "cancelled"
     assert queue.waiting() == []
     assert queue.cancel_by_visitor("conv-a") is None
+    with pytest.raises(CaseNotFound):
+        queue.check_can_cancel("conv-a")
+
+
+def test_a_visitor_cannot_cancel_a_case_a_counsellor_took(queue):
+    case = queue.open_case("conv-a", [])
+    assert queue.check_can_cancel("conv-a").id == case.id
+    queue.claim(case.id, "anne")
+    with pytest.raises(CaseClaimedByOther):
+        queue.check_can_cancel("conv-a")
+    with pytest.raises(CaseClaimedByOther):
+        queue.cancel_by_visitor("conv-a")
+    assert queue.get(case.id).status == "active"
 
 
 def test_cases_survive_a_new_queue_instance(queue, session_factory, clock):
@@ -215,18 +246,3 @@ def test_passwords_are_stored_as_argon2id_hashes_with_default_cost(session_facto
         stored = session.execute(select(Counsellor.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert "en lang adgangskode" not in stored
-
-
-def test_counsellor_online_follows_console_activity(queue, counsellors, session_factory, clock):
-    from bot.web.auth import ConsoleSessions
-
-    sessions = ConsoleSessions(session_factory, clock=clock)
-    assert not queue.any_counsellor_online()
-    token = sessions.create(counsellors.add("anne", "en lang adgangskode"))
-    assert queue.any_counsellor_online()
-    clock.advance(minutes=11)
-    assert not queue.any_counsellor_online()
-    assert sessions.lookup(token).name == "anne"  # activity refreshes last_seen
-    assert queue.any_counsellor_online()
-    sessions.end(token)
-    assert not queue.any_counsellor_online()

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.handoff.rasa_api import COUNSELLOR_METADATA_KEY, RasaClient, RasaUnavailable, transcript_from_events
+from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
+from bot.handoff.rasa_api import RasaClient, RasaUnavailable, transcript_from_events
 from tests.handoff.support import TOKEN, RasaPeer, free_port_url
 
 

@@ -5,14 +5,11 @@ tests (tests/web/*.test.js) cover the same against a real Rasa.
 """
 import asyncio
 
+from bot.handoff import protocol
+from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.rasa_api import (
-    CHOICE_METADATA_KEY,
-    COUNSELLOR_METADATA_KEY,
-    handoff_status_event,
-    transcript_from_events,
-)
-from bot.web.visitor import VISITOR_CANCELLED
+from bot.handoff.rasa_api import transcript_from_events
+from bot.web.texts import VISITOR_CANCELLED
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -23,7 +20,7 @@ website = web_app
 
 def test_status_event_reaches_the_widget_as_the_plain_status_object():
     # Rasa's socket.io output calls emit(event, **custom): the status must sit under "data".
-    event = handoff_status_event("joined", counsellor="Mette", position=None)
+    event = protocol.status_event("joined", counsellor="Mette", position=None)
     assert event == {"event": "bot", "data": {"custom": {"data": {
         "evejleder_handoff": "joined", "counsellor": "Mette"}}}}
     assert transcript_from_events([dict(event, text=None)]) == []
@@ -71,12 +68,19 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
             response = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert response.status == 200
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         handoff_status_event("cancelled"),
+                                         protocol.status_event("cancelled"),
                                          {"event": "bot", "text": VISITOR_CANCELLED}]
             assert queue.get(case.id).status == "cancelled"
             again = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert again.status == 404
             assert "kø" in (await again.json())["error"]
+            # Once a counsellor took the case, the visitor stays with the counsellor.
+            queue.claim(queue.open_case(SESSION).id, "Mette")
+            posts = len(peer.posts)
+            claimed = await client.post(f"/api/visitor/{SESSION}/cancel")
+            assert claimed.status == 409
+            assert "eVejleder" in (await claimed.json())["error"]
+            assert len(peer.posts) == posts
 
     asyncio.run(scenario())
 

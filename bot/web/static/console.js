@@ -1,5 +1,6 @@
 // Keeps the queue and an open conversation fresh by polling the console's JSON API.
 // Builds DOM nodes with textContent only (no innerHTML), so visitor text cannot inject markup.
+// Its Danish texts come from the server (the JSON API and the page), like the rest of the console's.
 (function () {
   "use strict";
   var POLL_MS = 2000;
@@ -35,14 +36,14 @@
     var row = el("tr", { "data-case": String(item.id) });
     row.appendChild(el("td", {}, String(item.position)));
     row.appendChild(el("td", { "class": "waited" }, item.waiting_text));
-    row.appendChild(el("td", {}, item.topics || "ingen emner"));
+    row.appendChild(el("td", {}, item.topics));
     var cell = el("td");
     var form = el("form", { method: "post", action: item.claim_url, "class": "inline" });
     form.appendChild(el("input", { type: "hidden", name: "csrf_token", value: csrf }));
-    form.appendChild(el("button", { type: "submit" }, "Tag samtale nr. " + item.id));
+    form.appendChild(el("button", { type: "submit" }, item.claim_text));
     cell.appendChild(form);
     cell.appendChild(document.createTextNode(" "));
-    cell.appendChild(el("a", { href: item.url }, "Læs samtale nr. " + item.id));
+    cell.appendChild(el("a", { href: item.url }, item.read_text));
     row.appendChild(cell);
     return row;
   }
@@ -75,7 +76,7 @@
         waiting.forEach(function (item) { tbody.appendChild(queueRow(item, csrf)); });
         table.hidden = waiting.length === 0;
         empty.hidden = waiting.length !== 0;
-        status.textContent = waiting.length === 1 ? "1 venter i køen." : waiting.length + " venter i køen.";
+        status.textContent = result.body.count_text;
         if (focusedId) {
           var again = tbody.querySelector('tr[data-case="' + focusedId + '"] button');
           (again || section).focus();
@@ -96,7 +97,7 @@
       return getJSON(list.getAttribute("data-transcript-url")).then(function (result) {
         var body = result.body;
         if (!result.ok || !body.lines) {
-          errorBox.textContent = body.error || "Samtalen kan ikke hentes lige nu.";
+          errorBox.textContent = body.error || errorBox.getAttribute("data-unavailable");
           errorBox.hidden = false;
           return;
         }

@@ -1,0 +1,43 @@
+"""What the bot, the web server and the chat widget agree on about a hand-off.
+
+The widget (bot/web/static/widget/widget.js) spells the same key and statuses;
+tests/web/test_protocol.py reads its source and fails when the two sides differ.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+# Key of the status object the widget receives: {"evejleder_handoff": status, ...details}.
+HANDOFF_STATUS_KEY = "evejleder_handoff"
+
+WAITING = "waiting"  # in the queue for a counsellor; detail: position
+JOINED = "joined"  # a counsellor took the conversation; detail: counsellor (the name)
+RESUMED = "resumed"  # the counsellor closed the case: the bot answers again
+CANCELLED = "cancelled"  # the visitor left the queue: the bot answers again
+STATUSES = (WAITING, JOINED, RESUMED, CANCELLED)
+
+# Metadata of a visitor's message that was a quick-reply button: the button's title, sent by
+# the widget so the transcript can show what the visitor chose, not "/intent".
+CHOICE_METADATA_KEY = "evejleder_choice"
+
+# Metadata marking a bot event as a counsellor's message. Rasa keeps event metadata in the
+# tracker, which is how the transcript tells counsellor from bot.
+COUNSELLOR_METADATA_KEY = "evejleder_counsellor"
+
+
+def status_message(status: str, **details: Any) -> Dict[str, Any]:
+    """The custom payload of a bot message that carries a status to the widget.
+
+    Rasa's socket.io output calls `emit(bot_message_evt, **custom)`, so the status object goes
+    under "data": the browser then receives exactly that object as the event's argument.
+    Details that are None are left out."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown hand-off status {status!r}")
+    status_object = {HANDOFF_STATUS_KEY: status}
+    status_object.update({key: value for key, value in details.items() if value is not None})
+    return {"data": status_object}
+
+
+def status_event(status: str, **details: Any) -> Dict[str, Any]:
+    """The same status as a `bot` event for Rasa's tracker-events API (it shows no text)."""
+    return {"event": "bot", "data": {"custom": status_message(status, **details)}}

@@ -1,0 +1,107 @@
+"""Counsellor sessions and presence: who is signed in to the console, and who used it lately.
+
+The cookie holds a random token; the database keeps only its SHA-256, so a leaked
+database does not hand out live sessions. Each session has its own CSRF token that
+every state-changing form must send back. A session's last_seen_at is the counsellor's
+presence: the bot offers a live chat only while someone has used the console lately.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.db import transaction
+from bot.handoff.models import ConsoleSession, Counsellor, utcnow
+
+IDLE_TIMEOUT = dt.timedelta(hours=2)
+MAX_AGE = dt.timedelta(hours=12)
+# Someone who used the console within this time counts as online.
+ONLINE_WITHIN = dt.timedelta(minutes=10)
+# last_seen_at is written at most this often, so the 2-second polling does not
+# turn every request into a database write.
+TOUCH_INTERVAL = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    counsellor_id: int
+    name: str
+    csrf_token: str
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ConsoleSessions:
+    def __init__(self, session_factory: Callable[[], Session],
+                 clock: Callable[[], dt.datetime] = utcnow):
+        self._session_factory = session_factory
+        self._clock = clock
+
+    def create(self, counsellor_id: int) -> str:
+        """Start a session; returns the cookie token (shown once, stored hashed)."""
+        token = new_token()
+        now = self._clock()
+        with transaction(self._session_factory) as session:
+            session.add(ConsoleSession(
+                token_hash=hash_token(token), csrf_token=new_token(),
+                counsellor_id=counsellor_id, created_at=now, last_seen_at=now,
+            ))
+        return token
+
+    def lookup(self, token: Optional[str]) -> Optional[SignedIn]:
+        """The signed-in counsellor for a cookie token, or None (unknown or expired)."""
+        if not token or len(token) > 200:
+            return None
+        now = self._clock()
+        with transaction(self._session_factory) as session:
+            row = session.execute(
+                select(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
+            ).scalars().first()
+            if row is None:
+                return None
+            if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > MAX_AGE:
+                session.delete(row)
+                return None
+            if now - row.last_seen_at > TOUCH_INTERVAL:
+                row.last_seen_at = now
+            name = session.get(Counsellor, row.counsellor_id).name
+            return SignedIn(row.counsellor_id, name, row.csrf_token)
+
+    def end(self, token: Optional[str]) -> None:
+        if not token:
+            return
+        with transaction(self._session_factory) as session:
+            session.execute(
+                delete(ConsoleSession).where(ConsoleSession.token_hash == hash_token(token))
+                .execution_options(synchronize_session=False)
+            )
+
+    def purge_expired(self) -> int:
+        now = self._clock()
+        with transaction(self._session_factory) as session:
+            return session.execute(
+                delete(ConsoleSession).where(
+                    (ConsoleSession.last_seen_at < now - IDLE_TIMEOUT)
+                    | (ConsoleSession.created_at < now - MAX_AGE)
+                ).execution_options(synchronize_session=False)
+            ).rowcount
+
+    def anyone_online(self, within: dt.timedelta = ONLINE_WITHIN) -> bool:
+        """True when some counsellor has used the console within `within`."""
+        since = self._clock() - within
+        with transaction(self._session_factory) as session:
+            return session.execute(
+                select(ConsoleSession.id).where(ConsoleSession.last_seen_at >= since).limit(1)
+            ).first() is not None

@@ -1,0 +1,26 @@
+"""The website's CLI command, registered in bot/__main__.py: `web`."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from bot.config import settings
+from bot.db import migrate
+
+
+def _run_web(args: argparse.Namespace) -> int:
+    from bot.web.app import run
+
+    config = settings()
+    config = dataclasses.replace(config, web_host=args.host or config.web_host,
+                                 web_port=args.port or config.web_port)
+    migrate(config.database_url)
+    run(config)
+    return 0
+
+
+def add_web(subparsers) -> None:
+    parser = subparsers.add_parser("web", help="serve the website and the counsellor console (WEB_HOST:WEB_PORT)")
+    parser.add_argument("--host", help="default: WEB_HOST (127.0.0.1)")
+    parser.add_argument("--port", type=int, help="default: WEB_PORT (8000)")
+    parser.set_defaults(func=_run_web)

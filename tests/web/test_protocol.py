@@ -1,0 +1,50 @@
+"""The chat widget and the server spell the hand-off protocol the same way.
+
+Read from widget.js itself: renaming a status or a key on one side only fails here."""
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.handoff import protocol
+
+WIDGET = Path(__file__).resolve().parents[2] / "bot" / "web" / "static" / "widget" / "widget.js"
+
+
+@pytest.fixture(scope="module")
+def widget() -> str:
+    return WIDGET.read_text(encoding="utf-8")
+
+
+def js_constant(source: str, name: str) -> str:
+    match = re.search(rf'\bvar {name} = "([^"]*)";', source)
+    assert match, f"widget.js defines no {name}"
+    return match.group(1)
+
+
+def compared_statuses(source: str) -> set:
+    """Every string the widget compares a status with (`status === "joined"`)."""
+    return set(re.findall(r'\bstatus === "([^"]*)"', source))
+
+
+def test_the_widget_reads_the_status_and_choice_keys_the_server_writes(widget):
+    assert js_constant(widget, "STATUS_KEY") == protocol.HANDOFF_STATUS_KEY
+    assert js_constant(widget, "CHOICE_KEY") == protocol.CHOICE_METADATA_KEY
+
+
+def test_the_widget_handles_exactly_the_protocol_statuses(widget):
+    on_status = re.search(r"function onStatus\(data\) \{.*?\n  \}\n", widget, re.DOTALL)
+    assert on_status, "widget.js has no onStatus(data) function"
+    assert compared_statuses(on_status.group(0)) == set(protocol.STATUSES)
+    # Elsewhere (history, queue banner) it compares with no status the server does not send.
+    assert compared_statuses(widget) <= set(protocol.STATUSES)
+    assert set(re.findall(r'\{ status: "([^"]*)"', widget)) <= set(protocol.STATUSES)
+
+
+def test_status_messages_carry_the_key_and_leave_out_empty_details():
+    message = protocol.status_message(protocol.WAITING, position=2, counsellor=None)
+    assert message == {"data": {"evejleder_handoff": "waiting", "position": 2}}
+    assert protocol.status_event(protocol.RESUMED) == {
+        "event": "bot", "data": {"custom": {"data": {"evejleder_handoff": "resumed"}}}}
+    with pytest.raises(ValueError):
+        protocol.status_message("paused")
