@@ -75,12 +75,14 @@ def add_counsellors(subparsers) -> None:
 def _run_purge(args: argparse.Namespace) -> int:
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.sessions import ConsoleSessions
+    from bot.insight.review import ReviewLabels
 
     factory = _session_factory()
     result = HandoffQueue(factory).purge(args.older_than)
     sessions = ConsoleSessions(factory).purge_expired()
+    labels = ReviewLabels(factory).purge(args.older_than)
     print(f"deleted {result.cases} closed case(s), {result.callbacks} callback request(s), "
-          f"{sessions} expired console session(s)")
+          f"{sessions} expired console session(s), {labels} review label(s)")
     return 0
 
 
