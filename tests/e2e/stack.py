@@ -111,6 +111,8 @@ class Stack:
 
     def start_web(self) -> None:
         self.env.update(RASA_URL=self.rasa_url, RASA_TOKEN=self.token)
+        # The Indsigt page reads Rasa's tracker store.
+        self.env.setdefault("TRACKER_DATABASE_URL", f"sqlite:///{self.workdir / 'tracker.db'}")
         process = self._spawn("web", [str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "web",
                                       "--port", str(self.web_port)])
         wait_until(lambda: requests.get(f"{self.web_url}/console/login", timeout=2).ok,

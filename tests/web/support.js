@@ -5,9 +5,11 @@ const { spawn } = require("node:child_process");
 const path = require("node:path");
 const readline = require("node:readline");
 const { chromium } = require("playwright-core");
+const assert = require("node:assert/strict");
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PYTHON = path.join(REPO, ".venv", "bin", "python");
+const AXE = require.resolve("axe-core/axe.min.js");
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -119,7 +121,29 @@ function sessionIdOf(page) {
   });
 }
 
+// A counsellor signed in to the console (the test stack's account).
+async function signIn(stack, context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/console/login");
+  await page.fill("#name", stack.counsellor);
+  await page.fill("#password", stack.password);
+  await page.click("form button[type=submit]");
+  await page.waitForURL(stack.web + "/console");
+  return page;
+}
+
+async function assertAccessible(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+  }));
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [],
+    `no serious or critical accessibility violations on ${what}`);
+}
+
 module.exports = {
   REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
-  pushBotMessage, sessionIdOf,
+  pushBotMessage, sessionIdOf, signIn, assertAccessible,
 };

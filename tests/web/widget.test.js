@@ -11,11 +11,10 @@ const { after, before, describe, it } = require("node:test");
 
 const {
   REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
-  pushBotMessage, sessionIdOf,
+  pushBotMessage, sessionIdOf, signIn, assertAccessible,
 } = require("./support");
 
 const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
-const AXE = require.resolve("axe-core/axe.min.js");
 const GREETING = /^Hej! Jeg er eVejleder/;
 
 let stack;
@@ -219,7 +218,7 @@ describe("the chat widget on the article page", () => {
     await phone.close();
 
     const counsellor = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
-    const console_ = await signIn(counsellor);
+    const console_ = await signIn(stack, counsellor);
     await assertAccessible(console_, "the counsellor console");
     await console_.screenshot({ path: path.join(SCREENSHOTS, "console.png"), fullPage: true });
     await counsellor.close();
@@ -234,7 +233,7 @@ describe("the chat widget on the article page", () => {
     assert.match(await visitor.textContent(".evw-queue-text"), /Du er i kø hos en eVejleder \(nr\. \d+\)/);
 
     const counsellorContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const desk = await signIn(counsellorContext);
+    const desk = await signIn(stack, counsellorContext);
     await desk.reload();
     await desk.click("form[action$='/claim'] button");
     await desk.waitForURL(/\/console\/cases\/\d+/);
@@ -287,24 +286,3 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 });
-
-async function signIn(context) {
-  const page = await watchedPage(context);
-  await page.goto(stack.web + "/console/login");
-  await page.fill("#name", stack.counsellor);
-  await page.fill("#password", stack.password);
-  await page.click("form button[type=submit]");
-  await page.waitForURL(stack.web + "/console");
-  return page;
-}
-
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-  }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [],
-    `no serious or critical accessibility violations on ${what}`);
-}
