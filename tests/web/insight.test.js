@@ -3,42 +3,23 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, describe, it } = require("node:test");
 
-const { REPO, startStack, launchBrowser, watchedPage, say, signIn, assertAccessible } = require("./support");
+const { say, signIn, assertAccessible, SCREENSHOTS, setUp, tearDown, openChat } = require("./support");
 
-const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
 const LAST_ANSWER = ".evw-log > .evw-msg--bot:last-child";
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-}, { timeout: 400000 });
-
-after(async () => {
-  if (browser) { await browser.close(); }
-  if (stack) { await stack.stop(); }
-});
-
-async function openChat(context) {
-  const page = await watchedPage(context);
-  await page.goto(stack.web + "/");
-  await page.click(".evw-launcher");
-  await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
-  await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
-  return page;
-}
+before(async () => { ({ stack, browser } = await setUp()); }, { timeout: 400000 });
+after(() => tearDown(stack, browser));
 
 describe("feedback on answers and the Indsigt page", () => {
   it("rates an answer once with the keyboard, adds a comment, and the counsellor sees it", { timeout: 240000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     // The welcome answers no question: nothing to rate.
     assert.equal(await page.$$eval(".evw-feedback", (items) => items.length), 0);
 

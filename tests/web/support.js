@@ -121,6 +121,32 @@ function sessionIdOf(page) {
   });
 }
 
+// The stack and a browser, once per test file; screenshots go to docs/screenshots/.
+const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
+
+async function setUp() {
+  const stack = await startStack();
+  const browser = await launchBrowser();
+  require("node:fs").mkdirSync(SCREENSHOTS, { recursive: true });
+  return { stack, browser };
+}
+
+async function tearDown(stack, browser) {
+  if (browser) { await browser.close(); }
+  if (stack) { await stack.stop(); }
+}
+
+// The article page with the chat open and the whole welcome shown.
+async function openChat(stack, context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/");
+  await page.click(".evw-launcher");
+  await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+  // Rasa has acknowledged the greeting request: the whole welcome is there.
+  await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
+  return page;
+}
+
 // A counsellor signed in to the console (the test stack's account).
 async function signIn(stack, context) {
   const page = await watchedPage(context);
@@ -145,5 +171,5 @@ async function assertAccessible(page, what) {
 
 module.exports = {
   REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
-  pushBotMessage, sessionIdOf, signIn, assertAccessible,
+  pushBotMessage, sessionIdOf, signIn, assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
 };
