@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 from aiohttp import web
@@ -30,7 +30,7 @@ from bot.web import texts
 PERIODS = (1, 7, 30, 90, 365)
 DEFAULT_DAYS = 30
 REASON_NAMES = {"fallback": "ikke forstået", "low_confidence": "usikker",
-                "rated_down": "vurderet 👎"}
+                "rated_down": "hjalp ikke"}
 
 
 def domain_intents(path=REPO_ROOT / "domain.yml") -> List[str]:
@@ -85,22 +85,26 @@ def as_csv(insight: Insight) -> str:
     for intent, count in insight.intents.items():
         writer.writerow(["emner", intent, count])
     for intent, counts in insight.feedback_by_topic.items():
-        writer.writerow(["👍 pr. emne", intent, counts["up"]])
-        writer.writerow(["👎 pr. emne", intent, counts["down"]])
+        writer.writerow(["hjalp pr. emne", intent, counts["up"]])
+        writer.writerow(["hjalp ikke pr. emne", intent, counts["down"]])
     for hour in insight.demand_by_hour:
         writer.writerow(["beskeder pr. time", f"{hour['hour']:02d}", hour["messages"]])
         writer.writerow(["beskeder uden for åbningstid", f"{hour['hour']:02d}", hour["while_closed"]])
     return out.getvalue()
 
 
-def bars(rows: List[Dict[str, Any]], value: str, label: str, width: int = 600) -> Dict[str, Any]:
-    """Geometry for a horizontal SVG bar chart, rendered by the template."""
+def bars(rows: List[Dict[str, Any]], value: str, label: str, part: Optional[str] = None,
+         width: int = 600, step: int = 22) -> Dict[str, Any]:
+    """Geometry for a horizontal SVG bar chart, rendered by the template; `part` names a share
+    of each value drawn over its bar (the messages that came while the counsellors were closed)."""
     top = max([row[value] for row in rows] + [1])
-    step = 22
+    scale = (width - 220) / top
     return {
-        "width": width, "height": step * len(rows) + 4,
-        "bars": [{"y": i * step, "w": round((width - 220) * row[value] / top, 1),
-                  "label": str(row[label]), "value": row[value]} for i, row in enumerate(rows)],
+        "width": width, "height": step * len(rows) + 4, "step": step,
+        "bars": [{"y": i * step, "w": round(scale * row[value], 1),
+                  "part": round(scale * row[part], 1) if part else 0,
+                  "label": str(row[label]), "value": row[value],
+                  "part_value": row[part] if part else None} for i, row in enumerate(rows)],
     }
 
 
@@ -138,8 +142,8 @@ class InsightPages:
             topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
             per_day=bars(insight.per_day, "messages", "date"),
             intent_bars=bars(intents, "count", "name"),
-            hour_bars=bars(insight.demand_by_hour, "messages", "hour"),
-            closed_bars=bars(insight.demand_by_hour, "while_closed", "hour"),
+            hour_bars=bars([dict(row, hour=f"kl. {row['hour']:02d}") for row in insight.demand_by_hour],
+                           "messages", "hour", part="while_closed", step=18),
             notice=request.query.get("besked"),
         )
 
