@@ -14,6 +14,9 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/n
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
+# Rasa reads the action server's URL from the environment (endpoints.yml).
+export ACTIONS_PORT ?= 5055
+export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
@@ -99,7 +102,7 @@ bench: install spacy data train
 
 # The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks.md.
 bench-load: install spacy train
-	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks.md
+	@$(PY) -m bench.load --conversations 100 --seconds 60 --report docs/benchmarks.md
 
 # ---- dependency audit (hardening) ------------------------------------------------------------
 # pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.

@@ -13,7 +13,7 @@ from bot.cluster import (
     redis_lock_store, write_cluster_config,
 )
 from bot.config import REPO_ROOT, settings
-from tests.cluster.stack import NGINX
+from bot.launch.commands import NGINX
 from tests.services import services_required
 
 

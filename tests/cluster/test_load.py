@@ -1,7 +1,7 @@
 """Load through nginx, bounded for CI: the same driver as `make bench-load`, on the test cluster."""
 import os
 
-from tests.cluster.load import run_load
+from bench.load import run_load
 
 # CI's bound; `make bench-load` runs the full 60 s and reports p95 in docs/benchmarks.md ("Load through nginx").
 CONVERSATIONS = int(os.environ.get("EVEJLEDER_LOAD_CONVERSATIONS") or 100)
