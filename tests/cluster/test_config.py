@@ -1,9 +1,11 @@
 """The generated cluster configuration: Rasa's endpoints and nginx's config (no servers started)."""
 import dataclasses
-import os
+import http.client
 import json
+import os
 import re
 import subprocess
+from collections import Counter
 
 import pytest
 import yaml
@@ -13,7 +15,11 @@ from bot.cluster import (
     redis_lock_store, write_cluster_config,
 )
 from bot.config import REPO_ROOT, settings
+from bot.db import migrate
+from bot.launch import commands
+from bot.launch.cluster import private_ports
 from bot.launch.commands import NGINX
+from bot.launch.process import ProcessGroup, child_environment
 from tests.services import services_required
 
 
@@ -66,3 +72,40 @@ def test_written_config_is_accepted_by_nginx(tmp_path, database_url):
     result = subprocess.run([NGINX, "-t", "-q", "-p", str(nginx.parent), "-c", str(nginx),
                              "-e", str(nginx.parent / "error.log")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _statuses(port: int, source: str, count: int) -> Counter:
+    """HTTP statuses of `count` requests in a row on one keep-alive connection from `source`."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    statuses: Counter = Counter()
+    try:
+        for _ in range(count):
+            connection.request("GET", "/console/login")
+            response = connection.getresponse()
+            response.read()
+            statuses[response.status] += 1
+    finally:
+        connection.close()
+    return statuses
+
+
+def test_nginx_limits_requests_per_address_and_exempts_loopback(tmp_path):
+    if not os.path.exists(NGINX):
+        if services_required():
+            pytest.fail("nginx is missing: apt-get install nginx-light")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    config = dataclasses.replace(settings(), database_url=f"sqlite:///{tmp_path / 'empty.db'}",
+                                 tracker_database_url="sqlite:///unused", redis_url="redis://127.0.0.1/0")
+    migrate(config.database_url)
+    ports = private_ports()  # nothing but nginx runs: every proxied request gets 502
+    _, conf = write_cluster_config(tmp_path, ports, config)
+    nginx = ProcessGroup(tmp_path, child_environment())
+    try:
+        nginx.spawn("nginx", commands.nginx(conf), f"http://127.0.0.1:{ports.public_port}")
+        # Another loopback address stands in for a visitor: Linux routes all of 127/8 locally.
+        visitor = _statuses(ports.public_port, "127.0.0.2", 200)
+        local = _statuses(ports.public_port, "127.0.0.1", 200)
+    finally:
+        nginx.stop_all()
+    assert visitor[429] > 0 and visitor[502] >= 60, visitor  # the burst passes, then 429
+    assert local == Counter({502: 200}), local
