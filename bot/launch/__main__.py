@@ -9,12 +9,13 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 from bot.cluster import ClusterPorts
 from bot.config import REPO_ROOT
 from bot.launch import commands
 from bot.launch.cluster import Cluster
-from bot.launch.process import LOOPBACK, ProcessGroup, child_environment
+from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, log_tail
 from bot.launch.services import PostgresServer, RedisServer
 from bot.launch.stack import Stack
 
@@ -27,16 +28,22 @@ def _say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def _serve(group: ProcessGroup, banner: str) -> int:
-    """Print the banner, then wait for Ctrl-C (or SIGTERM) or for a server to exit."""
-    print(banner, flush=True)
+def _serve(group: ProcessGroup, start: Callable[[], None], banner: Callable[[], str]) -> int:
+    """Start the group, print the banner, and serve until Ctrl-C (or SIGTERM) or until a server
+    exits; then stop every server."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        start()
+        print(banner(), flush=True)
         gone = group.first_exit()
     except (KeyboardInterrupt, SystemExit):
         return 0
-    print(f"{gone.name} exited; last lines of {gone.log}:\n{gone.log.read_text(errors='replace')[-2000:]}",
-          file=sys.stderr)
+    except RuntimeError as exc:  # a server did not start: its log's tail says why
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        group.stop_all()
+    print(f"{gone.name} exited; last lines of {gone.log}:\n{log_tail(gone.log, 2000)}", file=sys.stderr)
     return 1
 
 
@@ -52,7 +59,8 @@ def _stack() -> Stack:
 
 def run() -> int:
     stack = _stack()
-    try:
+
+    def start() -> None:
         _say(f"Starting the action server on {LOOPBACK}:{stack.actions_port} (log: {stack.workdir}/actions.log)")
         stack.start_actions()
         _say(f"Starting Rasa on {LOOPBACK}:{stack.rasa_port} (log: {stack.workdir}/rasa.log, about 15 s)")
@@ -60,17 +68,14 @@ def run() -> int:
         _say(f"Starting the website and counsellor console on port {stack.web_port} "
              f"(log: {stack.workdir}/web.log)")
         stack.start_web()
-        return _serve(stack, f"""
+
+    return _serve(stack, start, lambda: f"""
 eVejleder is running.
   website:   {stack.web_url}/   (the article page with the chat widget)
   console:   {stack.web_url}/console
   REST:      curl -s {stack.rasa_url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hvad laver en leder?"}}'
   socket.io: {stack.rasa_url}/socket.io
 Press Ctrl-C to stop.""")
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        stack.stop_all()
 
 
 def shell() -> int:
@@ -89,7 +94,8 @@ def shell() -> int:
 def cluster() -> int:
     workdir = REPO_ROOT / "var" / "cluster"
     ports = ClusterPorts(
-        public_host=os.environ.get("PUBLIC_HOST") or "0.0.0.0", public_port=_port("PUBLIC_PORT", 8080),
+        public_host=os.environ.get("PUBLIC_HOST") or "0.0.0.0", public_port=_port("PUBLIC_PORT", 8443),
+        public_http_port=_port("PUBLIC_HTTP_PORT", 8080),
         internal_port=_port("INTERNAL_PORT", 5080),
         rasa_ports=tuple(int(p) for p in (os.environ.get("RASA_PORTS") or "5005,5006").split(",")),
         actions_port=_port("ACTIONS_PORT", 5055), web_port=_port("WEB_PORT", 8000))
@@ -99,20 +105,16 @@ def cluster() -> int:
         postgres = PostgresServer(workdir / "postgres", _port("PG_PORT", 5433))
     redis = None if env.get("REDIS_URL") else RedisServer(workdir / "redis", _port("REDIS_PORT", 6380))
     running = Cluster(workdir, ports, env, postgres, redis, token=env.get("RASA_TOKEN"))
-    try:
-        _say(f"Starting the cluster: storage, nginx on {ports.public_host}:{ports.public_port}, the action "
-             f"server, Rasa on {', '.join(map(str, ports.rasa_ports))}, the web server (logs: {workdir}/)")
-        running.start()
-        return _serve(running, f"""
+    _say(f"Starting the cluster: storage, nginx on {ports.public_host}:{ports.public_port} (HTTPS) and "
+         f":{ports.public_http_port} (redirects), the action server, Rasa on "
+         f"{', '.join(map(str, ports.rasa_ports))}, the web server (logs: {workdir}/)")
+    return _serve(running, running.start, lambda: f"""
 eVejleder is running as a cluster ({len(ports.rasa_ports)} Rasa processes) behind nginx.
   website:   {running.public_url}/   console: {running.public_url}/console
-  REST:      curl -s {running.public_url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hvad laver en leder?"}}'
+  REST:      curl -s --cacert {running.tls[0]} {running.public_url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hvad laver en leder?"}}'
   socket.io: {running.public_url}/socket.io
+  TLS:       {running.tls[0]} (self-signed unless TLS_CERT and TLS_KEY are set)
 Press Ctrl-C to stop.""")
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        running.stop_all()
 
 
 def main() -> int:
