@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import platform
 import random
+import ssl
 import tempfile
 import time
 from collections import Counter
@@ -96,13 +97,14 @@ async def _conversation(http: aiohttp.ClientSession, url: str, sender: str, dead
 
 
 async def _drive(base_url: str, conversations: int, seconds: float, seed: int,
-                 think: tuple) -> LoadResult:
+                 think: tuple, ca_file: Optional[Path]) -> LoadResult:
     result = LoadResult(conversations, seconds, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     rng = random.Random(seed)
     run = f"load-{seed}-{int(time.time())}"
     url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
     timeout = aiohttp.ClientTimeout(total=90)
-    connector = aiohttp.TCPConnector(limit=conversations + 10)
+    tls = ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
+    connector = aiohttp.TCPConnector(limit=conversations + 10, ssl=tls)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
         deadline = time.monotonic() + seconds
         await asyncio.gather(*(
@@ -113,10 +115,11 @@ async def _drive(base_url: str, conversations: int, seconds: float, seed: int,
 
 def run_load(base_url: str, stored_user_texts: Callable[[List[str]], Dict[str, List[str]]],
              conversations: int = 100, seconds: float = 60, seed: int = 6,
-             think: tuple = (2.0, 4.0)) -> LoadResult:
-    """Drive the load, then compare what each conversation sent with the tracker store."""
+             think: tuple = (2.0, 4.0), ca_file: Optional[Path] = None) -> LoadResult:
+    """Drive the load, then compare what each conversation sent with the tracker store.
+    `ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one)."""
     before = os.getloadavg()[0]
-    result = asyncio.run(_drive(base_url, conversations, seconds, seed, think))
+    result = asyncio.run(_drive(base_url, conversations, seconds, seed, think, ca_file))
     result.load_average = f"{before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     stored = stored_user_texts(list(result.sent))
     for sender, texts in result.sent.items():
@@ -167,12 +170,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--url", help="a running cluster's public URL (default: start a private one)")
     parser.add_argument("--tracker-database-url", help="its tracker store (with --url)")
+    parser.add_argument("--ca-file", type=Path, help="the certificate to trust for its https:// URL")
     parser.add_argument("--report", type=Path, help="write the result as Markdown here")
     args = parser.parse_args(argv)
 
     if args.url:
         result = run_load(args.url, lambda senders: stored_user_texts(args.tracker_database_url, senders),
-                          args.conversations, args.seconds, args.seed)
+                          args.conversations, args.seconds, args.seed, ca_file=args.ca_file)
     else:
         with tempfile.TemporaryDirectory(prefix="evejleder-load-") as workdir:
             cluster = Cluster.private(Path(workdir))
@@ -181,7 +185,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 cluster.start(**LOAD_ENV)
                 print(f"==> {args.conversations} conversations for {args.seconds:.0f} s through nginx")
                 result = run_load(cluster.public_url, cluster.stored_user_texts,
-                                  args.conversations, args.seconds, args.seed)
+                                  args.conversations, args.seconds, args.seed, ca_file=cluster.ca_file)
             finally:
                 cluster.stop_all()
     print(result.summary())

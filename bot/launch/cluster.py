@@ -17,13 +17,15 @@ from bot.config import REPO_ROOT, settings
 from bot.launch import commands
 from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, free_port
 from bot.launch.services import PostgresServer, RedisServer, listening
+from bot.launch.tls import certificate
 
 ARTICLE = REPO_ROOT / "data" / "articles" / "leder.txt"
 
 
 def private_ports(rasa_processes: int = 2) -> ClusterPorts:
     """Free loopback ports for every part, nginx's public one included."""
-    return ClusterPorts(public_host=LOOPBACK, public_port=free_port(), internal_port=free_port(),
+    return ClusterPorts(public_host=LOOPBACK, public_port=free_port(), public_http_port=free_port(),
+                        internal_port=free_port(),
                         rasa_ports=tuple(free_port() for _ in range(rasa_processes)),
                         actions_port=free_port(), web_port=free_port())
 
@@ -41,6 +43,8 @@ class Cluster(ProcessGroup):
         super().__init__(workdir, child_environment() if env is None else env)
         self.ports, self.postgres, self.redis = ports, postgres, redis
         self.token = token or secrets.token_hex(16)
+        # TLS_CERT and TLS_KEY, else self-signed for this machine: then `ca_file` verifies it.
+        self.tls = certificate(workdir.resolve() / "tls")
         self._started_services: List[object] = []
 
     @classmethod
@@ -55,7 +59,16 @@ class Cluster(ProcessGroup):
 
     @property
     def public_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.public_port}"
+        return f"https://127.0.0.1:{self.ports.public_port}"
+
+    @property
+    def public_http_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.public_http_port}"
+
+    @property
+    def ca_file(self) -> Path:
+        """What a client trusts to reach `public_url` (the certificate itself when self-signed)."""
+        return self.tls[0]
 
     def rasa_url(self, index: int) -> str:
         return f"http://{LOOPBACK}:{self.ports.rasa_ports[index]}"
@@ -92,18 +105,19 @@ class Cluster(ProcessGroup):
         config = dataclasses.replace(settings(), database_url=self.env["DATABASE_URL"],
                                      tracker_database_url=self.tracker_url,
                                      redis_url=self.env["REDIS_URL"])
-        self.endpoints, self.nginx_conf = write_cluster_config(self.workdir, self.ports, config)
+        self.endpoints, self.nginx_conf = write_cluster_config(self.workdir, self.ports, config, self.tls)
 
     def start(self, **extra_env: str) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_storage()
-        public = f"http://localhost:{self.ports.public_port}"
+        port = self.ports.public_port
         self.env.update({
             "RASA_URL": self.ports.internal_url, "RASA_TOKEN": self.token, "CHAT_URL": "",
             "WEB_HOST": LOOPBACK,
+            "COOKIE_SECURE": "1",  # the console is served over HTTPS only
             # The widget is served through nginx: that is the origin socket.io must accept.
             "CHAT_ALLOWED_ORIGINS": self.env.get("CHAT_ALLOWED_ORIGINS")
-            or f"{public},http://127.0.0.1:{self.ports.public_port}",
+            or f"https://localhost:{port},https://127.0.0.1:{port}",
             **extra_env,
         })
         self.configure()
@@ -117,7 +131,7 @@ class Cluster(ProcessGroup):
             self.wait_rasa(index)
 
     def start_nginx(self) -> None:
-        self.spawn("nginx", commands.nginx(self.nginx_conf), self.public_url)
+        self.spawn("nginx", commands.nginx(self.nginx_conf), self.ports.internal_url)
 
     def start_actions(self, wait: bool = True) -> None:
         self.spawn("actions", commands.action_server(self.ports.actions_port),
@@ -151,14 +165,15 @@ class Cluster(ProcessGroup):
 
     def say(self, sender: str, message: str, timeout: float = 60) -> requests.Response:
         """A REST message through nginx (the public entry point)."""
-        return requests.post(f"{self.public_url}/webhooks/rest/webhook",
+        return requests.post(f"{self.public_url}/webhooks/rest/webhook", verify=str(self.ca_file),
                              json={"sender": sender, "message": message}, timeout=timeout)
 
     def stored_user_texts(self, sender_ids: Optional[Iterable[str]] = None) -> Dict[str, List[str]]:
         return stored_user_texts(self.tracker_url, sender_ids)
 
     def session_get(self, path: str) -> requests.Response:
-        return requests.get(f"{self.public_url}{path}", params={"token": self.token}, timeout=10)
+        return requests.get(f"{self.public_url}{path}", params={"token": self.token},
+                            verify=str(self.ca_file), timeout=10)
 
 
 def stored_user_texts(tracker_url: str, sender_ids: Optional[Iterable[str]] = None) -> Dict[str, List[str]]:

@@ -60,9 +60,10 @@ def web_server(port: int) -> Command:
 
 
 def nginx(conf: Path) -> Command:
+    """nginx with `conf`; ready once it answers at all (check it on a plain-HTTP port)."""
     prefix = conf.parent
     return Command((NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")),
-                   ready_path="/socket.io/", ready_seconds=30, ready_below_status=600)
+                   ready_path="/", ready_seconds=30, ready_below_status=600)
 
 
 def bot_cli(*args: str) -> Tuple[str, ...]:

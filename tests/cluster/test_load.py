@@ -9,7 +9,8 @@ SECONDS = float(os.environ.get("EVEJLEDER_LOAD_SECONDS") or 15)
 
 
 def test_concurrent_conversations_through_nginx_lose_nothing(cluster):
-    result = run_load(cluster.public_url, cluster.stored_user_texts, CONVERSATIONS, SECONDS)
+    result = run_load(cluster.public_url, cluster.stored_user_texts, CONVERSATIONS, SECONDS,
+                      ca_file=cluster.ca_file)
     print(result.summary())
     assert result.messages >= CONVERSATIONS, "every conversation got to speak"
     assert result.errors == []

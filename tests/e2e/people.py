@@ -21,8 +21,10 @@ def status(name: str):
 class Counsellor:
     """A signed-in console user, talking HTTP like a browser (cookies, CSRF fields)."""
 
-    def __init__(self, web_url: str, name: str, password: str):
+    def __init__(self, web_url: str, name: str, password: str, ca_file=None):
         self.web_url, self.http = web_url, requests.Session()
+        if ca_file:  # an https:// console with a self-signed certificate (the cluster's)
+            self.http.verify, self.http.trust_env = str(ca_file), False
         page = self.http.get(f"{web_url}/console/login", timeout=10)
         response = self.http.post(f"{web_url}/console/login", timeout=10, data={
             "csrf_token": self.csrf(page.text), "name": name, "password": password})
