@@ -32,6 +32,8 @@ def _serve(group: ProcessGroup, start: Callable[[], None], banner: Callable[[], 
     """Start the group, print the banner, and serve until Ctrl-C (or SIGTERM) or until a server
     exits; then stop every server."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C stops everything, even where SIGINT came in ignored (a background job of a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         start()
         print(banner(), flush=True)
