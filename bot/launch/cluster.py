@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-import subprocess
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
@@ -13,14 +12,12 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bot.cluster import ClusterPorts, write_cluster_config
-from bot.config import REPO_ROOT, settings
+from bot.config import settings
 from bot.launch import commands
-from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, free_port
+from bot.launch.process import LOOPBACK, child_environment, free_port
 from bot.launch.services import PostgresServer, RedisServer, listening
+from bot.launch.stack import Servers
 from bot.launch.tls import certificate
-
-ARTICLE = REPO_ROOT / "data" / "articles" / "leder.txt"
-
 
 def private_ports(rasa_processes: int = 2) -> ClusterPorts:
     """Free loopback ports for every part, nginx's public one included."""
@@ -30,7 +27,7 @@ def private_ports(rasa_processes: int = 2) -> ClusterPorts:
                         actions_port=free_port(), web_port=free_port())
 
 
-class Cluster(ProcessGroup):
+class Cluster(Servers):
     """The processes of the cluster, logging to `workdir`/NAME.log (nginx: `workdir`/nginx/).
 
     Storage comes from DATABASE_URL, TRACKER_DATABASE_URL and REDIS_URL in `env`; where they are
@@ -99,9 +96,7 @@ class Cluster(ProcessGroup):
 
     def configure(self) -> None:
         """Migrate, ingest, and write Rasa's endpoints and nginx's config from the environment."""
-        for args in (("migrate",), ("ingest", str(ARTICLE))):
-            subprocess.run(commands.bot_cli(*args), cwd=REPO_ROOT, env=self.env, check=True,
-                           capture_output=True)
+        self.prepare_database()
         config = dataclasses.replace(settings(), database_url=self.env["DATABASE_URL"],
                                      tracker_database_url=self.tracker_url,
                                      redis_url=self.env["REDIS_URL"])
@@ -148,11 +143,6 @@ class Cluster(ProcessGroup):
     def start_web(self) -> None:
         self.spawn("web", commands.web_server(self.ports.web_port),
                    f"http://{LOOPBACK}:{self.ports.web_port}")
-
-    def add_counsellor(self, name: str, password: str) -> None:
-        subprocess.run(commands.bot_cli("counsellors", "add", name, "--password-stdin"),
-                       input=password.encode(), cwd=REPO_ROOT, env=self.env, check=True,
-                       capture_output=True)
 
     def stop_all(self) -> None:
         """Every process, then the storage servers this cluster started."""

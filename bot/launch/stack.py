@@ -16,7 +16,24 @@ from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, free_p
 ARTICLE = REPO_ROOT / "data" / "articles" / "leder.txt"
 
 
-class Stack(ProcessGroup):
+class Servers(ProcessGroup):
+    """A ProcessGroup of eVejleder servers, with the bot's CLI on their database."""
+
+    def run_cli(self, *args: str, stdin: Optional[bytes] = None) -> None:
+        """`python -m bot ARGS` with this group's environment (its database)."""
+        subprocess.run(commands.bot_cli(*args), input=stdin, cwd=REPO_ROOT, env=self.env, check=True,
+                       capture_output=True)
+
+    def prepare_database(self, article: Path = ARTICLE) -> None:
+        """Migrate the bot's database and ingest the article."""
+        self.run_cli("migrate")
+        self.run_cli("ingest", str(article))
+
+    def add_counsellor(self, name: str, password: str) -> None:
+        self.run_cli("counsellors", "add", name, "--password-stdin", stdin=password.encode())
+
+
+class Stack(Servers):
     """The servers of one assistant, logging to `workdir`/NAME.log. `endpoints` is Rasa's endpoints
     file; by default one is written into `workdir`, with the tracker store next to it."""
 
@@ -73,19 +90,6 @@ class Stack(ProcessGroup):
         self.start_actions()
         self.start_rasa()
         self.start_web()
-
-    def run_cli(self, *args: str, stdin: Optional[bytes] = None) -> None:
-        """`python -m bot ARGS` with this stack's environment (its database)."""
-        subprocess.run(commands.bot_cli(*args), input=stdin, cwd=REPO_ROOT, env=self.env, check=True,
-                       capture_output=True)
-
-    def prepare_database(self, article: Path = ARTICLE) -> None:
-        """Migrate the bot's database and ingest the article."""
-        self.run_cli("migrate")
-        self.run_cli("ingest", str(article))
-
-    def add_counsellor(self, name: str, password: str) -> None:
-        self.run_cli("counsellors", "add", name, "--password-stdin", stdin=password.encode())
 
     def say(self, sender: str, text: str, timeout: float = 30) -> List[dict]:
         response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
