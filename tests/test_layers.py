@@ -39,6 +39,8 @@ def reaching(package: str, forbidden: Tuple[str, ...]):
     ("bot/knowledge", ("bot.web", "bot.handoff", "bot.chat")),
     ("bot/insight", ("bot.web", "bot.chat")),
     ("actions", ("tests",)),
+    ("bench", ("tests",)),
+    ("nlu_eval", ("tests",)),
 ])
 def test_no_import_points_the_wrong_way(package, forbidden):
     assert reaching(package, forbidden) == []

@@ -1,13 +1,11 @@
 """Insight with the real processes: a visitor's fallback and thumbs down reach the Indsigt page
 through Rasa's tracker store, a counsellor labels it, and the export holds it, masked."""
 import secrets
-import subprocess
 
 import requests
 import yaml
 
 from tests.e2e.people import Counsellor, Visitor, text_containing
-from tests.e2e.stack import REPO
 
 GIBBERISH = "xqzv blorp fnidder 12 34 56 78"
 MASKED = "xqzv blorp fnidder [telefonnummer]"
@@ -46,7 +44,6 @@ def test_a_fallback_rated_down_is_seen_labelled_and_exported(stack):
     labelled = counsellor.post("/console/indsigt/labels", id=str(missed["id"]), label="out_of_scope", dage="1")
     assert labelled.ok
     out = stack.workdir / "reviewed.yml"
-    subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "export-reviewed", "--out", str(out)],
-                   cwd=REPO, env=stack.env, check=True, capture_output=True)
+    stack.run_cli("export-reviewed", "--out", str(out))
     exported = yaml.safe_load(out.read_text(encoding="utf-8"))["nlu"]
     assert {"intent": "out_of_scope", "examples": f"- {MASKED}\n"} in exported
