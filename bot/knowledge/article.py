@@ -37,7 +37,8 @@ class CareerPaths:
     entrepreneur: Optional[CareerPath]     # role ENTREPRENEUR_ROLE, when the article names that route
 
 
-# The Fakta box line that summarises where the job is done.
+# Labels of the Fakta box: the job titles, and the line that summarises where the job is done.
+JOB_TITLES_LABEL = "Stillingsbetegnelser"
 WORKPLACES_LABEL = "Arbejdssteder"
 
 

@@ -27,8 +27,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.knowledge import models
 from bot.knowledge.article import (
-    ENTREPRENEUR_ROLE, WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact, Education, Listing, Outlook, Salary,
-    Section, Sector, Workplaces,
+    ENTREPRENEUR_ROLE, JOB_TITLES_LABEL, WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact,
+    Education, Listing, Outlook, Salary, Section, Sector, Workplaces,
 )
 
 SOURCE_PUBLISHER = "UddannelsesGuiden"
@@ -39,7 +39,6 @@ KNOWN_HEADINGS = (
     "Uddannelsesvej", "Mere uddannelse", "Beskæftigelsesmuligheder", "Inspiration",
 )
 REQUIRED_HEADINGS = ("Om jobbet", "Arbejdsopgaver", "Karriereveje", "Arbejdssteder")
-JOB_TITLES_LABEL = "Stillingsbetegnelser"
 
 _TITLE = re.compile(r"^(?P<title>\S.*?)\s*\(job\)$")
 _BULLET = re.compile(r"^\s*•\s*(?P<text>.*)$")

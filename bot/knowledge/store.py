@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.knowledge import models
+from bot.knowledge.links import ARTICLE, article_links
 from bot.knowledge.article import (
     WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact, Education, Listing, Outlook, Salary, Section, Sector,
     Workplaces,
@@ -36,6 +37,7 @@ class Job:
 class Source:
     publisher: str
     title: str
+    url: Optional[str] = None   # the published article (config/article_links.yml)
 
 
 def _matches(query: str, text: str) -> bool:
@@ -94,7 +96,12 @@ class KnowledgeStore:
     def source(self, slug: str) -> Source:
         with self._session_factory() as session:
             row = self._job_row(session, slug)
-            return Source(publisher=row.source_publisher, title=row.source_title)
+            publisher, title = row.source_publisher, row.source_title
+        return Source(publisher=publisher, title=title, url=article_links(slug).get(ARTICLE))
+
+    def links(self, slug: str) -> Dict[str, str]:
+        """Web addresses of the places the article names (e.g. "Uddannelseszoom")."""
+        return {name: url for name, url in article_links(slug).items() if name != ARTICLE}
 
     def overview(self, slug: str) -> List[Section]:
         return self._sections(slug, "overview")

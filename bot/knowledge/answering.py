@@ -1,0 +1,182 @@
+"""From a visitor's message to the passage(s) of the article that answer it.
+
+The intent names the topic; inside it the ranking (`ranking.PassageIndex`) picks the passage. A
+passage is used only when it clearly wins (thresholds measured in docs/nlu/passages.md); otherwise
+the caller gives the topic overview. Some questions are shaped differently:
+- "hvordan bliver jeg X": the route (career paths, education), not X's description;
+- "forskellen på A og B": both passages;
+- yes/no questions: "yes" first when the passage contains everything asked about;
+- a subject the article has no words for (working hours, stress): said plainly.
+Nothing here writes Danish for the visitor: the kinds map to responses in domain.yml.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.knowledge.article import Article
+from bot.knowledge.passages import Passage, passages
+from bot.knowledge.ranking import DanishTerms, Hit, PassageIndex, fold
+from bot.knowledge.roles import RoleFinder
+
+# Where a topic intent looks for its passage.
+TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
+    "ask_job_overview": ("overview", "intro"),
+    "ask_tasks": ("tasks",),
+    "ask_skills": ("skills",),
+    "ask_career_paths": ("career_paths", "intro"),
+    "ask_workplaces": ("workplaces", "intro"),
+    "ask_education": ("education",),
+    "ask_further_education": ("further_education",),
+    "ask_salary": ("salary",),
+    "ask_job_titles": ("job_titles", "intro"),
+}
+MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
+# Intents whose question a named role answers with that role's description.
+ROLE_INTENTS = ("ask_job_overview", "ask_tasks", "ask_career_paths", "ask_job_titles", "ask_skills") + MISUNDERSTOOD
+
+# A passage wins when its score reaches MIN_SCORE and beats the next one by MIN_MARGIN; without a
+# topic (the intent was not understood) the bar is higher. Measured on nlu_eval/answers_dev.yml.
+MIN_SCORE, MIN_MARGIN = 0.30, 0.05
+STRICT_SCORE, STRICT_MARGIN = 0.50, 0.10
+# "Ja" comes first only when the passage holds this share of what was asked (IDF-weighted).
+YES_COVERAGE = 0.9
+# An unknown word close to a word of the article is a typo of it, not a new subject.
+TYPO_SIMILARITY = 0.8
+
+_COMPARISON = re.compile(r"\b(forskel(?:len)?|sammenlign\w*|vs\.?|versus|i forhold til)\b", re.IGNORECASE)
+_PARTS = re.compile(r"\s(?:og|vs\.?|versus|eller|i forhold til|sammenlignet med)\s", re.IGNORECASE)
+_ROUTE = re.compile(
+    r"^\s*(?:hvordan|hvorda|hvordn)\s+(?:bliver|blir|bli'r|kan)\s+(?:jeg|man|du)\s+(?:blive\s+)?(?P<rest>.+)$"
+    r"|^\s*hvad\s+skal\s+(?:jeg|man)\s+(?:gøre|kunne|have)\s+for\s+at\s+blive\s+(?P<rest2>.+)$"
+    r"|^\s*(?:vejen|hvad er vejen)\s+til\s+(?:at\s+blive\s+)?(?P<rest3>.+)$",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(r"^\s*(?:kan|skal|er|har|findes|må|kræver|får|bliver|arbejder|deltager|giver|"
+                     r"behøver|bør|laver|gør|tager|ville|vil|sørger|hjælper|støtter|træffer|"
+                     r"rapporterer|samarbejder|tilbyder|passer|tænker|motiverer)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str                      # passage | yes | soft | route | compare | not_covered
+    passages: Tuple[Passage, ...] = ()
+    topic: Optional[str] = None    # the topic whose overview the visitor may want next
+
+
+class Answerer:
+    def __init__(self, article: Article, terms: DanishTerms) -> None:
+        self.article = article
+        self.index = PassageIndex(passages(article), terms)
+        self.roles = RoleFinder.from_article(article)
+        self._vocabulary = sorted(self.index.vocabulary)
+
+    # --- the pieces ------------------------------------------------------------------------
+
+    def role_passage(self, role: str) -> Optional[Passage]:
+        wanted = role.casefold()
+        return next((p for p in self.index.passages if p.kind == "role" and p.context.casefold() == wanted), None)
+
+    def titles_passage(self, role: str) -> Optional[Passage]:
+        if role.casefold() not in (t.casefold() for t in self.article.job_titles):
+            return None
+        return next((p for p in self.index.passages if p.kind == "titles"), None)
+
+    def winner(self, hits: Sequence[Hit], strict: bool = False) -> Optional[Passage]:
+        score, margin = (STRICT_SCORE, STRICT_MARGIN) if strict else (MIN_SCORE, MIN_MARGIN)
+        if not hits or hits[0].score < score:
+            return None
+        if len(hits) > 1 and hits[0].score - hits[1].score < margin:
+            return None
+        return hits[0].passage
+
+    def unknown_terms(self, text: str) -> List[str]:
+        """Words of the message the article has no word for (nor one a typo away)."""
+        return [
+            term for term in self.index.query_terms(text)
+            if term not in self.index.vocabulary and not self.roles.role_of(term)
+            and not difflib.get_close_matches(term, self._vocabulary, n=1, cutoff=TYPO_SIMILARITY)
+        ]
+
+    def covers(self, passage: Passage, text: str) -> bool:
+        terms = [t for t in self.index.query_terms(text)]
+        found = fold(" ".join(self.index.query_terms(f"{passage.context} {passage.text}")))
+        known = [t for t in terms if t in found or self.roles.role_of(t)]
+        return bool(terms) and len(known) / len(terms) >= YES_COVERAGE
+
+    def _best_for(self, part: str) -> Optional[Passage]:
+        roles = self.roles.find(part)
+        for role in roles:
+            passage = self.role_passage(role)
+            if passage:
+                return passage
+        return self.winner(self.index.rank(part, ("overview", "career_paths", "intro")))
+
+    # --- question shapes -------------------------------------------------------------------
+
+    def comparison(self, text: str) -> Optional[Answer]:
+        match = _COMPARISON.search(text)
+        if not match:
+            return None
+        parts = [p for p in _PARTS.split(text[match.end():] if match.group(1).lower().startswith(("forskel", "sammenlign")) else text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        found = [self._best_for(part) for part in parts[:2]]
+        if None in found or found[0] == found[1]:
+            return None
+        return Answer("compare", tuple(found))
+
+    def route(self, text: str, role: Optional[str]) -> Optional[Answer]:
+        match = _ROUTE.match(text)
+        if not match:
+            return None
+        target = next(g for g in match.groups() if g)
+        roles = ([role] if role else []) + self.roles.find(target)
+        careers = [p for p in self.index.passages if p.topic == "career_paths" and p.kind == "paragraph"]
+        named = next((p for p in careers for r in roles if fold(r.lower()) in fold(p.text.lower())), None)
+        # The education passage that best fits the target: the route is always worth naming.
+        # Role names say nothing about the route ("salgsleder" would pull "lederuddannelser").
+        rest = " ".join(w for w in target.split() if not self.roles.role_of(w.strip("?!.,"))
+                        and fold(w.strip("?!.,").lower()) != fold(self.article.title.lower()))
+        education = next(iter(self.index.rank(f"{rest} vej uddannelse", ("education",))), None)
+        education = education.passage if education and education.score > 0 else None
+        found = tuple(p for p in (named, education) if p)
+        return Answer("route", found, "education") if found else None
+
+    # --- the answer ------------------------------------------------------------------------
+
+    def answer(self, text: str, intent: str, role: Optional[str] = None) -> Optional[Answer]:
+        """The passage answer to `text`, or None for the topic overview (or the fallback)."""
+        text = (text or "").strip()
+        if not text or text.startswith("/"):
+            return None
+        misunderstood = intent in MISUNDERSTOOD
+        topics = TOPICS_OF_INTENT.get(intent)
+        if topics is None and not misunderstood:
+            return None
+        topic = topics[0] if topics else None
+
+        shaped = self.comparison(text) or self.route(text, role)
+        if shaped:
+            return shaped
+        role = role or next(iter(self.roles.find(text)), None)
+        if role and intent in ROLE_INTENTS:
+            passage = self.role_passage(role) or self.titles_passage(role)
+            if passage:
+                kind = "yes" if _YES_NO.match(text) and passage.kind == "titles" else "passage"
+                return Answer(kind, (passage,), passage.topic)
+
+        passage = self.winner(self.index.rank(text, topics), strict=misunderstood)
+        if passage is None and topics:
+            # The intent may have named the wrong topic: a clear winner elsewhere still answers.
+            passage = self.winner(self.index.rank(text), strict=True)
+        if passage is not None:
+            if misunderstood:
+                return Answer("soft", (passage,), passage.topic)
+            yes = bool(_YES_NO.match(text)) and self.covers(passage, text)
+            return Answer("yes" if yes else "passage", (passage,), passage.topic)
+        if self.unknown_terms(text):
+            return Answer("not_covered", (), topic)
+        return None
