@@ -31,7 +31,7 @@ _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u"
 MAX_QUERY_CHARS = 500
 # How much the share of the message's words found in a passage counts against the similarity
 # (docs/nlu/passages.md).
-COVERAGE_WEIGHT = float(__import__("os").environ.get("CW", "0.5"))
+COVERAGE_WEIGHT = 0.5
 
 # spaCy's Danish stop words, as spaCy ships them (spacy/lang/da/stop_words.py), folded; kept here
 # so the action server does not import spaCy. They carry no topic: "hvad", "kan", "ikke".
@@ -50,10 +50,11 @@ sammen selv selvom senere ses siden sig sige skal skulle som stadig synes syntes
 temmelig tidligere til tilbage tit ud uden udover under undtagen via vi vil ville vor vore vores vær
 være været øvrigt fx f.eks bl.a evt
 """.translate(_ASCII).split())
-# Words of chat, not of a subject: "info om leder jobbet tak".
+# Words of chat and common verbs, not of a subject: "info om leder jobbet tak", "hvad går det ud på".
 CHAT_WORDS = frozenset("""
 info information spørgsmål spørge tak hej hejsa gerne vide fortæl fortælle forklar forklare beskriv
 please plz venligst lige lidt ok okay godt dag hvordan mon nogle noget sig
+gå går ud ske sker hedde hedder mene tro slags ting egentlig typisk helst rigtig
 """.translate(_ASCII).split())
 
 
@@ -72,6 +73,10 @@ class DanishTerms:
 
     def _lemma(self, word: str) -> str:
         return fold(self._lemmas.lemma(word))
+
+    def lemmas(self, text: str) -> List[str]:
+        """Every word of `text` as a folded lemma, stop words included."""
+        return [self._lemma(word) for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower())]
 
     def terms(self, text: str) -> List[str]:
         terms: List[str] = []
@@ -92,7 +97,7 @@ class Hit:
 class PassageIndex:
     def __init__(self, passages: Sequence[Passage], terms: DanishTerms) -> None:
         self.passages = list(passages)
-        self._terms = terms
+        self.terms = terms
         docs = [" ".join(terms.terms(f"{p.context} {p.text}")) for p in self.passages]
         self._words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
@@ -102,17 +107,24 @@ class PassageIndex:
         self.vocabulary: FrozenSet[str] = frozenset(self._words.vocabulary_)
 
     def _coverage(self, terms: List[str]):
-        """Per passage: the share of the message's known terms (weighted by IDF) it contains."""
+        """Per passage, the share of the message's terms (weighted by IDF) it contains; and the
+        share of the message's terms that any passage contains."""
         weights = np.zeros(len(self._words.vocabulary_))
+        unknown = 0.0
         for term in set(terms):
             column = self._words.vocabulary_.get(term)
             if column is not None:
                 weights[column] = self._words.idf_[column]
-        total = weights.sum()
-        return self._present @ weights / total if total else np.zeros(len(self.passages))
+            else:
+                # A word no passage has weighs as much as the rarest word of the article.
+                unknown += self._words.idf_.max()
+        total = weights.sum() + unknown
+        if not total:
+            return np.zeros(len(self.passages)), 0.0
+        return self._present @ weights / total, weights.sum() / total
 
     def query_terms(self, text: str) -> List[str]:
-        return self._terms.terms(text)
+        return self.terms.terms(text)
 
     def rank(self, text: str, topics: Optional[Iterable[str]] = None,
              kinds: Optional[Iterable[str]] = None) -> List[Hit]:
@@ -123,7 +135,9 @@ class PassageIndex:
         doc = [" ".join(terms)]
         similarity = ((self._word_matrix @ self._words.transform(doc).T).toarray().ravel()
                       + (self._char_matrix @ self._chars.transform(doc).T).toarray().ravel()) / 2
-        scores = (1 - COVERAGE_WEIGHT) * similarity + COVERAGE_WEIGHT * self._coverage(terms)
+        coverage, known = self._coverage(terms)
+        # Words no passage has do not count in the similarity, so they scale it down instead.
+        scores = (1 - COVERAGE_WEIGHT) * similarity * known + COVERAGE_WEIGHT * coverage
         topics = set(topics) if topics is not None else None
         kinds = set(kinds) if kinds is not None else None
         hits = [

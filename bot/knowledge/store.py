@@ -93,6 +93,11 @@ class KnowledgeStore:
             title, summary = row.title, row.summary
         return Job(slug, title, summary, self._paragraphs(slug, "intro"))
 
+    def version(self, slug: str) -> str:
+        """The ingested file's content hash: changes whenever the article does."""
+        with self._session_factory() as session:
+            return self._job_row(session, slug).content_hash
+
     def source(self, slug: str) -> Source:
         with self._session_factory() as session:
             row = self._job_row(session, slug)
