@@ -42,7 +42,8 @@ def verdict(item: dict, answer: Optional[Answer]) -> str:
         return "quiet" if answer is None or answer.kind == "not_covered" else "wrong"
     if answer is None or answer.kind == "not_covered":
         return "overview"
-    return "right" if wanted.lower() in quoted else "wrong"
+    wanted = [wanted] if isinstance(wanted, str) else wanted
+    return "right" if all(w.lower() in quoted for w in wanted) else "wrong"
 
 
 def evaluate(answerer: Answerer, questions: List[dict]):

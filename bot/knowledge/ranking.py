@@ -25,7 +25,7 @@ from bot.knowledge.passages import Passage
 from bot.language.lemmas import LemmaTable
 
 SYNONYMS_PATH = REPO_ROOT / "config" / "passage_synonyms.yml"
-_WORD = re.compile(r"[0-9a-zæøåéü]+(?:[-'][0-9a-zæøåéü]+)*")
+_WORD = re.compile(r"[0-9a-zæøåéü]+(?:-[0-9a-zæøåéü]+)*")
 _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u"})
 # Longer messages are cut: a question is short, and the cost must stay bounded.
 MAX_QUERY_CHARS = 500
@@ -54,7 +54,7 @@ være været øvrigt fx f.eks bl.a evt
 CHAT_WORDS = frozenset("""
 info information spørgsmål spørge tak hej hejsa gerne vide fortæl fortælle forklar forklare beskriv
 please plz venligst lige lidt ok okay godt dag hvordan mon nogle noget sig
-gå går ud ske sker hedde hedder mene tro slags ting egentlig typisk helst rigtig
+gå går ud ske sker hedde hedder mene tro slags ting egentlig typisk helst rigtig stå står betyde betyder
 """.translate(_ASCII).split())
 
 
@@ -69,9 +69,13 @@ class DanishTerms:
                  extra_stop_words: Iterable[str] = ()) -> None:
         self._lemmas = lemmas
         self._synonyms = {word: [w.lower() for w in words] for word, words in synonyms.items()}
-        self._stop = STOP_WORDS | CHAT_WORDS | {fold(w) for w in extra_stop_words}
+        self._stop = STOP_WORDS | CHAT_WORDS | {self._lemma(w.lower()) for w in extra_stop_words}
 
     def _lemma(self, word: str) -> str:
+        if word not in self._lemmas and "-" in word:
+            # "tv-stationerne" -> "tv-station": the last part carries the inflection.
+            head, _, last = word.rpartition("-")
+            return fold(f"{head}-{self._lemmas.lemma(last)}")
         return fold(self._lemmas.lemma(word))
 
     def lemmas(self, text: str) -> List[str]:
