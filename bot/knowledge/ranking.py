@@ -127,6 +127,10 @@ class PassageIndex:
             return np.zeros(len(self.passages)), 0.0
         return self._present @ weights / total, weights.sum() / total
 
+    def known_share(self, terms: List[str]) -> float:
+        """The IDF-weighted share of `terms` that some passage contains."""
+        return self._coverage(terms)[1] if terms else 0.0
+
     def query_terms(self, text: str) -> List[str]:
         return self.terms.terms(text)
 
