@@ -31,6 +31,8 @@ INTENT_OF_TOPIC["inspiration"] = "nlu_fallback"     # no intent asks for it
 
 
 def intent_of(item: dict) -> str:
+    if item.get("intent"):
+        return item["intent"]
     return INTENT_OF_TOPIC.get(item["topic"], "nlu_fallback") if item["topic"] else "nlu_fallback"
 
 

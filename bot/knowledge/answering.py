@@ -53,9 +53,6 @@ class Thresholds:
 
 # "Ja" comes first only when the passage holds this share of what was asked (IDF-weighted).
 YES_COVERAGE = 0.9
-# The message is about something the article lacks when words it has no word for weigh at least
-# this much of the message (IDF-weighted).
-UNKNOWN_SHARE = 0.5
 # An unknown word close to a word of the article is a typo of it, not a new subject.
 TYPO_SIMILARITY = 0.8
 MIN_COMPOUND_PART = 5
@@ -124,11 +121,10 @@ class Answerer:
                                                   cutoff=TYPO_SIMILARITY))
 
     def _mostly_unknown(self, text: str) -> bool:
+        """More of the message's words are unknown to the article than known to it."""
         terms = self.index.query_terms(text)
-        unknown = set(self.unknown_terms(text))
-        known = [t for t in terms if t not in unknown]
-        return bool(unknown) and self.index.known_share(known + sorted(unknown)) <= 1 - UNKNOWN_SHARE \
-            if known else bool(unknown)
+        unknown = sum(1 for term in terms if self._is_unknown(term))
+        return unknown > len(terms) - unknown
 
     def _compound_of_known(self, term: str) -> bool:
         """"lederkarriere", "betegnelse": a word of the article starts or ends it, or it ends one."""
@@ -164,7 +160,11 @@ class Answerer:
         match = _COMPARISON.search(text)
         if not match:
             return None
-        parts = [p for p in _PARTS.split(text[match.end():] if match.group(1).lower().startswith(("forskel", "sammenlign")) else text) if p.strip()]
+        # "forskellen på A og B", "A eller B, hvad er forskellen", "A vs B"
+        keyword_first = match.group(1).lower().startswith(("forskel", "sammenlign"))
+        parts = [p for p in _PARTS.split(text[match.end():] if keyword_first else text) if p.strip()]
+        if len(parts) < 2 and keyword_first:
+            parts = [p for p in _PARTS.split(text[:match.start()]) if p.strip()]
         if len(parts) < 2:
             return None
         found = [self._best_for(part) for part in parts[:2]]
@@ -227,7 +227,8 @@ class Answerer:
         about_the_job = not misunderstood or bool(role) or self._names_the_job(text)
         unknown = about_the_job and self._mostly_unknown(text)
         hits = [hit for hit in everywhere if topics is None or hit.passage.topic in topics]
-        passage = self.winner(hits, strict=misunderstood or unknown)
+        # A message naming one of the job's roles is about the job, even when not understood.
+        passage = self.winner(hits, strict=(misunderstood and not role) or unknown)
         if passage is None and topics and (not hits or hits[0].score < self.thresholds.score):
             # Nothing in the topic fits: the intent may have named the wrong one, and a clear
             # winner elsewhere still answers.

@@ -120,8 +120,8 @@ class PassageIndex:
             if column is not None:
                 weights[column] = self._words.idf_[column]
             else:
-                # A word no passage has weighs as much as the rarest word of the article.
-                unknown += self._words.idf_.max()
+                # A word no passage has weighs as much as an average word of the article.
+                unknown += self._words.idf_.mean()
         total = weights.sum() + unknown
         if not total:
             return np.zeros(len(self.passages)), 0.0
