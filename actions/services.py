@@ -10,7 +10,6 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.knowledge.answering import Answerer
-from bot.knowledge.ranking import DanishTerms, load_synonyms
 from bot.knowledge.store import KnowledgeStore
 from bot.language.lemmas import LemmaTable
 
@@ -39,8 +38,7 @@ def _lemmas() -> LemmaTable:
 
 @lru_cache(maxsize=4)
 def _answerer(slug: str, version: str, database_url: str) -> Answerer:
-    article = knowledge().article(slug)
-    return Answerer(article, DanishTerms(_lemmas(), load_synonyms(), [article.title, "job"]))
+    return Answerer.for_article(knowledge().article(slug), _lemmas())
 
 
 def answerer(slug: str) -> Answerer:

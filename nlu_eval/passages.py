@@ -18,7 +18,6 @@ import yaml
 
 from bot.knowledge.answering import Answer, Answerer, Thresholds, TOPICS_OF_INTENT
 from bot.knowledge.ingest import parse_article, read_article
-from bot.knowledge.ranking import DanishTerms, load_synonyms
 from bot.language.lemmas import LemmaTable
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,8 +57,7 @@ def main() -> None:
     article = parse_article(text)
     questions = yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
     started = time.perf_counter()
-    answerer = Answerer(article, DanishTerms(LemmaTable.from_pipeline(PIPELINE), load_synonyms(),
-                                             [article.title, "job"]))
+    answerer = Answerer.for_article(article, LemmaTable.from_pipeline(PIPELINE))
     build_ms = (time.perf_counter() - started) * 1000
 
     rows = []

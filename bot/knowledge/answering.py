@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.knowledge.article import Article
+from bot.knowledge.ingest import KNOWN_HEADINGS
 from bot.knowledge.passages import Passage, passages
-from bot.knowledge.ranking import DanishTerms, Hit, PassageIndex, fold
+from bot.knowledge.ranking import DanishTerms, Hit, PassageIndex, fold, load_synonyms
 from bot.knowledge.roles import RoleFinder
+from bot.language.lemmas import LemmaTable
 
 # Where a topic intent looks for its passage.
 TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
@@ -78,12 +80,19 @@ class Answer:
 
 
 class Answerer:
+    @classmethod
+    def for_article(cls, article: Article, lemmas: LemmaTable) -> "Answerer":
+        """The job's own name is in nearly every passage and every question: no evidence."""
+        return cls(article, DanishTerms(lemmas, load_synonyms(), [article.title, "job"]))
+
     def __init__(self, article: Article, terms: DanishTerms, thresholds: Thresholds = Thresholds()) -> None:
         self.article = article
         self.thresholds = thresholds
         self.index = PassageIndex(passages(article), terms)
         self.roles = RoleFinder.from_article(article)
-        self._vocabulary = sorted(self.index.vocabulary)
+        # The section headings name what the article covers, even where no passage repeats them.
+        self._known = set(self.index.vocabulary) | set(terms.terms(" ".join(KNOWN_HEADINGS)))
+        self._vocabulary = sorted(self._known)
         self._by_first_letter: Dict[str, List[str]] = {}
         for word in self._vocabulary:
             self._by_first_letter.setdefault(word[0], []).append(word)
@@ -114,7 +123,7 @@ class Answerer:
 
     @lru_cache(maxsize=20_000)
     def _is_unknown(self, term: str) -> bool:
-        return (term not in self.index.vocabulary and not self.roles.role_of(term)
+        return (term not in self._known and not self.roles.role_of(term)
                 and not self._compound_of_known(term)
                 # Typos rarely hit the first letter; comparing with those words keeps this cheap.
                 and not difflib.get_close_matches(term, self._by_first_letter.get(term[0], []), n=1,

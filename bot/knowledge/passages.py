@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-from bot.knowledge.article import JOB_TITLES_LABEL, WORKPLACES_LABEL, Article
+from bot.knowledge.article import JOB_TITLES_LABEL, Article
 
 # Longer paragraphs are split into runs of whole sentences, so one answer fits a chat bubble.
 MAX_PASSAGE_CHARS = 300
@@ -91,7 +91,8 @@ def passages(article: Article) -> List[Passage]:
     places_lead = _list_lead(workplaces.lead)
     result += _prose("workplaces", workplaces.lead)
     if workplaces.summary:
-        result.append(Passage("workplaces", workplaces.summary, WORKPLACES_LABEL))
+        # No heading as context: "hvilke arbejdssteder er der?" asks for the whole list.
+        result.append(Passage("workplaces", workplaces.summary))
     result += [
         Passage("workplaces", f"{s.name}, {s.examples}" if s.examples else s.name, places_lead or "",
                 places_lead, "item")
