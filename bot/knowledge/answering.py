@@ -38,7 +38,8 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
 # The salary and outlook answers are short already and carry their links: always the whole topic.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Intents whose question a named role answers with that role's description.
-ROLE_INTENTS = ("ask_job_overview", "ask_tasks", "ask_career_paths", "ask_job_titles", "ask_skills") + MISUNDERSTOOD
+ROLE_INTENTS = ("ask_job_overview", "ask_tasks", "ask_career_paths", "ask_job_titles",
+                "ask_skills") + MISUNDERSTOOD
 
 
 
@@ -101,7 +102,8 @@ class Answerer:
 
     def role_passage(self, role: str) -> Optional[Passage]:
         wanted = role.casefold()
-        return next((p for p in self.index.passages if p.kind == "role" and p.context.casefold() == wanted), None)
+        return next((p for p in self.index.passages
+                     if p.kind == "role" and p.context.casefold() == wanted), None)
 
     def titles_passage(self, role: str) -> Optional[Passage]:
         if role.casefold() not in (t.casefold() for t in self.article.job_titles):
@@ -117,12 +119,9 @@ class Answerer:
             return None
         return hits[0].passage
 
-    def unknown_terms(self, text: str) -> List[str]:
-        """Words of the message the article has no word for (nor one a typo away)."""
-        return [term for term in self.index.query_terms(text) if self._is_unknown(term)]
-
     @lru_cache(maxsize=20_000)
     def _is_unknown(self, term: str) -> bool:
+        """The article has no word for `term`, nor one a typo away or inside a compound."""
         return (term not in self._known and not self.roles.role_of(term)
                 and not self._compound_of_known(term)
                 # Typos rarely hit the first letter; comparing with those words keeps this cheap.
@@ -144,9 +143,10 @@ class Answerer:
         )
 
     def covers(self, passage: Passage, text: str) -> bool:
-        terms = [t for t in self.index.query_terms(text)]
-        found = fold(" ".join(self.index.query_terms(f"{passage.context} {passage.text}")))
-        known = [t for t in terms if t in found or self.roles.role_of(t)]
+        """The passage holds (nearly) every word of the question: a yes/no question gets "Ja"."""
+        terms = self.index.query_terms(text)
+        words = set(self.index.query_terms(f"{passage.context} {passage.text}"))
+        known = [t for t in terms if t in words or self.roles.role_of(t)]
         return bool(terms) and len(known) / len(terms) >= YES_COVERAGE
 
     def _best_for(self, part: str) -> Optional[Passage]:

@@ -433,7 +433,8 @@ def _child_rows(job_id: int, article: Article) -> list:
         paths.append({"role": careers.entrepreneur.role, "description": careers.entrepreneur.description,
                       "is_entrepreneur": True})
     ordered(models.CareerPath, paths)
-    ordered(models.WorkplaceSector, [{"name": s.name, "examples": s.examples} for s in article.workplaces.items])
+    ordered(models.WorkplaceSector,
+            [{"name": s.name, "examples": s.examples} for s in article.workplaces.items])
     ordered(models.EducationRoute, [{"name": r, "entry_requirements": article.education.entry_requirements}
                                     for r in article.education.routes])
     ordered(models.SalaryPointer, [{"name": p} for p in article.salary.pointers])

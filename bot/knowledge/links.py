@@ -16,7 +16,8 @@ ARTICLE = "article"
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Dict[str, Dict[str, str]]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if Path(path).is_file() else None
-    return {str(slug): {str(k): str(v) for k, v in (links or {}).items()} for slug, links in (data or {}).items()}
+    return {str(slug): {str(name): str(url) for name, url in (links or {}).items()}
+            for slug, links in (data or {}).items()}
 
 
 def article_links(slug: str, path: Path = LINKS_PATH) -> Dict[str, str]:

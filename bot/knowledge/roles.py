@@ -31,7 +31,8 @@ def role_names(article: Article) -> List[str]:
                                               for o in names)} | {article.title.lower()}
     for paragraph in article.intro:
         for word in _WORD.findall(paragraph.lower()):
-            if any(word.endswith(h) and len(word) > len(h) + 2 for h in heads) and word not in map(str.lower, names):
+            known = word in map(str.lower, names)
+            if not known and any(word.endswith(h) and len(word) > len(h) + 2 for h in heads):
                 names.append(word)
     unique: Dict[str, str] = {}
     for name in names:
@@ -70,7 +71,8 @@ class RoleFinder:
         if word in self._forms:
             return self._forms[word]
         for head, name in self._heads:
-            if len(head) >= MIN_COMPOUND_HEAD and word.startswith(head) and len(word) - len(head) >= MIN_COMPOUND_REST:
+            if (len(head) >= MIN_COMPOUND_HEAD and word.startswith(head)
+                    and len(word) - len(head) >= MIN_COMPOUND_REST):
                 return name
         if len(word) >= MIN_TYPO_LENGTH:
             for head, name in self._heads:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.knowledge import models
 from bot.knowledge.links import ARTICLE, article_links
 from bot.knowledge.article import (
-    WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact, Education, Listing, Outlook, Salary, Section, Sector,
-    Workplaces,
+    WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact, Education, Listing, Outlook, Salary,
+    Section, Sector, Workplaces,
 )
 
 
@@ -137,7 +137,8 @@ class KnowledgeStore:
     def workplaces(self, slug: str) -> Workplaces:
         rows = self._ordered(slug, models.WorkplaceSector, models.WorkplaceSector)
         summary = self.facts(slug).get(WORKPLACES_LABEL)
-        return Workplaces(self._paragraphs(slug, "workplaces"), [Sector(r.name, r.examples) for r in rows], summary)
+        sectors = [Sector(r.name, r.examples) for r in rows]
+        return Workplaces(self._paragraphs(slug, "workplaces"), sectors, summary)
 
     def find_sectors(self, slug: str, query: str) -> List[Sector]:
         """Sectors whose name or examples contain `query` (case-insensitive).

@@ -223,7 +223,7 @@
   }
 
   function renderEntry(entry, isLast, continued) {
-    var item = el("div", "evw-msg evw-msg--" + entry.who + (continued ? " evw-msg--continued" : ""));
+    var item = el("div", "evw-msg evw-msg--" + entry.who + (continued ? " evw-continued" : ""));
     item.setAttribute("data-id", entry.id);
     if (entry.who === "notice") {
       var notice = el("p", "evw-notice-text");
