@@ -91,8 +91,10 @@ class Answerer:
         self.thresholds = thresholds
         self.index = PassageIndex(passages(article), terms)
         self.roles = RoleFinder.from_article(article)
-        # The section headings name what the article covers, even where no passage repeats them.
-        self._known = set(self.index.vocabulary) | set(terms.terms(" ".join(KNOWN_HEADINGS)))
+        # The section headings name what the article covers, even where no passage repeats them;
+        # a message made of nothing else asks for a whole topic ("hvilke arbejdsopgaver er der?").
+        self._topic_words = set(terms.terms(" ".join(KNOWN_HEADINGS)))
+        self._known = set(self.index.vocabulary) | self._topic_words
         self._vocabulary = sorted(self._known)
         self._by_first_letter: Dict[str, List[str]] = {}
         for word in self._vocabulary:
@@ -216,6 +218,8 @@ class Answerer:
         if shaped:
             return shaped
         role = (self.roles.role_of(role) or role) if role else next(iter(self.roles.find(text)), None)
+        if not role and set(self.index.query_terms(text)) <= self._topic_words:
+            return None
         role_question = bool(role) and intent in ROLE_INTENTS
         role_passage = self.role_passage(role) if role_question else None
         # The list of job titles names every title: it would match any message naming one.
