@@ -57,7 +57,7 @@ def passage_answer(tracker: Tracker) -> Optional[Answer]:
 def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) -> Message:
     message: Message = {
         "response": RESPONSE_OF_KIND[answer.kind],
-        "passage": with_links("\n\n".join(p.quoted() for p in answer.passages), store.links(slug)),
+        "passage": with_links("\n".join(p.quoted() for p in answer.passages), store.links(slug)),
     }
     if answer.kind == "not_covered":
         message.update(job_title=store.job(slug).title.lower(),
@@ -128,7 +128,7 @@ class AnswerOverview(StoreAnswer):
         sections = store.overview(slug)
         items = [f"{s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading]
         lead_parts = [job.summary] + [p for s in sections if not s.heading for p in s.paragraphs]
-        return [listing("\n\n".join(lead_parts), items)]
+        return [listing("\n".join(lead_parts), items)]
 
 
 class AnswerTasks(StoreAnswer):
@@ -145,7 +145,7 @@ class AnswerSkills(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         skills = store.skills(slug)
-        return [listing("\n\n".join(skills.lead), skills.items)]
+        return [listing("\n".join(skills.lead), skills.items)]
 
 
 class AnswerJobTitles(StoreAnswer):
@@ -175,7 +175,7 @@ class AnswerCareerPaths(StoreAnswer):
         lead = [p for p in careers.lead if p.endswith(":")] or careers.lead[:1]
         return [{
             "response": "utter_answer_career_paths",
-            "lead": "\n\n".join(lead),
+            "lead": "\n".join(lead),
             "items": bullets(p.role for p in careers.paths),
             "entrepreneur": entrepreneur,
             "buttons": buttons,
@@ -194,7 +194,7 @@ class AnswerWorkplaces(StoreAnswer):
                 return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
         workplaces = store.workplaces(slug)
         items = [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items]
-        return [listing("\n\n".join(workplaces.lead), items)]
+        return [listing("\n".join(workplaces.lead), items)]
 
 
 class AnswerEducation(StoreAnswer):
@@ -212,14 +212,14 @@ class AnswerEducation(StoreAnswer):
         lead = [p for p in education.paragraphs if not any(route in p for route in education.routes)]
         if education.entry_requirements and not any(education.entry_requirements in p for p in lead):
             lead.append(education.entry_requirements)
-        return [listing("\n\n".join(lead), education.routes)]
+        return [listing("\n".join(lead), education.routes)]
 
 
 class AnswerFurtherEducation(StoreAnswer):
     action_name = "action_answer_further_education"
 
     def messages(self, store, slug, tracker):
-        return [{"response": "utter_answer_text", "body": "\n\n".join(store.further_education(slug))}]
+        return [{"response": "utter_answer_text", "body": "\n".join(store.further_education(slug))}]
 
 
 class AnswerSalary(StoreAnswer):
@@ -227,7 +227,7 @@ class AnswerSalary(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         salary = store.salary(slug)
-        body = "\n\n".join(p for p in salary.paragraphs if not is_site_notice(p))
+        body = "\n".join(p for p in salary.paragraphs if not is_site_notice(p))
         return [{"response": "utter_answer_salary", "body": with_links(body, store.links(slug))}]
 
 

@@ -103,7 +103,8 @@ describe("the chat widget on the article page", () => {
       const log = document.querySelector(".evw-log");
       const reply = document.querySelector(".evw-log > .evw-msg--bot:last-child");
       const top = reply.getBoundingClientRect().top - log.getBoundingClientRect().top;
-      return { top, visible: log.clientHeight, overflows: reply.offsetHeight > log.clientHeight };
+      return { top, visible: log.clientHeight, height: reply.offsetHeight, text: reply.textContent.slice(0, 80),
+        overflows: reply.offsetHeight > log.clientHeight };
     });
     assert.ok(placement.overflows, `the reply is taller than the chat window: ${JSON.stringify(placement)}`);
     assert.ok(placement.top >= 0 && placement.top < placement.visible / 2,
