@@ -3,12 +3,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.config import settings
+import logging
+
+from bot.config import REPO_ROOT, settings
 from bot.db import make_engine, make_session_factory
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.sessions import ConsoleSessions
+from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore
+from bot.language.lemmas import LemmaTable
+
+logger = logging.getLogger(__name__)
+SPACY_PIPELINE = REPO_ROOT / "var" / "spacy_da"
 
 
 @lru_cache(maxsize=None)
@@ -18,6 +25,26 @@ def _session_factory():
 
 def knowledge() -> KnowledgeStore:
     return KnowledgeStore(_session_factory())
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> LemmaTable:
+    try:
+        return LemmaTable.from_pipeline(SPACY_PIPELINE)
+    except OSError:
+        logger.warning("no Danish spaCy pipeline in %s (make spacy): passages are ranked without lemmas",
+                       SPACY_PIPELINE)
+        return LemmaTable({})
+
+
+@lru_cache(maxsize=4)
+def _answerer(slug: str, version: str, database_url: str) -> Answerer:
+    return Answerer.for_article(knowledge().article(slug), _lemmas())
+
+
+def answerer(slug: str) -> Answerer:
+    """The passage index of the ingested article, built once per process and article version."""
+    return _answerer(slug, knowledge().version(slug), settings().database_url)
 
 
 def handoff_queue() -> HandoffQueue:
@@ -40,3 +67,4 @@ def job_slug() -> str:
 def reset() -> None:
     """Forget the cached database connection (tests switch databases)."""
     _session_factory.cache_clear()
+    _answerer.cache_clear()

@@ -20,7 +20,7 @@ def run_action(article_db, monkeypatch):
     services.reset()
 
     def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",
-            sender="test-visitor"):
+            sender="test-visitor", domain=None):
         events = list(events or [])
         events.append({"event": "user", "text": text, "input_channel": channel,
                        "parse_data": {"intent": {"name": intent}}})
@@ -39,7 +39,7 @@ def run_action(article_db, monkeypatch):
             latest_action_name="action_listen",
         )
         dispatcher = CollectingDispatcher()
-        result = asyncio.run(action.run(dispatcher, tracker, {}))
+        result = asyncio.run(action.run(dispatcher, tracker, domain or {}))
         return dispatcher.messages, result
 
     yield run

@@ -217,8 +217,13 @@
     return texts.bot;
   }
 
-  function renderEntry(entry, isLast) {
-    var item = el("div", "evw-msg evw-msg--" + entry.who);
+  // A run of bubbles from the same sender shows its name once; screen readers still hear it.
+  function continuesRun(entry, previous) {
+    return !!previous && previous.who === entry.who && previous.counsellor === entry.counsellor;
+  }
+
+  function renderEntry(entry, isLast, continued) {
+    var item = el("div", "evw-msg evw-msg--" + entry.who + (continued ? " evw-continued" : ""));
     item.setAttribute("data-id", entry.id);
     if (entry.who === "notice") {
       var notice = el("p", "evw-notice-text");
@@ -226,7 +231,7 @@
       item.appendChild(notice);
       return item;
     }
-    var who = el("span", "evw-who", whoLabel(entry));
+    var who = el("span", continued ? "evw-who evw-sr" : "evw-who", whoLabel(entry));
     var colon = el("span", "evw-sr", ":");
     who.appendChild(colon);
     var body = el("p", "evw-text");
@@ -256,15 +261,23 @@
     var existing = {};
     Array.prototype.forEach.call(log.children, function (child) { existing[child.getAttribute("data-id")] = child; });
     var wanted = {};
+    var firstNewReply = null;
+    var added = false;
+    var initial = log.children.length === 0;   // a reload: show the end of the conversation
     state.entries.forEach(function (entry, index) {
       var isLast = index === state.entries.length - 1;
+      var continued = continuesRun(entry, state.entries[index - 1]);
       var key = entry.id;
       wanted[key] = true;
       var signature = JSON.stringify([entry.who, entry.text, entry.counsellor, entry.pending && !confirmed,
-                                       isLast && entry.quickReplies]);
+                                       isLast && entry.quickReplies, continued]);
       var node = existing[key];
+      if (!node) {
+        added = true;
+        if (!firstNewReply && entry.who !== "visitor") { firstNewReply = key; }
+      }
       if (!node || node.__evwSignature !== signature) {
-        var fresh = renderEntry(entry, isLast);
+        var fresh = renderEntry(entry, isLast, continued);
         fresh.__evwSignature = signature;
         if (node) { log.replaceChild(fresh, node); } else { log.appendChild(fresh); }
         node = fresh;
@@ -275,7 +288,16 @@
       if (!wanted[key] && existing[key].parentNode === log) { log.removeChild(existing[key]); }
     });
     renderHandoff();
-    log.scrollTop = log.scrollHeight;
+    if (added) { scrollToNewest(initial ? null : firstNewReply); }
+  }
+
+  // A new reply is read from its start: scroll to its first bubble, or to the end when all of it fits.
+  function scrollToNewest(firstNewReply) {
+    var bottom = log.scrollHeight;
+    var node = firstNewReply && log.querySelector('[data-id="' + firstNewReply + '"]');
+    if (!node) { log.scrollTop = bottom; return; }
+    var start = log.scrollTop + node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop = Math.min(start, bottom);
   }
 
   function renderHandoff() {
