@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import handoff_queue, job_slug, knowledge, opening_hours
+from actions.services import handoff_queue, job_slug, knowledge, opening_hours, tracker_records
 from bot.danish import enumerate_da
 from bot.handoff.contact import normalise_email, normalise_phone
 
@@ -18,6 +19,8 @@ LIVE_CHANNELS = {"socketio"}
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_question", "callback_time")
 MAX_QUESTION = 1000
 MAX_TIME = 200
+
+log = logging.getLogger(__name__)
 
 
 def handoff_status(status: str, **details: Any) -> Dict[str, Any]:
@@ -96,6 +99,16 @@ def forget_callback() -> List[Dict]:
     return [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
 
 
+def remove_contact_from_conversation(sender_id: str) -> None:
+    """Overwrite the contact details the visitor typed in Rasa's stored conversation: the callback
+    request keeps them (for the counsellor, until the purge), the chat record need not."""
+    try:
+        tracker_records().redact_answers(sender_id, "callback_contact")
+    except Exception as exc:  # the callback is stored either way; the purge removes the rest
+        # Only the error's type: database errors quote the statement's parameters.
+        log.error("Contact details not removed from the conversation: %s", type(exc).__name__)
+
+
 class ActionSubmitCallback(Action):
     def name(self) -> Text:
         return "action_submit_callback"
@@ -114,8 +127,8 @@ class ActionSubmitCallback(Action):
             preferred_time=tracker.get_slot("callback_time"),
             consent=True,
         )
-        dispatcher.utter_message(response="utter_callback_stored", contact=contact,
-                                 time=tracker.get_slot("callback_time"))
+        remove_contact_from_conversation(tracker.sender_id)
+        dispatcher.utter_message(response="utter_callback_stored", time=tracker.get_slot("callback_time"))
         return forget
 
 
@@ -124,6 +137,8 @@ class ActionCancelCallback(Action):
         return "action_cancel_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        # "Intet er gemt": true of the conversation record too.
+        remove_contact_from_conversation(tracker.sender_id)
         dispatcher.utter_message(response="utter_callback_cancelled")
         return forget_callback()
 

@@ -73,22 +73,36 @@ def add_counsellors(subparsers) -> None:
 
 
 def _run_purge(args: argparse.Namespace) -> int:
+    from bot.handoff.models import utcnow
     from bot.handoff.queue import HandoffQueue
+    from bot.tracker_records import TrackerRecords, tracker_database_url, tracker_engine
     from bot.web.auth import ConsoleSessions
 
     factory = _session_factory()
     result = HandoffQueue(factory).purge(args.older_than)
     sessions = ConsoleSessions(factory).purge_expired()
-    print(f"deleted {result.cases} closed case(s), {result.callbacks} callback request(s), "
+    print(f"deleted {result.cases} case(s), {result.callbacks} callback request(s), "
           f"{sessions} expired console session(s)")
+    tracker_url = tracker_database_url(settings())
+    if tracker_url is None:
+        print("no SQL tracker store configured (TRACKER_DATABASE_URL, endpoints.yml): "
+              "Rasa's conversations were not purged", file=sys.stderr)
+        return 1
+    engine = tracker_engine(tracker_url)
+    try:
+        conversations = TrackerRecords(engine).purge(utcnow() - args.older_than)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    print(f"deleted the events of {conversations} conversation(s) from Rasa's tracker store")
     return 0
 
 
 def add_purge(subparsers) -> None:
     parser = subparsers.add_parser(
         "purge",
-        help="retention rule: delete cases closed and callback requests received "
-             f"longer ago than --older-than (default {DEFAULT_RETENTION})",
+        help="retention rule: delete cases, callback requests and Rasa's conversation events "
+             f"older than --older-than (default {DEFAULT_RETENTION})",
     )
     parser.add_argument("--older-than", type=parse_duration, default=parse_duration(DEFAULT_RETENTION),
                         metavar="DURATION", help="e.g. 30d, 12h, 90m")

@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import zero_freed_content
 from bot.handoff.models import (
     ACTIVE,
     CANCELLED,
@@ -372,23 +373,23 @@ class HandoffQueue:
     # ---- retention ----------------------------------------------------------------
 
     def purge(self, older_than: dt.timedelta) -> PurgeResult:
-        """Retention rule: delete cases closed or cancelled more than `older_than` ago
-        (with their events) and every callback request (contact data) received more
-        than `older_than` ago, handled or not."""
+        """Retention rule: delete cases closed or cancelled more than `older_than` ago, cases
+        opened more than `older_than` ago that are still open (the visitor is long gone), their
+        events, and every callback request (contact data) received more than `older_than` ago,
+        handled or not."""
         if older_than < dt.timedelta(0):
             raise ValueError("older_than must not be negative")
         cutoff = self._clock() - older_than
+        expired = or_(and_(Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff),
+                      Case.created_at < cutoff)
         with self._tx() as session:
-            old_cases = select(Case.id).where(
-                Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff
-            )
+            zero_freed_content(session.connection())
             session.execute(
-                delete(CaseEvent).where(CaseEvent.case_id.in_(old_cases))
+                delete(CaseEvent).where(CaseEvent.case_id.in_(select(Case.id).where(expired)))
                 .execution_options(synchronize_session=False)
             )
             cases = session.execute(
-                delete(Case).where(Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff)
-                .execution_options(synchronize_session=False)
+                delete(Case).where(expired).execution_options(synchronize_session=False)
             ).rowcount
             callbacks = session.execute(
                 delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)

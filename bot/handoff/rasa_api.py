@@ -146,6 +146,25 @@ class RasaClient:
     def transcript(self, conversation_id: str) -> List[TranscriptLine]:
         return transcript_from_events(self.tracker(conversation_id))
 
+    def session_transcript(self, conversation_id: str) -> List[TranscriptLine]:
+        """The transcript of the conversation's current session only (what the visitor sees)."""
+        return transcript_from_events(current_session(self.tracker(conversation_id)))
+
+
+def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events of the latest session. Rasa logs a session start as the action
+    `action_session_start`, the welcome (bot events), then `session_started`."""
+    starts = [index for index, event in enumerate(events) if event.get("event") == "session_started"]
+    if not starts:
+        return events
+    start = starts[-1]
+    while start > 0 and events[start - 1].get("event") == "bot":
+        start -= 1
+    previous = events[start - 1] if start > 0 else {}
+    if previous.get("event") == "action" and previous.get("name") == "action_session_start":
+        start -= 1
+    return events[start:]
+
 
 def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]:
     """Visitor and bot/counsellor lines, in order; other events are left out."""

@@ -1,6 +1,6 @@
 """The chat widget's small HTTP API, next to Rasa's socket.io channel.
 
-GET  /api/visitor/{session_id}/history  the conversation so far (from Rasa's tracker) and the
+GET  /api/visitor/{session_id}/history  the current session (from Rasa's tracker) and the
                                         hand-off state, so a reload or reconnect loses nothing
 POST /api/visitor/{session_id}/cancel   leave the queue for an eVejleder and get the bot back
 
@@ -85,7 +85,7 @@ class VisitorApi:
     async def history(self, request: web.Request) -> web.StreamResponse:
         session_id = self.session_id(request)
         try:
-            lines = await self.call_rasa(self.rasa.transcript, session_id)
+            lines = await self.call_rasa(self.rasa.session_transcript, session_id)
         except RasaUnavailable as exc:
             log.warning("History of a visitor conversation unavailable: %s", exc)
             raise _error(503, RASA_DOWN)

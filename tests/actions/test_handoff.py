@@ -99,6 +99,7 @@ def test_a_callback_with_consent_is_stored_and_the_slots_are_forgotten(run_actio
              "callback_question": "Hvilken lederuddannelse passer til mig?", "callback_time": "efter kl. 16"}
     messages, events = run_action(handoff.ActionSubmitCallback(), slots=slots, sender="cb-visitor")
     assert responses(messages) == ["utter_callback_stored"]
+    assert "+45 23 45 67 89" not in str(messages), "the confirmation does not repeat the contact"
     stored = callbacks(db)
     assert len(stored) == before + 1
     assert stored[-1].contact == "+45 23 45 67 89" and stored[-1].kind == "phone"

@@ -139,6 +139,8 @@ def prepare_database(workdir: Path) -> Dict[str, str]:
     """A migrated, ingested bot database in `workdir`, and the environment that points to it."""
     env = dict(os.environ)
     env["DATABASE_URL"] = f"sqlite:///{workdir / 'bot.db'}"
+    # Rasa's tracker store (Stack.write_endpoints): the actions and the purge work on it too.
+    env["TRACKER_DATABASE_URL"] = f"sqlite:///{workdir / 'tracker.db'}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     python = str(REPO / ".venv" / "bin" / "python")
     for args in (["migrate"], ["ingest", str(REPO / "data" / "articles" / "leder.txt")]):

@@ -161,7 +161,7 @@ def test_callback_input_is_checked(queue):
         queue.add_callback("c", " ", "phone", "?", None, True)
 
 
-def test_purge_deletes_old_closed_cases_and_callback_contacts(queue, clock, session_factory):
+def test_purge_deletes_old_cases_open_or_not_and_callback_contacts(queue, clock, session_factory):
     old_closed = queue.open_case("conv-old", ["løn"])
     queue.claim(old_closed.id, "anne")
     queue.record_message(old_closed.id, "anne", "Hej")
@@ -175,20 +175,23 @@ def test_purge_deletes_old_closed_cases_and_callback_contacts(queue, clock, sess
     recent = queue.open_case("conv-recent", [])
     queue.close(recent.id, "anne")
     recent_callback = queue.add_callback(None, "b@example.dk", "email", "?", None, True)
+    recent_waiting = queue.open_case("conv-recent-waiting", [])
 
     result = queue.purge(dt.timedelta(days=30))
-    assert (result.cases, result.callbacks) == (2, 1)
+    assert (result.cases, result.callbacks) == (3, 1)
     with pytest.raises(CaseNotFound):
         queue.get(old_closed.id)
     with pytest.raises(CaseNotFound):
         queue.get(old_cancelled.id)
-    assert queue.get(old_waiting.id).status == "waiting"  # open cases are never purged
+    with pytest.raises(CaseNotFound):
+        queue.get(old_waiting.id)  # its visitor is long gone
+    assert queue.get(recent_waiting.id).status == "waiting"
     assert queue.get(recent.id).status == "closed"
     assert [c.id for c in queue.list_callbacks()] == [recent_callback.id]
     with session_factory() as session:
         case_ids = set(session.execute(select(CaseEvent.case_id)).scalars())
         assert old_closed.id not in case_ids
-        assert session.execute(select(func.count(Case.id))).scalar_one() == 2
+        assert session.execute(select(func.count(Case.id))).scalar_one() == 2  # the recent ones
     assert queue.purge(dt.timedelta(days=30)) == result.__class__(0, 0)
 
 

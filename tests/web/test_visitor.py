@@ -62,6 +62,28 @@ def test_history_splits_bot_texts_like_the_socket_and_tells_the_handoff_state(
     asyncio.run(scenario())
 
 
+def test_history_holds_only_the_current_session(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            peer.events[SESSION] = [
+                {"event": "action", "name": "action_session_start"},
+                {"event": "bot", "text": "Hej!"},
+                {"event": "session_started"},
+                {"event": "user", "text": "mit navn er Ida, hvad tjener en leder"},
+                {"event": "bot", "text": "Se Uddannelseszoom."},
+                {"event": "action", "name": "action_session_start"},
+                {"event": "bot", "text": "Velkommen tilbage!"},
+                {"event": "session_started"},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "hvad laver en leder"},
+            ]
+            body = await (await client.get(f"/api/visitor/{SESSION}/history")).json()
+            assert body["messages"] == [{"who": "bot", "text": "Velkommen tilbage!"},
+                                        {"who": "visitor", "text": "hvad laver en leder"}]
+
+    asyncio.run(scenario())
+
+
 def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_factory):
     async def scenario():
         async with website(database_url, session_factory) as (client, peer, _):
