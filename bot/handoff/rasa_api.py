@@ -6,6 +6,7 @@ localhost only; the token travels as the `token` query parameter, as Rasa expect
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
@@ -35,6 +36,11 @@ def handoff_status_event(status: str, **details: Any) -> Dict[str, Any]:
     status_object = {HANDOFF_STATUS_KEY: status}
     status_object.update({key: value for key, value in details.items() if value is not None})
     return {"event": "bot", "data": {"custom": {"data": status_object}}}
+
+
+def _loggable(url: str) -> str:
+    """The URL without its query (the token) and without the conversation id."""
+    return re.sub(r"/conversations/[^/]+/", "/conversations/{id}/", url.split("?")[0])
 
 
 class RasaUnavailable(Exception):
@@ -80,7 +86,7 @@ class RasaClient:
         except requests.RequestException as exc:
             raise RasaUnavailable(f"Rasa is not reachable: {type(exc).__name__}") from exc
         if response.status_code >= 400:
-            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for {method} {url.split('?')[0]}")
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for {method} {_loggable(url)}")
         try:
             return response.json()
         except ValueError as exc:

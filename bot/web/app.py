@@ -192,7 +192,7 @@ class Console:
         name = form.get("name", "").strip()
         if not self.login_limit.allows(request.remote or "", request.headers.get("X-Forwarded-For", ""),
                                        name):
-            log.warning("Console login throttled for %r from %s", name, request.remote)
+            log.warning("Console login throttled")
             return self.login_form(request, status=429, error=texts.LOGIN_THROTTLED, name=name)
         counsellor_id = self.counsellors.verify(name, form.get("password", ""))
         if counsellor_id is None:

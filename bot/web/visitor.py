@@ -13,24 +13,19 @@ Every answer is JSON; errors carry a Danish "error" text.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+from bot.chat.texts import BAD_SESSION
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
+from bot.session_id import is_session_id
 
 log = logging.getLogger(__name__)
 
-# uuid4().hex (what Rasa itself generates) or the dashed UUID form.
-SESSION_ID = re.compile(
-    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
-)
-
 # Shown to the visitor (the widget displays the "error" text of a refusal).
-BAD_SESSION = "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
 NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
@@ -68,7 +63,7 @@ class VisitorApi:
     @staticmethod
     def session_id(request: web.Request) -> str:
         value = request.match_info.get("session_id", "")
-        if not SESSION_ID.fullmatch(value):
+        if not is_session_id(value):
             raise _error(400, BAD_SESSION)
         return value
 
@@ -138,7 +133,9 @@ def _json_errors(handler: Handler) -> Handler:
         except VisitorError as exc:
             return _json({"error": exc.message}, exc.status)
         except Exception:
-            log.exception("Unexpected error on %s %s", request.method, request.path)
+            # The route, not the path: the path holds the session id.
+            log.exception("Unexpected error on %s %s", request.method,
+                          request.match_info.route.resource.canonical)
             return _json({"error": SERVER_ERROR}, 503)
     return wrapped
 
