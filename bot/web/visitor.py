@@ -12,6 +12,7 @@ Every answer is JSON; errors carry a Danish "error" text.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
@@ -84,12 +85,13 @@ class VisitorApi:
         except RasaUnavailable as exc:
             log.warning("History of a visitor conversation unavailable: %s", exc)
             raise _error(503, RASA_DOWN)
+        # Database work off the event loop, like the Rasa calls.
         return _json({"messages": history_messages(lines),
-                      "handoff": self.handoff_state(session_id)})
+                      "handoff": await asyncio.to_thread(self.handoff_state, session_id)})
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
         session_id = self.session_id(request)
-        case = self.queue.case_for_conversation(session_id)
+        case = await asyncio.to_thread(self.queue.case_for_conversation, session_id)
         if case is None:
             raise _error(404, NO_OPEN_CASE)
         if case.status != WAITING:
@@ -101,7 +103,7 @@ class VisitorApi:
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
             raise _error(503, RASA_DOWN)
-        self.queue.cancel_by_visitor(session_id)
+        await asyncio.to_thread(self.queue.cancel_by_visitor, session_id)
         return _json({"handoff": None, "cancelled": True})
 
 
