@@ -18,10 +18,12 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+from bot.chat.address import client_address
 from bot.chat.texts import BAD_SESSION
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
+from bot.ratelimit import RateLimit, TokenBuckets
 from bot.session_id import is_session_id
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,11 @@ NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
 SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
+
+# Per visitor address (behind nginx: the last X-Forwarded-For entry). The widget asks for the
+# history once per (re)connection and cancels at most once per hand-off.
+PER_ADDRESS = RateLimit(burst=20, per_minute=30)
 VISITOR_CANCELLED = (
     "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen."
 )
@@ -60,6 +67,12 @@ class VisitorApi:
         self.queue = queue
         self.rasa = rasa
         self.call_rasa = call_rasa  # runs a blocking RasaClient method off the event loop
+        self.addresses = TokenBuckets(PER_ADDRESS)
+
+    def check_rate(self, request: web.Request) -> None:
+        address = client_address(request.remote, request.headers.get("X-Forwarded-For"))
+        if not self.addresses.take(address):
+            raise _error(429, TOO_MANY)
 
     @staticmethod
     def session_id(request: web.Request) -> str:
@@ -79,6 +92,7 @@ class VisitorApi:
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
+        self.check_rate(request)
         session_id = self.session_id(request)
         try:
             lines = await self.call_rasa(self.rasa.session_transcript, session_id)
@@ -90,6 +104,7 @@ class VisitorApi:
                       "handoff": await asyncio.to_thread(self.handoff_state, session_id)})
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
+        self.check_rate(request)
         session_id = self.session_id(request)
         case = await asyncio.to_thread(self.queue.case_for_conversation, session_id)
         if case is None:
