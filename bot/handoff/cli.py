@@ -1,5 +1,5 @@
 """CLI commands of the hand-off service, registered in bot/__main__.py:
-`counsellors add NAME`, `counsellors list`, `purge --older-than 30d`, `web`."""
+`counsellors add NAME`, `counsellors disable NAME`, `counsellors list`, `purge --older-than 30d`, `web`."""
 from __future__ import annotations
 
 import argparse
@@ -52,6 +52,16 @@ def _run_counsellors_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_counsellors_disable(args: argparse.Namespace) -> int:
+    from bot.handoff.counsellors import Counsellors
+
+    if not Counsellors(_session_factory()).disable(args.name):
+        print(f"no counsellor {args.name.strip()!r}", file=sys.stderr)
+        return 1
+    print(f"counsellor {args.name.strip()!r} disabled and signed out")
+    return 0
+
+
 def _run_counsellors_list(args: argparse.Namespace) -> int:
     from bot.handoff.counsellors import Counsellors
 
@@ -68,6 +78,9 @@ def add_counsellors(subparsers) -> None:
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     add.set_defaults(func=_run_counsellors_add)
+    disable = commands.add_parser("disable", help="lock an account and sign it out everywhere")
+    disable.add_argument("name")
+    disable.set_defaults(func=_run_counsellors_disable)
     listing = commands.add_parser("list", help="list account names")
     listing.set_defaults(func=_run_counsellors_list)
 

@@ -233,3 +233,24 @@ def test_counsellor_online_follows_console_activity(queue, counsellors, session_
     assert queue.any_counsellor_online()
     sessions.end(token)
     assert not queue.any_counsellor_online()
+
+
+def test_a_disabled_counsellor_cannot_sign_in_and_is_signed_out(counsellors, session_factory, database_url,
+                                                                 monkeypatch, capsys):
+    from bot.__main__ import main
+    from bot.web.auth import ConsoleSessions
+
+    sessions = ConsoleSessions(session_factory)
+    anne = counsellors.add("anne", "en lang adgangskode")
+    token = sessions.create(anne)
+    counsellors.add("bo", "en anden lang kode")
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["counsellors", "disable", "anne"]) == 0
+    assert "disabled" in capsys.readouterr().out
+    assert counsellors.verify("anne", "en lang adgangskode") is None
+    assert sessions.lookup(token) is None
+    assert counsellors.verify("bo", "en anden lang kode") is not None
+    assert counsellors.disable("anne") is True  # twice is harmless
+    assert counsellors.verify("anne", "en lang adgangskode") is None
+    assert main(["counsellors", "disable", "ukendt"]) == 1
