@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Set
+from typing import Any, Iterable, Iterator, List, Optional, Set
 
 import yaml
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, select, update
@@ -88,17 +89,24 @@ class TrackerRecords:
     def __init__(self, engine: Optional[Engine]):
         self._engine = engine
 
-    def _has_events(self, connection: Connection) -> bool:
-        return connection.dialect.has_table(connection, EVENTS.name)
+    @contextmanager
+    def _transaction(self) -> Iterator[Optional[Connection]]:
+        """A transaction that zeroes what it frees; None where Rasa has not created the store."""
+        if self._engine is None:
+            yield None
+            return
+        with self._engine.begin() as connection:
+            if not connection.dialect.has_table(connection, EVENTS.name):
+                yield None
+                return
+            zero_freed_content(connection)
+            yield connection
 
     def purge(self, cutoff: dt.datetime) -> int:
         """Delete every event recorded before `cutoff`; returns how many conversations lost events."""
-        if self._engine is None:
-            return 0
-        with self._engine.begin() as connection:
-            if not self._has_events(connection):
+        with self._transaction() as connection:
+            if connection is None:
                 return 0
-            zero_freed_content(connection)
             old = EVENTS.c.timestamp < cutoff.timestamp()
             senders = connection.execute(select(EVENTS.c.sender_id).where(old).distinct()).all()
             connection.execute(delete(EVENTS).where(old))
@@ -108,12 +116,9 @@ class TrackerRecords:
         """Overwrite the visitor's answers to `slot`'s question (user messages sent while Rasa's
         `requested_slot` was `slot`), the slot's values, and any other mention of those values in
         the conversation. Returns the number of rewritten events."""
-        if self._engine is None:
-            return 0
-        with self._engine.begin() as connection:
-            if not self._has_events(connection):
+        with self._transaction() as connection:
+            if connection is None:
                 return 0
-            zero_freed_content(connection)
             rows = connection.execute(
                 select(EVENTS.c.id, EVENTS.c.type_name, EVENTS.c.data)
                 .where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)
