@@ -6,13 +6,14 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import handoff_queue, job_slug, knowledge, opening_hours, tracker_records
 from bot.danish import enumerate_da
 from bot.handoff.contact import normalise_email, normalise_phone
+from bot.handoff.queue import QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
 LIVE_CHANNELS = {"socketio"}
@@ -55,11 +56,17 @@ class ActionRequestCounsellor(Action):
         elif not queue.any_counsellor_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
-            case = queue.open_case(tracker.sender_id, topics_asked(tracker))
-            position = queue.position(case.id)
-            dispatcher.utter_message(response="utter_handoff_waiting", position=position)
-            dispatcher.utter_message(json_message=handoff_status("waiting", position=position))
-            return [ConversationPaused()]
+            try:
+                case = queue.open_case(tracker.sender_id, topics_asked(tracker))
+            except QueueFull:
+                dispatcher.utter_message(response="utter_handoff_nobody_online")
+            else:
+                position = queue.position(case.id)
+                dispatcher.utter_message(response="utter_handoff_waiting", position=position)
+                dispatcher.utter_message(json_message=handoff_status("waiting", position=position))
+                # The listen ends the bot's turn, as a listen does: only after one does Rasa map a
+                # /restart (the one message a pause lets through) to action_restart.
+                return [ConversationPaused(), ActionExecuted("action_listen")]
         dispatcher.utter_message(response="utter_offer_callback")
         return []
 
@@ -150,3 +157,19 @@ class ActionDeclineCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels())
         return []
+
+
+class ActionRestart(Action):
+    """Rasa's restart (/restart), which also ends the visitor's open hand-off.
+
+    A paused conversation lets only /restart through, and Rasa's own restart would leave the case
+    in the counsellors' queue with nobody behind it. Cancelled here, it leaves the queue, and the
+    counsellor's open case page shows it as ended by the visitor."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        if handoff_queue().cancel_by_visitor(tracker.sender_id):
+            dispatcher.utter_message(json_message=handoff_status("cancelled"))  # the widget's banner
+        return [Restarted()]

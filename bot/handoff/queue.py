@@ -31,6 +31,9 @@ from bot.handoff.models import (
 )
 
 CONTACT_KINDS = ("phone", "email")
+# More waiting visitors than counsellors can take in an afternoon is a flood, not a queue:
+# beyond this the visitor is offered a callback instead.
+MAX_WAITING = 30
 
 
 class HandoffError(Exception):
@@ -57,6 +60,10 @@ class CaseNotClaimed(HandoffError):
 
 class CallbackNotFound(HandoffError):
     pass
+
+
+class QueueFull(HandoffError):
+    """MAX_WAITING cases are waiting already."""
 
 
 class ConsentRequired(HandoffError):
@@ -152,9 +159,11 @@ class HandoffQueue:
         self,
         session_factory: Callable[[], Session],
         clock: Callable[[], dt.datetime] = utcnow,
+        max_waiting: int = MAX_WAITING,
     ):
         self._session_factory = session_factory
         self._clock = clock
+        self._max_waiting = max_waiting
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -168,13 +177,18 @@ class HandoffQueue:
     # ---- cases ------------------------------------------------------------------
 
     def open_case(self, conversation_id: str, topics: Sequence[str] = ()) -> CaseInfo:
-        """Create a waiting case, or return the conversation's open case (adding new topics)."""
+        """Create a waiting case, or return the conversation's open case (adding new topics).
+        Raises QueueFull when max_waiting cases are waiting already."""
         if not conversation_id:
             raise ValueError("conversation_id is required")
         try:
             with self._tx() as session:
                 case = self._open_case_row(session, conversation_id)
                 if case is None:
+                    waiting = session.execute(
+                        select(func.count(Case.id)).where(Case.status == WAITING)).scalar_one()
+                    if waiting >= self._max_waiting:
+                        raise QueueFull(f"{waiting} cases are waiting")
                     case = Case(
                         conversation_id=conversation_id,
                         status=WAITING,

@@ -254,3 +254,15 @@ def test_a_disabled_counsellor_cannot_sign_in_and_is_signed_out(counsellors, ses
     assert counsellors.disable("anne") is True  # twice is harmless
     assert counsellors.verify("anne", "en lang adgangskode") is None
     assert main(["counsellors", "disable", "ukendt"]) == 1
+
+
+def test_the_queue_takes_at_most_max_waiting_cases(session_factory, clock):
+    from bot.handoff.queue import HandoffQueue, QueueFull
+
+    queue = HandoffQueue(session_factory, clock, max_waiting=3)
+    cases = [queue.open_case(f"flood-{i}") for i in range(3)]
+    with pytest.raises(QueueFull):
+        queue.open_case("flood-3")
+    assert queue.open_case("flood-1").id == cases[1].id  # asking again is not a new case
+    queue.claim(cases[0].id, "anne")  # taken: no longer waiting, so there is room
+    assert queue.open_case("flood-3").status == "waiting"
