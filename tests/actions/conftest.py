@@ -15,8 +15,10 @@ def article_db(tmp_path_factory):
 
 
 @pytest.fixture
-def run_action(article_db, monkeypatch):
+def run_action(article_db, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", article_db)
+    # No tracker store here (Rasa never ran): removing contact details from it is a no-op.
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     services.reset()
 
     def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",

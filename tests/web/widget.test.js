@@ -153,6 +153,37 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 
+  it("forgets the conversation on the device after a day and on \"Start forfra\"", async () => {
+    const context = await browser.newContext();
+    const stored = (page) => page.evaluate(() => Object.keys(localStorage)
+      .filter((name) => name.startsWith("evejleder-widget:")).map((name) => localStorage.getItem(name)).join(""));
+    let page = await openChat(context);
+    await say(page, "mit navn er Ida Privat, hvad laver en leder?");
+    assert.ok((await stored(page)).includes("Ida Privat"));
+    await page.click(".evw-restart");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    assert.ok(!(await stored(page)).includes("Ida Privat"), "Start forfra wipes the stored conversation");
+    assert.ok(!(await logEntries(page)).some(([, text]) => text.includes("Ida Privat")));
+
+    await say(page, "jeg hedder Bo Privat, hvad tjener en leder?");
+    const sessionId = await sessionIdOf(page);
+    await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("evejleder-widget:"));
+      const state = JSON.parse(localStorage.getItem(key));
+      state.savedAt = Date.now() - 25 * 60 * 60 * 1000;
+      localStorage.setItem(key, JSON.stringify(state));
+    });
+    await page.reload();
+    await page.waitForTimeout(1000);
+    assert.equal(await stored(page), "", "a day-old conversation is removed on the next visit");
+    await page.click(".evw-launcher");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    assert.ok(!(await logEntries(page)).some(([, text]) => text.includes("Bo Privat")));
+    assert.notEqual(await sessionIdOf(page), sessionId, "a new conversation");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
   it("shows HTML and script as text and runs nothing; links are safe", async () => {
     const context = await browser.newContext();
     const page = await openChat(context);

@@ -60,6 +60,8 @@
   if (script.dataset.title) { texts.title = script.dataset.title; }
 
   var MAX_ENTRIES = 300;
+  // How long the conversation stays in this browser's localStorage after its last use.
+  var KEEP_MS = 24 * 60 * 60 * 1000;
   var MAX_LENGTH = 1000;
   var GREETING = "/session_start";
   var CHOICE_KEY = "evejleder_choice";
@@ -77,6 +79,11 @@
   function load() {
     try {
       var value = JSON.parse(window.localStorage.getItem(config.storageKey) || "null");
+      if (value && !(Date.now() - value.savedAt < KEEP_MS)) {
+        // Older than a day (or of unknown age): the conversation is not kept on this device.
+        window.localStorage.removeItem(config.storageKey);
+        return null;
+      }
       if (value && typeof value.sessionId === "string" && Array.isArray(value.entries)) {
         value.outbox = Array.isArray(value.outbox) ? value.outbox : [];
         return value;
@@ -87,6 +94,7 @@
 
   function save() {
     state.entries = state.entries.slice(-MAX_ENTRIES);
+    state.savedAt = Date.now();
     try { window.localStorage.setItem(config.storageKey, JSON.stringify(state)); } catch (error) { /* ignore */ }
   }
 
@@ -547,7 +555,9 @@
       fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
         .catch(function () { /* the case stays in the queue; a counsellor can close it */ });
     }
-    state.sessionId = null;
+    // Nothing of the old conversation stays on the device.
+    try { window.localStorage.removeItem(config.storageKey); } catch (error) { /* storage blocked */ }
+    state = { sessionId: null, entries: [], outbox: [], handoff: null, open: state.open };
     log.textContent = "";
     setTyping(false);
     ensureSession();
