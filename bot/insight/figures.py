@@ -75,7 +75,7 @@ def _review_item(message: Message, reason: str) -> ReviewItem:
     )
 
 
-def compute(tracker_engine: Engine, session_factory: Callable, hours: OpeningHours, days: int,
+def compute(tracker_engine: Optional[Engine], session_factory: Callable, hours: OpeningHours, days: int,
             now: dt.datetime) -> Insight:
     since = now - dt.timedelta(days=days)
     visitor_messages = messages(read_events(tracker_engine, since))

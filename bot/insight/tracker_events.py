@@ -2,9 +2,8 @@
 every figure, so no action writes analytics of its own.
 
 Rasa (`rasa.core.tracker_store.SQLTrackerStore`) keeps one row per event in a table named
-`events`: sender_id, type_name, timestamp (UNIX seconds), intent_name, action_name and the
-whole event as JSON in `data`. The tracker store is a database of its own (TRACKER_DATABASE_URL,
-else the SQLite file var/tracker.db that endpoints.yml names).
+`events` (bot/tracker_records.py): sender_id, type_name, timestamp (UNIX seconds) and the whole
+event as JSON in `data`. Where the tracker store is: `bot.tracker_records.tracker_database_url`.
 """
 from __future__ import annotations
 
@@ -13,26 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Optional
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 
-from bot.config import REPO_ROOT, Settings
-
-_metadata = MetaData()
-EVENTS = Table(
-    "events", _metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
-
-
-def tracker_database_url(settings: Settings) -> str:
-    return settings.tracker_database_url or f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
+from bot.tracker_records import EVENTS
 
 
 @dataclass(frozen=True)
@@ -44,10 +27,10 @@ class TrackerEvent:
     data: Dict[str, Any]
 
 
-def read_events(engine: Engine, since: Optional[dt.datetime] = None) -> Iterator[TrackerEvent]:
+def read_events(engine: Optional[Engine], since: Optional[dt.datetime] = None) -> Iterator[TrackerEvent]:
     """Every event since `since`, conversation by conversation, in the order Rasa stored them.
-    A tracker store Rasa has not created yet (no conversation so far) has no events."""
-    if not inspect(engine).has_table("events"):
+    A tracker store Rasa has not created yet (engine None, or no table) has no events."""
+    if engine is None or not inspect(engine).has_table(EVENTS.name):
         return
     query = select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp,
                    EVENTS.c.data).order_by(EVENTS.c.sender_id, EVENTS.c.id)

@@ -70,8 +70,6 @@ class Stack(Servers):
                 "  type: SQL\n"
                 '  dialect: "sqlite"\n'
                 f'  db: "{self.workdir / "tracker.db"}"\n')
-            # The web server's Indsigt page reads the same tracker store.
-            self.env.setdefault("TRACKER_DATABASE_URL", f"sqlite:///{self.workdir / 'tracker.db'}")
         return self.endpoints
 
     def start_actions(self) -> None:
@@ -103,6 +101,8 @@ class Stack(Servers):
 def fresh_stack(workdir: Path) -> Stack:
     """A Stack (not yet started) on its own SQLite database in `workdir`, migrated and ingested."""
     workdir.mkdir(parents=True, exist_ok=True)
-    stack = Stack(workdir, child_environment(DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}"))
+    # The tracker store of endpoints_file(): the actions and the purge work on it too.
+    stack = Stack(workdir, child_environment(DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
+                                             TRACKER_DATABASE_URL=f"sqlite:///{workdir / 'tracker.db'}"))
     stack.prepare_database()
     return stack

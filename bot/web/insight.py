@@ -16,15 +16,15 @@ from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 from aiohttp import web
+from sqlalchemy.engine import Engine
 
 from bot.config import REPO_ROOT
-from bot.db import make_engine
 from bot.handoff.hours import OpeningHours
 from bot.handoff.models import utcnow
 from bot.insight.figures import Insight, compute
 from bot.insight.models import IRRELEVANT
 from bot.insight.review import ReviewLabels
-from bot.insight.tracker_events import tracker_database_url
+from bot.tracker_records import tracker_database_url, tracker_engine
 from bot.web import texts
 
 PERIODS = (1, 7, 30, 90, 365)
@@ -115,12 +115,20 @@ class InsightPages:
         self.settings = settings
         self.session_factory = session_factory
         self.clock = clock
-        self.tracker = make_engine(tracker_database_url(settings), enforce_foreign_keys=False)
+        self.tracker_url = tracker_database_url(settings)
+        self._tracker: Optional[Engine] = None
         self.labels = ReviewLabels(session_factory, clock)
+
+    def tracker(self) -> Optional[Engine]:
+        """The tracker store's engine, once Rasa has created the store (None before, or when
+        Rasa keeps no SQL tracker store: then there is nothing to count)."""
+        if self._tracker is None and self.tracker_url:
+            self._tracker = tracker_engine(self.tracker_url)
+        return self._tracker
 
     def insight(self, days: int) -> Insight:
         hours = OpeningHours.from_file(self.settings.opening_hours_path)
-        return compute(self.tracker, self.session_factory, hours, days, self.clock())
+        return compute(self.tracker(), self.session_factory, hours, days, self.clock())
 
     async def api(self, request: web.Request) -> web.StreamResponse:
         insight = self.insight(_days(request.query.get("days", "")))

@@ -29,6 +29,7 @@ FEEDBACK_BAD = "Din vurdering kunne ikke læses. Prøv igen."
 FEEDBACK_UNKNOWN = "Svaret, du vil vurdere, findes ikke i samtalen."
 FEEDBACK_TWICE = "Du har allerede vurderet dette svar."
 VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+VISITOR_TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
 
 # Shown to the counsellor.
 LOGIN_FAILED = "Forkert navn eller adgangskode."

@@ -64,5 +64,6 @@ def test_an_empty_tracker_store_gives_zeros(tmp_path, session_factory, always_op
     from bot.insight.figures import compute
 
     engine = make_engine(f"sqlite:///{tmp_path / 'none.db'}", enforce_foreign_keys=False)
-    insight = compute(engine, session_factory, always_open, 30, NOW)
-    assert (insight.messages, insight.conversations, insight.misunderstood) == (0, 0, [])
+    for tracker in (engine, None):  # no table yet; no SQL tracker store at all
+        insight = compute(tracker, session_factory, always_open, 30, NOW)
+        assert (insight.messages, insight.conversations, insight.misunderstood) == (0, 0, [])
