@@ -1,10 +1,13 @@
 """Insight with the real processes: a visitor's fallback and thumbs down reach the Indsigt page
 through Rasa's tracker store, a counsellor labels it, and the export holds it, masked."""
+import re
 import secrets
+import subprocess
 
 import requests
 import yaml
 
+from bot.config import REPO_ROOT as REPO
 from tests.e2e.people import Counsellor, Visitor, text_containing
 
 GIBBERISH = "xqzv blorp fnidder 12 34 56 78"
@@ -47,3 +50,11 @@ def test_a_fallback_rated_down_is_seen_labelled_and_exported(stack):
     stack.run_cli("export-reviewed", "--out", str(out))
     exported = yaml.safe_load(out.read_text(encoding="utf-8"))["nlu"]
     assert {"intent": "out_of_scope", "examples": f"- {MASKED}\n"} in exported
+
+    # The retention rule: the conversation's events, its rating and its label go together.
+    purge = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "purge", "--older-than", "0m"],
+                           cwd=REPO, env=stack.env, capture_output=True, text=True)
+    assert purge.returncode == 0, purge.stderr
+    assert re.search(r"[1-9]\d* review label", purge.stdout), purge.stdout
+    body = counsellor.http.get(f"{stack.web_url}/console/api/insight?days=1", timeout=30).json()
+    assert body["feedback_down"] == 0 and not [i for i in body["misunderstood"] if i["text"] == MASKED]
