@@ -11,11 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
-from bot.handoff.protocol import CHOICE_METADATA_KEY
+from bot.handoff.protocol import CHOICE_METADATA_KEY, REF_METADATA_KEY
 from bot.insight.tracker_events import TrackerEvent
 
 FEEDBACK_SLOT = "feedback"
-REF_METADATA_KEY = "evejleder_ref"
 UP, DOWN = "up", "down"
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 NO_ACTIONS = frozenset({"action_listen", "action_session_start", "action_unlikely_intent"})

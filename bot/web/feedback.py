@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any, Dict
 
 from aiohttp import web
 
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
-from bot.insight.conversations import DOWN, FEEDBACK_SLOT, REF_METADATA_KEY, UP
+from bot.handoff.protocol import REF_METADATA_KEY, REF_PATTERN
+from bot.insight.conversations import DOWN, FEEDBACK_SLOT, UP
 from bot.web import texts
 from bot.web.visitor import CallRasa, VisitorApi, _error, _json, _json_errors
 
 log = logging.getLogger(__name__)
 
-REF = re.compile(r"[0-9a-f]{8,64}")
 MAX_COMMENT = 500
 MAX_BODY = 4096
 
 
 def _rating(body: Any) -> Dict[str, str]:
     if not isinstance(body, dict) or body.get("rating") not in (UP, DOWN) \
-            or not isinstance(body.get("ref"), str) or not REF.fullmatch(body["ref"]):
+            or not isinstance(body.get("ref"), str) or not REF_PATTERN.fullmatch(body["ref"]):
         raise _error(400, texts.FEEDBACK_BAD)
     value = {"ref": body["ref"], "rating": body["rating"]}
     comment = body.get("comment")
