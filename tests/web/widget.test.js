@@ -76,7 +76,7 @@ describe("the chat widget on the article page", () => {
 
   it("shows a long reply from its start, names the sender once per run, links the source", async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 400 } });
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "hvilke arbejdsopgaver har en leder?");
     const placement = await page.evaluate(() => {
       const log = document.querySelector(".evw-log");
@@ -136,7 +136,7 @@ describe("the chat widget on the article page", () => {
     const context = await browser.newContext();
     const stored = (page) => page.evaluate(() => Object.keys(localStorage)
       .filter((name) => name.startsWith("evejleder-widget:")).map((name) => localStorage.getItem(name)).join(""));
-    let page = await openChat(context);
+    let page = await openChat(stack, context);
     await say(page, "mit navn er Ida Privat, hvad laver en leder?");
     assert.ok((await stored(page)).includes("Ida Privat"));
     await page.click(".evw-restart");
