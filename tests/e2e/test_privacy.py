@@ -5,7 +5,7 @@ import secrets
 import subprocess
 from pathlib import Path
 
-from tests.e2e.stack import REPO
+from bot.config import REPO_ROOT as REPO
 
 REDACTED = "[kontaktoplysning fjernet]"
 
