@@ -69,7 +69,7 @@ class CharNgramIntentVote(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # weight: DIET's share of the vote, chosen on the cross-validation folds (docs/nlu/comparison.md).
-        return {"weight": 0.2, "ranking_length": 10, "random_seed": 42}
+        return {"weight": 0.3, "ranking_length": 10, "random_seed": 42}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[Pipeline] = None):
