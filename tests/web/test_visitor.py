@@ -82,7 +82,8 @@ def test_history_holds_only_the_current_session(database_url, session_factory):
 
 
 def test_the_visitor_api_is_rate_limited_per_address(database_url, session_factory):
-    from bot.web.visitor import PER_ADDRESS, TOO_MANY
+    from bot.web.texts import VISITOR_TOO_MANY as TOO_MANY
+    from bot.web.visitor import PER_ADDRESS
 
     async def scenario():
         async with website(database_url, session_factory) as (client, peer, _):
