@@ -261,7 +261,11 @@ describe("the chat widget on the article page", () => {
     // Close: the bot is back and answers again.
     await desk.click("form[action$='/close'] button[type=submit]");
     await visitor.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]
-      .some((item) => item.textContent.includes("Assistenten er tilbage")), null, { timeout: 30000 });
+      .some((item) => item.textContent.includes("afsluttet samtalen")), null, { timeout: 30000 });
+    // One message per status: the claim and the close are each said once.
+    const said = (await logEntries(visitor)).map((entry) => entry[1]).join("\n");
+    assert.equal(said.split("afsluttet samtalen").length - 1, 1);
+    assert.equal(said.split("er nu med i samtalen").length - 1, 1);
     await say(visitor, "hvad laver en leder?");
     assert.equal((await logEntries(visitor)).at(-1)[0], "bot");
 
