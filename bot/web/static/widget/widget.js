@@ -38,6 +38,7 @@
     joinedNoName: "En eVejleder er nu med i samtalen.",
     resumed: "eVejlederen har afsluttet samtalen. Nu svarer den automatiske assistent dig igen. Skriv gerne, hvis du har flere spørgsmål.",
     cancelled: "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen.",
+    passedOn: "Din besked er givet videre. eVejlederen ser den, når hun tager din samtale.",
     connecting: "Forbinder …",
     reconnecting: "Forbindelsen er afbrudt. Prøver igen … Dine beskeder sendes, når forbindelsen er tilbage.",
     notSent: "Sendes, når forbindelsen er tilbage",
@@ -340,6 +341,11 @@
         if (error) { return; }  // not acknowledged: retried after the next reconnect
         delivered(item.id);
         setTyping(false);
+        // The paused bot does not answer in the queue: Rasa's acknowledgement means the message
+        // is in the conversation the counsellor reads on claiming it, so say so.
+        if (state.handoff && state.handoff.status === "waiting") {
+          addEntry({ who: "notice", text: texts.passedOn });
+        }
       });
     });
     render();
