@@ -8,21 +8,26 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/evejleder.tar.gz
 SPACY_MODEL := var/spacy_da/meta.json
-TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# config.yml loads custom components from bot/nlu/ and the spaCy pipeline built by bot/language/.
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 
 # Quiet TensorFlow's start-up chatter and SQLAlchemy's 2.0 migration notice (we write 2.0 style).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
+# Rasa reads the action server's URL from the environment (endpoints.yml).
+export ACTIONS_PORT ?= 5055
+export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run run-cluster bench-load
+.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run run-cluster bench-load
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
 	@echo "make test    set everything up and run every test"
 	@echo "make shell   chat in the terminal (rasa shell)"
+	@echo "make system-deps   check (as root with apt: install) Python 3.10, node/npm, Chromium, PostgreSQL, Redis, nginx"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
 	@echo "make bench  measure latency, concurrency, memory, training and start-up (docs/benchmarks.md)"
@@ -31,6 +36,10 @@ help:
 	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
 	@echo "make crossval   measure understanding: 5-fold cross-validation + held-out figures into docs/nlu/"
 	@echo "make nlu-compare   compare NLU pipelines on the same folds (docs/nlu/comparison.md)"
+
+# The system packages, checked in seconds before anything slow starts.
+system-deps:
+	@scripts/system-deps
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -43,7 +52,7 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 spacy: $(SPACY_MODEL)
-$(SPACY_MODEL): bot/language/pipeline.py $(VENV)/.installed
+$(SPACY_MODEL): $(wildcard bot/language/*.py) $(VENV)/.installed
 	@echo "==> Building the Danish spaCy pipeline in var/spacy_da/"
 	@$(PY) -m bot.language var/spacy_da
 
@@ -65,18 +74,18 @@ node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-run: install spacy data train web
+run: system-deps install spacy data train web
 	@scripts/run
 
 # Several Rasa processes behind nginx, on PostgreSQL and Redis (Debian's postgresql, redis-server,
 # nginx-light). Storage from DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL, else private servers.
-run-cluster: install spacy train web
+run-cluster: system-deps install spacy train web
 	@scripts/run-cluster
 
 shell: install spacy data train
 	@scripts/run --shell
 
-test: install spacy data train
+test: system-deps install spacy data train
 	@echo "==> Validating the training data"
 	@$(RASA) data validate --fail-on-warnings --quiet
 	@echo "==> Conversation tests"
@@ -86,8 +95,7 @@ test: install spacy data train
 	@$(MAKE) --no-print-directory test-web
 	@$(MAKE) --no-print-directory audit AUDIT_UNREACHABLE_OK=1
 
-test-web: install spacy data train web
-	@test -x /usr/bin/chromium || { echo "/usr/bin/chromium is missing: apt-get install chromium" >&2; exit 1; }
+test-web: system-deps install spacy data train web
 	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
 	@node --test --test-concurrency=1 tests/web/
 
@@ -99,7 +107,7 @@ bench: install spacy data train
 
 # The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks.md.
 bench-load: install spacy train
-	@$(PY) -m tests.cluster.load --conversations 100 --seconds 60 --report docs/benchmarks.md
+	@$(PY) -m bench.load --conversations 100 --seconds 60 --report docs/benchmarks.md
 
 # ---- dependency audit (hardening) ------------------------------------------------------------
 # pip-audit lives in its own venv: its dependencies must not touch Rasa's pins in .venv.

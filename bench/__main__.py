@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from bench import baseline, concurrency, latency, machine, report, startup, training
-from tests.e2e.stack import REPO, Stack, prepared_stack
+from bot.config import REPO_ROOT as REPO
+from bot.launch.stack import Stack, fresh_stack
 
 LEVELS = (1, 10, 50)
 
@@ -55,8 +56,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        main_stack = prepared_stack(workdir / "main")
-        base_stack = Stack(workdir=workdir / "baseline", env=main_stack.env,
+        main_stack = fresh_stack(workdir / "main")
+        base_stack = Stack(workdir / "baseline", env=main_stack.env,
                            actions_port=main_stack.actions_port,
                            model=training.MODELS / "baseline.tar.gz")
         base_stack.workdir.mkdir()

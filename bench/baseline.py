@@ -14,7 +14,7 @@ from typing import Dict, List
 
 import yaml
 
-from tests.e2e.stack import REPO
+from bot.config import REPO_ROOT as REPO
 
 TOPIC_RULES = REPO / "data" / "rules" / "topics.yml"
 PLAIN_ANSWER = "Et fast svar uden opslag (baseline for målingerne)."

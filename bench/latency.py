@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 import requests
 
 from bench.baseline import PLAIN_ANSWER
-from tests.e2e.people import Visitor
+from bench.visitor import Visitor
 
 OPENER = "hej"
 # (kind, message): two fallbacks are never adjacent, so the fallback stays "please rephrase"

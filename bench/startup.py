@@ -8,7 +8,8 @@ from typing import Dict, List, Tuple
 
 import requests
 
-from tests.e2e.stack import RASA, REPO, Stack
+from bot.config import REPO_ROOT as REPO
+from bot.launch.stack import Stack
 
 HELD_OUT = REPO / "tests" / "nlu_holdout.yml"
 
@@ -56,11 +57,11 @@ def held_out_texts() -> List[str]:
 def compare_with_rasas_own_load(fast: Stack, workdir: Path) -> Dict[str, float]:
     """Start Rasa with its own model load next to the running one; time it and compare the
     intents, confidences and entities both give for the held-out messages."""
-    stock = Stack(workdir=workdir, env=fast.env, actions_port=fast.actions_port, model=fast.model)
+    stock = Stack(workdir, env=fast.env, actions_port=fast.actions_port, model=fast.model)
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        stock.start_rasa(command=(RASA,))
+        stock.start_rasa(own_model_load=True)
         seconds = time.monotonic() - started
         texts = held_out_texts()
         same = sum(a == b for a, b in zip(_parse_all(fast, texts), _parse_all(stock, texts)))

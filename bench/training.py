@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from tests.e2e.stack import RASA, REPO
+from bot.config import REPO_ROOT as REPO
+from bot.launch.commands import RASA
 
 BENCH = REPO / "var" / "bench"
 # Rasa's training caches (normally .rasa/cache) of the bench alone. The first is emptied before

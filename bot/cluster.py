@@ -1,5 +1,6 @@
 """Configuration of the cluster (several Rasa processes behind nginx): Rasa's endpoints file and
-nginx's config, written from the settings by `python -m bot cluster-config` (scripts/run-cluster).
+nginx's config, written from the settings by the launcher (bot/launch/cluster.py) or by
+`python -m bot cluster-config`.
 
 Generated rather than written by hand because both carry values from elsewhere: the storage URLs
 from the environment, the ports of the processes, and the contact channels from the knowledge store.
@@ -11,7 +12,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 from sqlalchemy.engine import make_url
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from bot.chat.texts import UNAVAILABLE  # the chat channels' own words for a failed message
 from bot.config import REPO_ROOT, Settings, settings
 from bot.danish import enumerate_da
+from bot.launch.tls import certificate
 
 NGINX_TEMPLATE = REPO_ROOT / "config" / "nginx" / "cluster.conf"
 # Existing domain.yml responses that nginx asks Rasa to send when the action server is down.
@@ -27,7 +29,8 @@ ACTIONS_UNAVAILABLE_RESPONSES = ("utter_unavailable", "utter_contact_channels")
 
 @dataclass(frozen=True)
 class ClusterPorts:
-    public_port: int = 8080
+    public_port: int = 8443  # HTTPS: the website, the console and the chat channels
+    public_http_port: int = 8080  # plain HTTP: only redirects to HTTPS
     internal_port: int = 5080  # nginx, localhost only: the action endpoint and Rasa's HTTP API
     rasa_ports: Tuple[int, ...] = (5005, 5006)
     actions_port: int = 5055
@@ -86,7 +89,7 @@ def _nginx_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'").replace("$", "")
 
 
-def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str],
+def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str], tls: Tuple[Path, Path],
                  template: Path = NGINX_TEMPLATE) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
                         for port in ports.rasa_ports)
@@ -94,6 +97,9 @@ def nginx_config(prefix: Path, ports: ClusterPorts, channels: List[str],
         "PREFIX": str(prefix),
         "PUBLIC_HOST": ports.public_host,
         "PUBLIC_PORT": str(ports.public_port),
+        "PUBLIC_HTTP_PORT": str(ports.public_http_port),
+        "TLS_CERT": str(tls[0]),
+        "TLS_KEY": str(tls[1]),
         "INTERNAL_PORT": str(ports.internal_port),
         "ACTIONS_PORT": str(ports.actions_port),
         "WEB_PORT": str(ports.web_port),
@@ -120,8 +126,11 @@ def contact_channels(config: Settings) -> List[str]:
         engine.dispose()
 
 
-def write_cluster_config(out_dir: Path, ports: ClusterPorts, config: Settings) -> Tuple[Path, Path]:
-    """`out_dir`/endpoints.yml for Rasa and `out_dir`/nginx/nginx.conf (prefix `out_dir`/nginx)."""
+def write_cluster_config(out_dir: Path, ports: ClusterPorts, config: Settings,
+                         tls: Optional[Tuple[Path, Path]] = None) -> Tuple[Path, Path]:
+    """`out_dir`/endpoints.yml for Rasa and `out_dir`/nginx/nginx.conf (prefix `out_dir`/nginx).
+    `tls` is (certificate, key); by default TLS_CERT and TLS_KEY, else a self-signed pair in
+    `out_dir`/tls."""
     prefix = out_dir / "nginx"
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "tmp" / name).mkdir(parents=True, exist_ok=True)
@@ -130,7 +139,8 @@ def write_cluster_config(out_dir: Path, ports: ClusterPorts, config: Settings) -
                          + yaml.safe_dump(rasa_endpoints(config, ports), sort_keys=False))
     endpoints.chmod(0o600)  # it may carry database passwords
     nginx = prefix / "nginx.conf"
-    nginx.write_text(nginx_config(prefix.resolve(), ports, contact_channels(config)), encoding="utf-8")
+    tls = tls or certificate(out_dir.resolve() / "tls")
+    nginx.write_text(nginx_config(prefix.resolve(), ports, contact_channels(config), tls), encoding="utf-8")
     return endpoints, nginx
 
 
@@ -145,7 +155,9 @@ def add_cluster_config(subparsers) -> None:
     parser.add_argument("--out", default="var/cluster", help="folder to write to (default: var/cluster)")
     defaults = ClusterPorts()
     parser.add_argument("--public-host", default=defaults.public_host)
-    parser.add_argument("--public-port", type=int, default=defaults.public_port)
+    parser.add_argument("--public-port", type=int, default=defaults.public_port, help="HTTPS")
+    parser.add_argument("--public-http-port", type=int, default=defaults.public_http_port,
+                        help="plain HTTP, redirecting to HTTPS")
     parser.add_argument("--internal-port", type=int, default=defaults.internal_port)
     parser.add_argument("--rasa-ports", type=_ports, default=defaults.rasa_ports,
                         help="comma-separated, e.g. 5005,5006")
@@ -154,6 +166,7 @@ def add_cluster_config(subparsers) -> None:
 
     def run(args: argparse.Namespace) -> int:
         ports = ClusterPorts(public_host=args.public_host, public_port=args.public_port,
+                             public_http_port=args.public_http_port,
                              internal_port=args.internal_port, rasa_ports=args.rasa_ports,
                              actions_port=args.actions_port, web_port=args.web_port)
         try:

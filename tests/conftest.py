@@ -7,9 +7,8 @@ import uuid
 import pytest
 
 from bot.db import make_engine, make_session_factory, migrate
-from tests.services import (
-    POSTGRES_URL_VARIABLE, PrivatePostgres, create_database, drop_database, postgres_bindir,
-)
+from bot.launch.services import PostgresServer, create_database, drop_database, postgres_bindir
+from tests.services import POSTGRES_URL_VARIABLE
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +22,7 @@ def postgres_server():
             pytest.skip(f"PostgreSQL is not installed (apt-get install postgresql) and "
                         f"{POSTGRES_URL_VARIABLE} is not set: the PostgreSQL variant is skipped here; "
                         f"CI runs it")
-        private = PrivatePostgres()
+        private = PostgresServer()
         private.start()
         admin_url = private.admin_url
     # Migrate once into a template; every test then gets a fresh copy (CREATE DATABASE ... TEMPLATE).

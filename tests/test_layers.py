@@ -38,6 +38,8 @@ def reaching(package: str, forbidden: Tuple[str, ...]):
     ("bot/handoff", ("bot.web", "bot.chat")),
     ("bot/knowledge", ("bot.web", "bot.handoff", "bot.chat")),
     ("actions", ("tests",)),
+    ("bench", ("tests",)),
+    ("nlu_eval", ("tests",)),
 ])
 def test_no_import_points_the_wrong_way(package, forbidden):
     assert reaching(package, forbidden) == []

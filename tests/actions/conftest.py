@@ -5,14 +5,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from tests.e2e.stack import prepare_database
+from bot.launch.stack import fresh_stack
 
 
 @pytest.fixture(scope="session")
 def article_db(tmp_path_factory):
     """A migrated database holding the ingested article; the actions read from it."""
-    env = prepare_database(tmp_path_factory.mktemp("actions-db"))
-    return env["DATABASE_URL"]
+    return fresh_stack(tmp_path_factory.mktemp("actions-db")).env["DATABASE_URL"]
 
 
 @pytest.fixture

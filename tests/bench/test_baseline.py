@@ -4,7 +4,7 @@ import filecmp
 import yaml
 
 from bench.baseline import PLAIN_ANSWER, generate, plain_response, topic_actions
-from tests.e2e.stack import REPO
+from bot.config import REPO_ROOT as REPO
 
 
 def steps(data):

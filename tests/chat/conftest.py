@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from tests.e2e.stack import MODEL, prepared_stack
-from tests.services import PrivateRedis
+from bot.launch.commands import MODEL
+from bot.launch.services import RedisServer
+from tests.e2e.stack import prepared_stack
 
 SESSION_BURST = 5
 ADDRESS_BURST = 8
@@ -19,7 +20,7 @@ ALLOWED_ORIGIN = "https://www.example.dk"
 def redis_server():
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is missing: apt-get install redis-server")
-    server = PrivateRedis()
+    server = RedisServer()
     try:
         server.start()
         yield server

@@ -1,7 +1,9 @@
 import pytest
 
-from tests.cluster.stack import Cluster
-from tests.e2e.stack import MODEL
+from bench.load import LOAD_ENV
+from bot.launch.cluster import Cluster
+from bot.launch.commands import MODEL
+from tests.schedules import ALWAYS_OPEN
 from tests.services import missing_binaries, services_required
 
 
@@ -17,9 +19,12 @@ def cluster(tmp_path_factory):
         pytest.skip(message)
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    running = Cluster(tmp_path_factory.mktemp("cluster"))
+    workdir = tmp_path_factory.mktemp("cluster")
+    hours = workdir / "opening_hours.yml"
+    hours.write_text(ALWAYS_OPEN)
+    running = Cluster.private(workdir)
     try:
-        running.start()
+        running.start(OPENING_HOURS_PATH=str(hours), **LOAD_ENV)
         yield running
     finally:
         running.stop_all()

@@ -1,11 +1,16 @@
 """The generated cluster configuration: Rasa's endpoints and nginx's config (no servers started)."""
 import dataclasses
-import os
+import http.client
 import json
+import os
 import re
+import ssl
 import subprocess
+from collections import Counter
+from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from bot.cluster import (
@@ -13,7 +18,12 @@ from bot.cluster import (
     redis_lock_store, write_cluster_config,
 )
 from bot.config import REPO_ROOT, settings
-from tests.cluster.stack import NGINX
+from bot.db import migrate
+from bot.launch import commands
+from bot.launch.cluster import private_ports
+from bot.launch.commands import NGINX
+from bot.launch.process import ProcessGroup, child_environment
+from bot.launch.tls import self_signed_certificate
 from tests.services import services_required
 
 
@@ -66,3 +76,60 @@ def test_written_config_is_accepted_by_nginx(tmp_path, database_url):
     result = subprocess.run([NGINX, "-t", "-q", "-p", str(nginx.parent), "-c", str(nginx),
                              "-e", str(nginx.parent / "error.log")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _statuses(port: int, cert: Path, source: str, count: int) -> Counter:
+    """HTTP statuses of `count` HTTPS requests in a row on one keep-alive connection from `source`."""
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, source_address=(source, 0),
+                                             context=ssl.create_default_context(cafile=str(cert)))
+    statuses: Counter = Counter()
+    try:
+        for _ in range(count):
+            connection.request("GET", "/console/login")
+            response = connection.getresponse()
+            response.read()
+            statuses[response.status] += 1
+    finally:
+        connection.close()
+    return statuses
+
+
+@pytest.fixture
+def lone_nginx(tmp_path):
+    """nginx with a generated config and nothing behind it: every proxied request gets 502."""
+    if not os.path.exists(NGINX):
+        if services_required():
+            pytest.fail("nginx is missing: apt-get install nginx-light")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    config = dataclasses.replace(settings(), database_url=f"sqlite:///{tmp_path / 'empty.db'}",
+                                 tracker_database_url="sqlite:///unused", redis_url="redis://127.0.0.1/0")
+    migrate(config.database_url)
+    ports = private_ports()
+    tls = self_signed_certificate(tmp_path / "tls")
+    _, conf = write_cluster_config(tmp_path, ports, config, tls)
+    nginx = ProcessGroup(tmp_path, child_environment())
+    try:
+        nginx.spawn("nginx", commands.nginx(conf), ports.internal_url)
+        yield ports, tls[0]
+    finally:
+        nginx.stop_all()
+
+
+def test_nginx_limits_requests_per_address_and_exempts_loopback(lone_nginx):
+    ports, cert = lone_nginx
+    # Another loopback address stands in for a visitor: Linux routes all of 127/8 locally.
+    visitor = _statuses(ports.public_port, cert, "127.0.0.2", 200)
+    local = _statuses(ports.public_port, cert, "127.0.0.1", 200)
+    assert visitor[429] > 0 and visitor[502] >= 60, visitor  # the burst passes, then 429
+    assert local == Counter({502: 200}), local
+
+
+def test_nginx_redirects_plain_http_to_https_and_sends_hsts(lone_nginx):
+    ports, cert = lone_nginx
+    plain = requests.get(f"http://127.0.0.1:{ports.public_http_port}/console?x=1", allow_redirects=False,
+                         timeout=10)
+    assert plain.status_code == 308
+    assert plain.headers["Location"] == f"https://127.0.0.1:{ports.public_port}/console?x=1"
+    secure = requests.get(f"https://127.0.0.1:{ports.public_port}/console/login", verify=str(cert),
+                          timeout=10)
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"

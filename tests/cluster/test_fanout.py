@@ -21,7 +21,7 @@ def test_counsellor_message_through_process_2_reaches_a_visitor_on_process_1(clu
 
 
 def test_socket_io_and_rest_answer_through_nginx(cluster):
-    visitor = Visitor(cluster.public_url)
+    visitor = Visitor(cluster.public_url, cluster.ca_file)
     try:
         visitor.say("hvad laver en leder?")
         visitor.wait_for(text_containing("Kilde: UddannelsesGuiden"))

@@ -45,7 +45,7 @@ def wait_until_answered(cluster, sender: str, message: str, seconds: float = 60)
 def test_action_server_down_gives_an_apology_with_the_contact_channels(cluster):
     channels = contact_channels(cluster)
     assert channels, "the article names the contact channels"
-    visitor = Visitor(cluster.public_url)
+    visitor = Visitor(cluster.public_url, cluster.ca_file)
     try:
         visitor.say("hvad tjener en leder?")
         visitor.wait_for(text_containing("Uddannelseszoom"))
@@ -72,8 +72,8 @@ def test_action_server_down_gives_an_apology_with_the_contact_channels(cluster):
 def test_rasa_restart_during_a_handoff_keeps_case_messages_and_session(cluster):
     password = secrets.token_urlsafe(12)
     cluster.add_counsellor("mette", password)
-    counsellor = Counsellor(cluster.public_url, "mette", password)
-    visitor = Visitor(cluster.public_url)
+    counsellor = Counsellor(cluster.public_url, "mette", password, cluster.ca_file)
+    visitor = Visitor(cluster.public_url, cluster.ca_file)
     try:
         known = {case["id"] for case in counsellor.queue()}
         visitor.say("jeg vil gerne tale med en rigtig vejleder")
@@ -164,7 +164,7 @@ def test_postgres_restart_loses_no_accepted_message(cluster):
 def test_redis_down_gives_a_clear_error_and_loses_nothing_accepted(cluster):
     sender = f"faults-redis-{uuid.uuid4().hex[:6]}"
     assert "Kilde" in answer(cluster.say(sender, "hvad laver en leder?"))
-    visitor = Visitor(cluster.public_url)
+    visitor = Visitor(cluster.public_url, cluster.ca_file)
     try:
         visitor.say("hej")
         visitor.wait_for(text_containing("leder"))

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.e2e.stack import MODEL, prepared_stack
+from bot.launch.commands import MODEL
+from tests.e2e.stack import prepared_stack
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
 

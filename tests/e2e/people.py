@@ -1,59 +1,13 @@
-"""The two people of a hand-off: a visitor on Rasa's socket.io channel, a counsellor in the console."""
+"""The two people of a hand-off: a visitor on Rasa's socket.io channel (the benchmarks' client),
+a counsellor in the console."""
 from __future__ import annotations
 
-import queue
 import re
-import time
-import uuid
 from typing import Any, Dict, List
 
 import requests
-import socketio
 
-
-class Visitor:
-    """A python-socketio client on the polling transport (Rasa's aiohttp pin breaks the websocket one)."""
-
-    def __init__(self, rasa_url: str):
-        self.session_id = uuid.uuid4().hex
-        self.received: "queue.Queue[Dict[str, Any]]" = queue.Queue()
-        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2)
-        # After every (re)connection ask for the same session: Rasa puts us back in its room.
-        self.client.on("connect", lambda: self.client.emit("session_request", {"session_id": self.session_id}))
-        self.client.on("bot_uttered", self.received.put)
-        self.client.connect(rasa_url, transports=["polling"], wait_timeout=20)
-
-    def say(self, text: str) -> None:
-        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
-
-    def next(self, timeout: float = 30) -> Dict[str, Any]:
-        return self.received.get(timeout=timeout)
-
-    def wait_for(self, predicate, timeout: float = 30) -> Dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        seen: List[Dict[str, Any]] = []
-        while time.monotonic() < deadline:
-            try:
-                message = self.received.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            seen.append(message)
-            if predicate(message):
-                return message
-        raise AssertionError(f"no matching message within {timeout} s; got {seen}")
-
-    def silence(self, seconds: float) -> List[Dict[str, Any]]:
-        """Everything that arrives within `seconds` (expected: nothing)."""
-        got, deadline = [], time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                got.append(self.received.get(timeout=0.2))
-            except queue.Empty:
-                pass
-        return got
-
-    def close(self) -> None:
-        self.client.disconnect()
+from bench.visitor import Visitor  # noqa: F401 - the tests' visitor too
 
 
 def text_containing(fragment: str):
@@ -67,8 +21,10 @@ def status(name: str):
 class Counsellor:
     """A signed-in console user, talking HTTP like a browser (cookies, CSRF fields)."""
 
-    def __init__(self, web_url: str, name: str, password: str):
+    def __init__(self, web_url: str, name: str, password: str, ca_file=None):
         self.web_url, self.http = web_url, requests.Session()
+        if ca_file:  # an https:// console with a self-signed certificate (the cluster's)
+            self.http.verify, self.http.trust_env = str(ca_file), False
         page = self.http.get(f"{web_url}/console/login", timeout=10)
         response = self.http.post(f"{web_url}/console/login", timeout=10, data={
             "csrf_token": self.csrf(page.text), "name": name, "password": password})

@@ -4,13 +4,14 @@ when it serves the synthetic gartner article (tests/knowledge/fixtures/gartner.t
 Real Rasa and action server on their own database; the conversation goes through every response
 of domain.yml that names the job, and Rasa's tracker tells which response each reply came from."""
 import re
-import subprocess
 import uuid
 
 import pytest
 import requests
 
-from tests.e2e.stack import MODEL, REPO, prepared_stack
+from bot.config import REPO_ROOT as REPO
+from bot.launch.commands import MODEL
+from tests.e2e.stack import prepared_stack
 
 GARTNER = REPO / "tests" / "knowledge" / "fixtures" / "gartner.txt"
 NOT_THIS_JOB = re.compile(r"\bleder", re.IGNORECASE)  # leder, ledere, lederuddannelse; not eVejleder
@@ -36,8 +37,7 @@ def gartner_stack(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     stack = prepared_stack(tmp_path_factory.mktemp("gartner"))
-    subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "ingest", str(GARTNER)],
-                   cwd=REPO, env=stack.env, check=True, capture_output=True)
+    stack.run_cli("ingest", str(GARTNER))
     stack.env["JOB_SLUG"] = "gartner"
     stack.env["CHAT_SESSION_PER_MINUTE"] = "0"  # one visitor sends every message in a row
     try:

@@ -1,11 +1,12 @@
 """Test support: a real HTTP peer standing in for Rasa's two endpoints, a cheap hasher, the web app."""
 import dataclasses
-import socket
 from contextlib import asynccontextmanager
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
+
+from bot.launch.process import free_port
 
 TOKEN = "rasa-test-token"
 
@@ -47,17 +48,7 @@ class RasaPeer:
 
 
 def free_port_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there any more
-
-
-def free_port_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there any more
+    return f"http://127.0.0.1:{free_port()}"  # nothing listens there
 
 
 @asynccontextmanager

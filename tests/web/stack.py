@@ -12,7 +12,7 @@ line with the URLs, then obeys one command per line on stdin and answers one JSO
     start-rasa       start it again
     quit             stop everything (so does closing stdin)
 
-It reuses tests/e2e/stack.py, the Python end-to-end tests' way of starting Rasa.
+It starts them with the launcher (bot/launch/), like the Python end-to-end tests.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.stack import MODEL, prepared_stack  # noqa: E402
+from bot.launch.commands import MODEL  # noqa: E402
+from tests.e2e.stack import prepared_stack  # noqa: E402
 
 COUNSELLOR = "Mette"
 COUNSELLOR_PASSWORD = "en-lang-test-adgangskode-42"

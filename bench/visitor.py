@@ -1,0 +1,61 @@
+"""A visitor on Rasa's socket.io channel, as the widget talks to it (used by the benchmarks and tests)."""
+from __future__ import annotations
+
+import queue
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+import socketio
+
+
+class Visitor:
+    """A python-socketio client on the polling transport (Rasa's aiohttp pin breaks the websocket one)."""
+
+    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None):
+        """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one)."""
+        self.session_id = uuid.uuid4().hex
+        self.received: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        http = requests.Session()
+        if ca_file:  # and not REQUESTS_CA_BUNDLE, which requests would prefer
+            http.verify, http.trust_env = str(ca_file), False
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
+                                      http_session=http)
+        # After every (re)connection ask for the same session: Rasa puts us back in its room.
+        self.client.on("connect", lambda: self.client.emit("session_request", {"session_id": self.session_id}))
+        self.client.on("bot_uttered", self.received.put)
+        self.client.connect(rasa_url, transports=["polling"], wait_timeout=20)
+
+    def say(self, text: str) -> None:
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    def next(self, timeout: float = 30) -> Dict[str, Any]:
+        return self.received.get(timeout=timeout)
+
+    def wait_for(self, predicate, timeout: float = 30) -> Dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        seen: List[Dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            try:
+                message = self.received.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            seen.append(message)
+            if predicate(message):
+                return message
+        raise AssertionError(f"no matching message within {timeout} s; got {seen}")
+
+    def silence(self, seconds: float) -> List[Dict[str, Any]]:
+        """Everything that arrives within `seconds` (expected: nothing)."""
+        got, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                got.append(self.received.get(timeout=0.2))
+            except queue.Empty:
+                pass
+        return got
+
+    def close(self) -> None:
+        self.client.disconnect()
