@@ -336,14 +336,16 @@
         payload.metadata[CHOICE_KEY] = item.title;
       }
       if (!state.handoff) { setTyping(true); }
+      // Written in the queue (not the request that put the visitor there): the paused bot will
+      // not answer it, so its acknowledgement is said here.
+      var inQueue = !!(state.handoff && state.handoff.status === "waiting");
       // Rasa acknowledges after it has handled the message (and sent its replies).
       socket.timeout(60000).emit("user_uttered", payload, function (error) {
         if (error) { return; }  // not acknowledged: retried after the next reconnect
         delivered(item.id);
         setTyping(false);
-        // The paused bot does not answer in the queue: Rasa's acknowledgement means the message
-        // is in the conversation the counsellor reads on claiming it, so say so.
-        if (state.handoff && state.handoff.status === "waiting") {
+        // Acknowledged means the message is in the conversation the counsellor reads on claiming.
+        if (inQueue && state.handoff && state.handoff.status === "waiting") {
           addEntry({ who: "notice", text: texts.passedOn });
         }
       });
