@@ -29,7 +29,7 @@ _TRAILING_PUNCTUATION = ".,;:!?()\"'"
 
 
 def normalise_phone(text: str) -> Optional[str]:
-    """'+45 12 34 56 78' style for a Danish number (with or without +45/0045), else None."""
+    """'+45 23 45 67 89' style for a Danish number (with or without +45/0045), else None."""
     compact = _PHONE_SEPARATORS.sub("", (text or "").strip())
     match = _DANISH_PHONE.fullmatch(compact)
     if not match:
