@@ -11,9 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.formatting import bullets, source_line
-from actions.services import job_slug, knowledge
+from actions.formatting import bullets, source_line, with_links
+from actions.services import answerer, job_slug, knowledge
 from bot.danish import enumerate_da
+from bot.knowledge.answering import Answer
+from bot.knowledge.passages import is_site_notice
 from bot.knowledge.store import KnowledgeStore, UnknownJob
 
 logger = logging.getLogger(__name__)
@@ -25,8 +27,70 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+# The intent that shows a whole topic, for the "see all" quick reply under a passage answer.
+INTENT_OF_TOPIC = {
+    "overview": "ask_job_overview", "tasks": "ask_tasks", "career_paths": "ask_career_paths",
+    "workplaces": "ask_workplaces", "education": "ask_education", "skills": "ask_skills",
+    "job_titles": "ask_job_titles",
+}
+RESPONSE_OF_KIND = {
+    "passage": "utter_answer_passage", "yes": "utter_answer_passage_yes",
+    "soft": "utter_answer_passage_soft", "route": "utter_answer_route",
+    "compare": "utter_answer_compare", "not_covered": "utter_answer_not_covered",
+}
+
+
+def response_text(domain, name: str) -> Optional[str]:
+    variations = ((domain or {}).get("responses") or {}).get(name) or []
+    return variations[0].get("text") if variations else None
+
+
+def passage_answer(tracker: Tracker) -> Optional[Answer]:
+    """The passage(s) answering the latest message, or None for the topic's overview."""
+    return answerer(job_slug()).answer(
+        tracker.latest_message.get("text") or "",
+        (tracker.latest_message.get("intent") or {}).get("name") or "",
+        latest_entity(tracker, "career_role"),
+    )
+
+
+def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) -> Message:
+    message: Message = {
+        "response": RESPONSE_OF_KIND[answer.kind],
+        "passage": with_links("\n".join(p.quoted() for p in answer.passages), store.links(slug)),
+    }
+    if answer.kind == "not_covered":
+        message.update(job_title=store.job(slug).title.lower(),
+                       channels=enumerate_da(store.contact_channels(slug), "eller"))
+        return message
+    more = INTENT_OF_TOPIC.get(answer.topic or "")
+    title = more and response_text(domain, f"utter_more_{answer.topic}")
+    if title:
+        message["buttons"] = [{"title": title, "payload": f"/{more}"}]
+    return message
+
+
+def utter_passage_answer(dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> bool:
+    """Answer a message that was not understood from a passage, if one matches it strongly."""
+    store, slug = knowledge(), job_slug()
+    try:
+        answer = passage_answer(tracker)
+        if answer is None:
+            return False
+        message = passage_message(answer, store, slug, domain)
+        source = source_line(store.source(slug))
+    except (SQLAlchemyError, UnknownJob):
+        logger.exception("knowledge store unavailable for a passage answer")
+        return False
+    dispatcher.utter_message(**{"source": source, **message})
+    return True
+
+
 class StoreAnswer(Action):
-    """Base for actions that answer from the store; a store failure becomes a polite apology."""
+    """Base for actions that answer from the store; a store failure becomes a polite apology.
+
+    A passage that clearly answers the message comes first; `messages` gives the topic overview.
+    """
 
     action_name: Text = ""
 
@@ -39,7 +103,9 @@ class StoreAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         store, slug = knowledge(), job_slug()
         try:
-            messages = self.messages(store, slug, tracker)
+            answer = passage_answer(tracker)
+            messages = ([passage_message(answer, store, slug, domain)] if answer
+                        else self.messages(store, slug, tracker))
             source = source_line(store.source(slug))
         except (SQLAlchemyError, UnknownJob):
             logger.exception("knowledge store unavailable for %s", self.name())
@@ -62,7 +128,7 @@ class AnswerOverview(StoreAnswer):
         sections = store.overview(slug)
         items = [f"{s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading]
         lead_parts = [job.summary] + [p for s in sections if not s.heading for p in s.paragraphs]
-        return [listing("\n\n".join(lead_parts), items)]
+        return [listing("\n".join(lead_parts), items)]
 
 
 class AnswerTasks(StoreAnswer):
@@ -79,7 +145,7 @@ class AnswerSkills(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         skills = store.skills(slug)
-        return [listing("\n\n".join(skills.lead), skills.items)]
+        return [listing("\n".join(skills.lead), skills.items)]
 
 
 class AnswerJobTitles(StoreAnswer):
@@ -104,10 +170,12 @@ class AnswerCareerPaths(StoreAnswer):
             {"title": p.role, "payload": f'/ask_career_paths{{"career_role":"{p.role.lower()}"}}'}
             for p in careers.paths
         ]
-        entrepreneur = careers.entrepreneur.description if careers.entrepreneur else ""
+        entrepreneur = first_sentence([careers.entrepreneur.description]) if careers.entrepreneur else ""
+        # The sentence that introduces the list is lead enough; the rest is one question away.
+        lead = [p for p in careers.lead if p.endswith(":")] or careers.lead[:1]
         return [{
             "response": "utter_answer_career_paths",
-            "lead": "\n\n".join(careers.lead),
+            "lead": "\n".join(lead),
             "items": bullets(p.role for p in careers.paths),
             "entrepreneur": entrepreneur,
             "buttons": buttons,
@@ -126,7 +194,7 @@ class AnswerWorkplaces(StoreAnswer):
                 return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
         workplaces = store.workplaces(slug)
         items = [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items]
-        return [listing("\n\n".join(workplaces.lead), items)]
+        return [listing("\n".join(workplaces.lead), items)]
 
 
 class AnswerEducation(StoreAnswer):
@@ -144,14 +212,14 @@ class AnswerEducation(StoreAnswer):
         lead = [p for p in education.paragraphs if not any(route in p for route in education.routes)]
         if education.entry_requirements and not any(education.entry_requirements in p for p in lead):
             lead.append(education.entry_requirements)
-        return [listing("\n\n".join(lead), education.routes)]
+        return [listing("\n".join(lead), education.routes)]
 
 
 class AnswerFurtherEducation(StoreAnswer):
     action_name = "action_answer_further_education"
 
     def messages(self, store, slug, tracker):
-        return [{"response": "utter_answer_text", "body": "\n\n".join(store.further_education(slug))}]
+        return [{"response": "utter_answer_text", "body": "\n".join(store.further_education(slug))}]
 
 
 class AnswerSalary(StoreAnswer):
@@ -159,8 +227,8 @@ class AnswerSalary(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         salary = store.salary(slug)
-        return [{"response": "utter_answer_salary", "body": "\n\n".join(salary.paragraphs),
-                 "pointers": enumerate_da(salary.pointers)}]
+        body = "\n".join(p for p in salary.paragraphs if not is_site_notice(p))
+        return [{"response": "utter_answer_salary", "body": with_links(body, store.links(slug))}]
 
 
 class AnswerOutlook(StoreAnswer):

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import utter_passage_answer
 from actions.services import job_slug, knowledge
 
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
@@ -85,6 +86,8 @@ class ActionFallback(Action):
             follow_up = TOPIC_OF_ENTITY.get(entity.get("entity"))
             if follow_up and tracker.latest_message["intent"].get("name") == "nlu_fallback":
                 return [FollowupAction(follow_up)]
+        if utter_passage_answer(dispatcher, tracker, domain):
+            return []
         if misunderstood_in_a_row(tracker) >= OFFER_HUMAN_AFTER:
             dispatcher.utter_message(response="utter_offer_counsellor")
             return []

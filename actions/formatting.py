@@ -1,7 +1,8 @@
 """Chat-window formatting of store records: bullet lists and source lines."""
 from __future__ import annotations
 
-from typing import Iterable
+import re
+from typing import Dict, Iterable
 
 BULLET = "•"
 
@@ -11,4 +12,12 @@ def bullets(items: Iterable[str]) -> str:
 
 
 def source_line(source) -> str:
-    return f'{source.publisher}, "{source.title}"'
+    line = f'{source.publisher}, "{source.title}"'
+    return f"{line} – {source.url}" if source.url else line
+
+
+def with_links(text: str, links: Dict[str, str]) -> str:
+    """`text` with the first mention of each named place followed by its address."""
+    for name, url in links.items():
+        text = re.sub(rf"\b{re.escape(name)}\b", f"{name} ({url})", text, count=1)
+    return text

@@ -2,24 +2,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import (console_sessions, contact_details, handoff_queue, job_slug, knowledge,
-                             opening_hours)
+                             opening_hours, tracker_records)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
 from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
+from bot.handoff.queue import QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
 LIVE_CHANNELS = {"socketio"}
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_question", "callback_time")
 MAX_QUESTION = 1000
 MAX_TIME = 200
+
+log = logging.getLogger(__name__)
 
 
 def topics_asked(tracker: Tracker) -> List[str]:
@@ -53,12 +57,18 @@ class ActionRequestCounsellor(Action):
         elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
-            case = queue.open_case(tracker.sender_id, topics_asked(tracker))
-            position = queue.position(case.id)
-            dispatcher.utter_message(response="utter_handoff_waiting", position=position)
-            dispatcher.utter_message(json_message=protocol.status_message(protocol.WAITING,
-                                                                         position=position))
-            return [ConversationPaused()]
+            try:
+                case = queue.open_case(tracker.sender_id, topics_asked(tracker))
+            except QueueFull:
+                dispatcher.utter_message(response="utter_handoff_nobody_online")
+            else:
+                position = queue.position(case.id)
+                dispatcher.utter_message(response="utter_handoff_waiting", position=position)
+                dispatcher.utter_message(json_message=protocol.status_message(protocol.WAITING,
+                                                                             position=position))
+                # The listen ends the bot's turn, as a listen does: only after one does Rasa map a
+                # /restart (the one message a pause lets through) to action_restart.
+                return [ConversationPaused(), ActionExecuted("action_listen")]
         dispatcher.utter_message(response="utter_offer_callback")
         return []
 
@@ -118,6 +128,16 @@ def forget_callback() -> List[Dict]:
     return [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
 
 
+def remove_contact_from_conversation(sender_id: str) -> None:
+    """Overwrite the contact details the visitor typed in Rasa's stored conversation: the callback
+    request keeps them (for the counsellor, until the purge), the chat record need not."""
+    try:
+        tracker_records().redact_answers(sender_id, "callback_contact")
+    except Exception as exc:  # the callback is stored either way; the purge removes the rest
+        # Only the error's type: database errors quote the statement's parameters.
+        log.error("Contact details not removed from the conversation: %s", type(exc).__name__)
+
+
 class ActionSubmitCallback(Action):
     def name(self) -> Text:
         return "action_submit_callback"
@@ -136,8 +156,8 @@ class ActionSubmitCallback(Action):
             preferred_time=tracker.get_slot("callback_time"),
             consent=True,
         )
-        dispatcher.utter_message(response="utter_callback_stored", contact=contact,
-                                 time=tracker.get_slot("callback_time"))
+        remove_contact_from_conversation(tracker.sender_id)
+        dispatcher.utter_message(response="utter_callback_stored", time=tracker.get_slot("callback_time"))
         return forget
 
 
@@ -146,6 +166,8 @@ class ActionCancelCallback(Action):
         return "action_cancel_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        # "Intet er gemt": true of the conversation record too.
+        remove_contact_from_conversation(tracker.sender_id)
         dispatcher.utter_message(response="utter_callback_cancelled")
         return forget_callback()
 
@@ -157,3 +179,19 @@ class ActionDeclineCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels())
         return []
+
+
+class ActionRestart(Action):
+    """Rasa's restart (/restart), which also ends the visitor's open hand-off.
+
+    A paused conversation lets only /restart through, and Rasa's own restart would leave the case
+    in the counsellors' queue with nobody behind it. Cancelled here, it leaves the queue, and the
+    counsellor's open case page shows it as ended by the visitor."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        if handoff_queue().cancel_by_visitor(tracker.sender_id):
+            dispatcher.utter_message(json_message=protocol.status_message(protocol.CANCELLED))  # the widget's banner
+        return [Restarted()]

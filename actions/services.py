@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Optional
 
 import yaml
+from sqlalchemy.engine import Engine
 
-from bot.config import settings
+from bot.config import REPO_ROOT, settings
 from bot.db import make_engine, make_session_factory
 from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.sessions import ConsoleSessions
+from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore
+from bot.language.lemmas import LemmaTable
+from bot.tracker_records import TrackerRecords, tracker_database_url, tracker_engine
+
+logger = logging.getLogger(__name__)
+SPACY_PIPELINE = REPO_ROOT / "var" / "spacy_da"
 
 
 @lru_cache(maxsize=None)
@@ -24,6 +32,26 @@ def knowledge() -> KnowledgeStore:
     return KnowledgeStore(_session_factory())
 
 
+@lru_cache(maxsize=1)
+def _lemmas() -> LemmaTable:
+    try:
+        return LemmaTable.from_pipeline(SPACY_PIPELINE)
+    except OSError:
+        logger.warning("no Danish spaCy pipeline in %s (make spacy): passages are ranked without lemmas",
+                       SPACY_PIPELINE)
+        return LemmaTable({})
+
+
+@lru_cache(maxsize=4)
+def _answerer(slug: str, version: str, database_url: str) -> Answerer:
+    return Answerer.for_article(knowledge().article(slug), _lemmas())
+
+
+def answerer(slug: str) -> Answerer:
+    """The passage index of the ingested article, built once per process and article version."""
+    return _answerer(slug, knowledge().version(slug), settings().database_url)
+
+
 def handoff_queue() -> HandoffQueue:
     return HandoffQueue(_session_factory())
 
@@ -32,7 +60,6 @@ def console_sessions() -> ConsoleSessions:
     return ConsoleSessions(_session_factory())
 
 
-logger = logging.getLogger(__name__)
 # What a missing or broken configuration file gives: always closed, channels without details.
 UNREADABLE = (OSError, ValueError, KeyError, yaml.YAMLError)
 
@@ -54,10 +81,33 @@ def contact_details() -> ContactDetails:
         return ContactDetails()
 
 
+_tracker_engines: dict = {}
+
+
+def _tracker_engine() -> Optional[Engine]:
+    # Not cached while the store does not exist yet: Rasa creates its SQLite file on first use.
+    url = tracker_database_url(settings())
+    if url and url not in _tracker_engines:
+        engine = tracker_engine(url)
+        if engine is None:
+            return None
+        _tracker_engines[url] = engine
+    return _tracker_engines.get(url) if url else None
+
+
+def tracker_records() -> TrackerRecords:
+    """Rasa's stored conversations (its tracker store), to remove contact details from them."""
+    return TrackerRecords(_tracker_engine())
+
+
 def job_slug() -> str:
     return settings().job_slug
 
 
 def reset() -> None:
-    """Forget the cached database connection (tests switch databases)."""
+    """Forget the cached database connections (tests switch databases)."""
     _session_factory.cache_clear()
+    _answerer.cache_clear()
+    for engine in _tracker_engines.values():
+        engine.dispose()
+    _tracker_engines.clear()

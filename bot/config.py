@@ -30,6 +30,16 @@ class Settings:
     chat_url: Optional[str] = None
 
 
+def without_password(url: str) -> str:
+    """A database or Redis URL fit for a log line."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: say nothing of it
+        return "(unparsable URL)"
+
+
 def _repo_path(value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else REPO_ROOT / path

@@ -91,3 +91,10 @@ def alembic_config(url: Optional[str] = None) -> Config:
 def migrate(url: Optional[str] = None) -> None:
     """Bring the database schema to the latest revision (`alembic upgrade head`)."""
     command.upgrade(alembic_config(url), "head")
+
+
+def zero_freed_content(connection) -> None:
+    """On SQLite, overwrite deleted and replaced rows with zeros for the rest of this connection's
+    life, so personal data that is deleted does not linger in the file's free pages."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA secure_delete = ON")

@@ -57,6 +57,12 @@ class TokenBuckets:
         bucket.tokens -= 1.0
         return True
 
+    def give_back(self, key: str) -> None:
+        """Return a token taken for `key` (the attempt turned out not to count)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(float(self.limit.burst), bucket.tokens + 1.0)
+
     def _forget_full(self, now: float) -> None:
         full = [key for key, bucket in self._buckets.items()
                 if self._refilled(bucket, now) >= self.limit.burst]

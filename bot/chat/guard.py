@@ -8,13 +8,35 @@ checks, tests, a load generator on this machine) have no address limit, only ses
 """
 from __future__ import annotations
 
+import json
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
 from bot.chat import texts
 from bot.chat.address import is_loopback
 from bot.chat.settings import ChatSettings
+from bot.handoff.protocol import CHOICE_METADATA_KEY
 from bot.ratelimit import TokenBuckets
+
+# Metadata a visitor may send: the widget's own key (a quick-reply button's title), short.
+# Anything else would be stored in the tracker and shown to counsellors unchecked.
+MAX_CHOICE_CHARS = 200
+# engine.io refuses bigger packets (its default is 1 MB): a 1000-character message in any
+# script, its metadata and the framing fit easily.
+MAX_PACKET_BYTES = 16 * 1024
+
+
+def widget_metadata(value: Any) -> Dict[str, str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    choice = value.get(CHOICE_METADATA_KEY) if isinstance(value, dict) else None
+    if isinstance(choice, str) and choice.strip() and len(choice) <= MAX_CHOICE_CHARS:
+        return {CHOICE_METADATA_KEY: choice}
+    return {}
+
 
 class MessageGuard:
     def __init__(self, settings: ChatSettings, clock: Callable[[], float] = time.monotonic):

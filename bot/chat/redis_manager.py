@@ -16,6 +16,8 @@ from typing import Any
 
 import socketio
 
+from bot.config import without_password
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "evejleder-socketio"
@@ -34,14 +36,15 @@ class CheckedRedisManager(socketio.AsyncRedisManager):
     async def _publish(self, data: Any) -> Any:
         receivers = await super()._publish(data)
         if receivers is None:  # python-socketio's "giving up"
-            raise ChatQueueUnavailable(f"Redis at {self.redis_url} did not take the message")
+            raise ChatQueueUnavailable(f"Redis at {without_password(self.redis_url)} did not take the message")
         return receivers
 
     async def ping(self) -> None:
         try:
             await self.redis.ping()
         except Exception as exc:  # noqa: BLE001 - any failure means the same to an operator
-            raise ChatQueueUnavailable(f"Redis at {self.redis_url} is unreachable: {exc}") from exc
+            raise ChatQueueUnavailable(
+                f"Redis at {without_password(self.redis_url)} is unreachable: {type(exc).__name__}") from exc
 
 
 def use_redis(sio: socketio.AsyncServer, url: str) -> CheckedRedisManager:

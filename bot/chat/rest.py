@@ -75,5 +75,5 @@ class RestChannel(RestInput):
         refusal = self.guard.refusal(body.get("message"), str(sender), address)
         if refusal is None:
             return None
-        log.info("Refused a REST message from %s (%s): %s", sender, address, refusal)
+        log.info("Refused a REST message: %s", refusal)
         return response.json([{"recipient_id": sender, "text": refusal}])

@@ -19,9 +19,11 @@ from sanic import Blueprint
 
 from bot.chat import texts
 from bot.chat.address import client_address
-from bot.chat.guard import MessageGuard
+from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, widget_metadata
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
+from bot.config import without_password
+from bot.session_id import is_session_id
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +47,38 @@ class SocketIOChannel(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         sio.eio.cors_allowed_origins = list(self.settings.allowed_origins)
+        sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
         if self.settings.redis_url:
             self.redis = use_redis(sio, self.settings.redis_url)
             blueprint.listener("after_server_start")(self._check_redis)
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
+        request_session = sio.handlers[namespace]["session_request"]
+
+        async def checked_session_request(sid: str, data: Any) -> None:
+            # Rasa makes an id when none is given; a given one must look like one.
+            session = data.get("session_id") if isinstance(data, dict) else None
+            if session is not None and not is_session_id(session):
+                log.info("Refused a session request: malformed session id")
+                await self._tell(sid, texts.BAD_SESSION)
+                return
+            await request_session(sid, {"session_id": session})
 
         async def guarded(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
                 data = {}
-            session = (data.get("session_id") if self.session_persistence else None) or sid
+            if self.session_persistence and not is_session_id(data.get("session_id")):
+                log.info("Refused a visitor message: malformed session id")
+                await self._tell(sid, texts.BAD_SESSION)
+                return
+            data = {"message": data.get("message"), "session_id": data.get("session_id"),
+                    self.metadata_key: widget_metadata(data.get(self.metadata_key))}
+            session = data["session_id"] or sid
             address = _environ_address(sio.get_environ(sid, namespace))
             refusal = self.guard.refusal(data.get("message"), str(session), address)
             if refusal:
-                log.info("Refused a message from session %s (%s): %s", session, address, refusal)
+                # No session id (it lets one read the conversation) and no address in the log.
+                log.info("Refused a visitor message: %s", refusal)
                 await self._tell(sid, refusal)
                 return
             try:
@@ -66,16 +86,17 @@ class SocketIOChannel(SocketIOInput):
             except ChatQueueUnavailable as exc:
                 # The reply could not go out; the visitor learns it here (this process holds
                 # their connection), and the message is not in the tracker store.
-                log.error("Chat reply to session %s lost, Redis is down: %s", session, exc)
+                log.error("A chat reply was lost, Redis is down: %s", exc)
                 await self._tell(sid, texts.UNAVAILABLE)
             except Exception:
                 # Rasa failed the message (tracker store or lock store down): tell the visitor,
                 # and leave it unacknowledged so the widget sends it again after reconnecting.
-                log.exception("Message of session %s failed", session)
+                log.exception("A visitor message failed")
                 await self._tell(sid, texts.UNAVAILABLE)
                 raise
 
         sio.handlers[namespace][self.user_message_evt] = guarded
+        sio.handlers[namespace]["session_request"] = checked_session_request
         return blueprint
 
     async def _tell(self, sid: str, text: str) -> None:
@@ -87,6 +108,6 @@ class SocketIOChannel(SocketIOInput):
     async def _check_redis(self, *_: Any) -> None:
         try:
             await self.redis.ping()
-            log.info("socket.io messages go through Redis at %s", self.settings.redis_url)
+            log.info("socket.io messages go through Redis at %s", without_password(self.settings.redis_url))
         except ChatQueueUnavailable as exc:
             log.error("%s: replies to visitors will fail until it is back", exc)

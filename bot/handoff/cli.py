@@ -1,5 +1,5 @@
 """CLI commands of the hand-off service, registered in bot/__main__.py:
-`counsellors add NAME`, `counsellors list`, `purge --older-than 30d`."""
+`counsellors add NAME`, `counsellors disable NAME`, `counsellors list`, `purge --older-than 30d`."""
 from __future__ import annotations
 
 import argparse
@@ -52,6 +52,16 @@ def _run_counsellors_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_counsellors_disable(args: argparse.Namespace) -> int:
+    from bot.handoff.counsellors import Counsellors
+
+    if not Counsellors(_session_factory()).disable(args.name):
+        print(f"no counsellor {args.name.strip()!r}", file=sys.stderr)
+        return 1
+    print(f"counsellor {args.name.strip()!r} disabled and signed out")
+    return 0
+
+
 def _run_counsellors_list(args: argparse.Namespace) -> int:
     from bot.handoff.counsellors import Counsellors
 
@@ -68,27 +78,44 @@ def add_counsellors(subparsers) -> None:
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     add.set_defaults(func=_run_counsellors_add)
+    disable = commands.add_parser("disable", help="lock an account and sign it out everywhere")
+    disable.add_argument("name")
+    disable.set_defaults(func=_run_counsellors_disable)
     listing = commands.add_parser("list", help="list account names")
     listing.set_defaults(func=_run_counsellors_list)
 
 
 def _run_purge(args: argparse.Namespace) -> int:
+    from bot.handoff.models import utcnow
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.sessions import ConsoleSessions
+    from bot.tracker_records import TrackerRecords, tracker_database_url, tracker_engine
 
     factory = _session_factory()
     result = HandoffQueue(factory).purge(args.older_than)
     sessions = ConsoleSessions(factory).purge_expired()
-    print(f"deleted {result.cases} closed case(s), {result.callbacks} callback request(s), "
+    print(f"deleted {result.cases} case(s), {result.callbacks} callback request(s), "
           f"{sessions} expired console session(s)")
+    tracker_url = tracker_database_url(settings())
+    if tracker_url is None:
+        print("no SQL tracker store configured (TRACKER_DATABASE_URL, endpoints.yml): "
+              "Rasa's conversations were not purged", file=sys.stderr)
+        return 1
+    engine = tracker_engine(tracker_url)
+    try:
+        conversations = TrackerRecords(engine).purge(utcnow() - args.older_than)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    print(f"deleted the events of {conversations} conversation(s) from Rasa's tracker store")
     return 0
 
 
 def add_purge(subparsers) -> None:
     parser = subparsers.add_parser(
         "purge",
-        help="retention rule: delete cases closed and callback requests received "
-             f"longer ago than --older-than (default {DEFAULT_RETENTION})",
+        help="retention rule: delete cases, callback requests and Rasa's conversation events "
+             f"older than --older-than (default {DEFAULT_RETENTION})",
     )
     parser.add_argument("--older-than", type=parse_duration, default=parse_duration(DEFAULT_RETENTION),
                         metavar="DURATION", help="e.g. 30d, 12h, 90m")

@@ -5,15 +5,19 @@ from typing import Callable, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import transaction
-from bot.handoff.models import Counsellor
+from bot.handoff.models import ConsoleSession, Counsellor
 
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 100
+
+# A disabled account keeps its hash behind this mark (as a locked account in /etc/shadow): no
+# password matches it, and nothing else about the account changes.
+DISABLED = "!"
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, 64 MiB, p=4).
 DEFAULT_HASHER = PasswordHasher()
@@ -59,16 +63,31 @@ class Counsellors:
             row = session.execute(
                 select(Counsellor).where(Counsellor.name == (name or "").strip())
             ).scalars().first()
-            stored = row.password_hash if row else self._dummy()
+            stored = row.password_hash if row and not row.password_hash.startswith(DISABLED) \
+                else self._dummy()
             try:
                 self._hasher.verify(stored, password or "")
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return None
-            if row is None:
+            if row is None or row.password_hash.startswith(DISABLED):
                 return None
             if self._hasher.check_needs_rehash(stored):
                 row.password_hash = self._hasher.hash(password)
             return row.id
+
+    def disable(self, name: str) -> bool:
+        """Lock the account and end its console sessions at once; False when there is no such
+        account. Cases it has claimed stay as they are, for the record."""
+        with transaction(self._session_factory) as session:
+            row = session.execute(
+                select(Counsellor).where(Counsellor.name == (name or "").strip())
+            ).scalars().first()
+            if row is None:
+                return False
+            if not row.password_hash.startswith(DISABLED):
+                row.password_hash = DISABLED + row.password_hash
+            session.execute(delete(ConsoleSession).where(ConsoleSession.counsellor_id == row.id))
+            return True
 
     def names(self) -> List[str]:
         with transaction(self._session_factory) as session:

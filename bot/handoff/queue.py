@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import transaction
+from bot.db import transaction, zero_freed_content
 from bot.handoff.models import (
     ACTIVE,
     CANCELLED,
@@ -29,6 +29,9 @@ from bot.handoff.models import (
 )
 
 CONTACT_KINDS = ("phone", "email")
+# More waiting visitors than counsellors can take in an afternoon is a flood, not a queue:
+# beyond this the visitor is offered a callback instead.
+MAX_WAITING = 30
 
 
 class HandoffError(Exception):
@@ -55,6 +58,10 @@ class CaseNotClaimed(HandoffError):
 
 class CallbackNotFound(HandoffError):
     pass
+
+
+class QueueFull(HandoffError):
+    """MAX_WAITING cases are waiting already."""
 
 
 class ConsentRequired(HandoffError):
@@ -158,20 +165,27 @@ class HandoffQueue:
         self,
         session_factory: Callable[[], Session],
         clock: Callable[[], dt.datetime] = utcnow,
+        max_waiting: int = MAX_WAITING,
     ):
         self._session_factory = session_factory
         self._clock = clock
+        self._max_waiting = max_waiting
 
     # ---- cases ------------------------------------------------------------------
 
     def open_case(self, conversation_id: str, topics: Sequence[str] = ()) -> CaseInfo:
-        """Create a waiting case, or return the conversation's open case (adding new topics)."""
+        """Create a waiting case, or return the conversation's open case (adding new topics).
+        Raises QueueFull when max_waiting cases are waiting already."""
         if not conversation_id:
             raise ValueError("conversation_id is required")
         try:
             with transaction(self._session_factory) as session:
                 case = self._open_case_row(session, conversation_id)
                 if case is None:
+                    waiting = session.execute(
+                        select(func.count(Case.id)).where(Case.status == WAITING)).scalar_one()
+                    if waiting >= self._max_waiting:
+                        raise QueueFull(f"{waiting} cases are waiting")
                     case = Case(
                         conversation_id=conversation_id,
                         status=WAITING,
@@ -386,23 +400,23 @@ class HandoffQueue:
     # ---- retention ----------------------------------------------------------------
 
     def purge(self, older_than: dt.timedelta) -> PurgeResult:
-        """Retention rule: delete cases closed or cancelled more than `older_than` ago
-        (with their events) and every callback request (contact data) received more
-        than `older_than` ago, handled or not."""
+        """Retention rule: delete cases closed or cancelled more than `older_than` ago, cases
+        opened more than `older_than` ago that are still open (the visitor is long gone), their
+        events, and every callback request (contact data) received more than `older_than` ago,
+        handled or not."""
         if older_than < dt.timedelta(0):
             raise ValueError("older_than must not be negative")
         cutoff = self._clock() - older_than
+        expired = or_(and_(Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff),
+                      Case.created_at < cutoff)
         with transaction(self._session_factory) as session:
-            old_cases = select(Case.id).where(
-                Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff
-            )
+            zero_freed_content(session.connection())
             session.execute(
-                delete(CaseEvent).where(CaseEvent.case_id.in_(old_cases))
+                delete(CaseEvent).where(CaseEvent.case_id.in_(select(Case.id).where(expired)))
                 .execution_options(synchronize_session=False)
             )
             cases = session.execute(
-                delete(Case).where(Case.status.in_(FINISHED_STATUSES), Case.closed_at < cutoff)
-                .execution_options(synchronize_session=False)
+                delete(Case).where(expired).execution_options(synchronize_session=False)
             ).rowcount
             callbacks = session.execute(
                 delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)

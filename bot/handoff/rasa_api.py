@@ -6,6 +6,7 @@ localhost only; the token travels as the `token` query parameter, as Rasa expect
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
@@ -16,6 +17,11 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 
 VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
+
+
+def _loggable(url: str) -> str:
+    """The URL without its query (the token) and without the conversation id."""
+    return re.sub(r"/conversations/[^/]+/", "/conversations/{id}/", url.split("?")[0])
 
 
 class RasaUnavailable(Exception):
@@ -61,7 +67,7 @@ class RasaClient:
         except requests.RequestException as exc:
             raise RasaUnavailable(f"Rasa is not reachable: {type(exc).__name__}") from exc
         if response.status_code >= 400:
-            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for {method} {url.split('?')[0]}")
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for {method} {_loggable(url)}")
         try:
             return response.json()
         except ValueError as exc:
@@ -115,6 +121,25 @@ class RasaClient:
 
     def transcript(self, conversation_id: str) -> List[TranscriptLine]:
         return transcript_from_events(self.tracker(conversation_id))
+
+    def session_transcript(self, conversation_id: str) -> List[TranscriptLine]:
+        """The transcript of the conversation's current session only (what the visitor sees)."""
+        return transcript_from_events(current_session(self.tracker(conversation_id)))
+
+
+def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events of the latest session. Rasa logs a session start as the action
+    `action_session_start`, the welcome (bot events), then `session_started`."""
+    starts = [index for index, event in enumerate(events) if event.get("event") == "session_started"]
+    if not starts:
+        return events
+    start = starts[-1]
+    while start > 0 and events[start - 1].get("event") == "bot":
+        start -= 1
+    previous = events[start - 1] if start > 0 else {}
+    if previous.get("event") == "action" and previous.get("name") == "action_session_start":
+        start -= 1
+    return events[start:]
 
 
 def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]:

@@ -1,6 +1,6 @@
 """Ingestion of UddannelsesGuiden (UG) job articles saved as plain text.
 
-Two steps: `parse_article` turns the text into plain dataclasses (no database), then
+Two steps: `parse_article` turns the text into the article model (`bot.knowledge.article`, no database), then
 `write_article` stores them for one job slug in a single transaction. Nothing is written
 unless the whole file parsed, so a malformed file leaves the database as it was.
 
@@ -27,6 +27,10 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db import transaction
 from bot.knowledge import models
+from bot.knowledge.article import (
+    ENTREPRENEUR_ROLE, JOB_TITLES_LABEL, WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact,
+    Education, Listing, Outlook, Salary, Section, Sector, Workplaces,
+)
 
 SOURCE_PUBLISHER = "UddannelsesGuiden"
 MAX_FILE_BYTES = 1_000_000  # a UG article is a few KB; anything this large is not one
@@ -36,7 +40,6 @@ KNOWN_HEADINGS = (
     "Uddannelsesvej", "Mere uddannelse", "Beskæftigelsesmuligheder", "Inspiration",
 )
 REQUIRED_HEADINGS = ("Om jobbet", "Arbejdsopgaver", "Karriereveje", "Arbejdssteder")
-JOB_TITLES_LABEL = "Stillingsbetegnelser"
 
 _TITLE = re.compile(r"^(?P<title>\S.*?)\s*\(job\)$")
 _BULLET = re.compile(r"^\s*•\s*(?P<text>.*)$")
@@ -50,80 +53,6 @@ _MAX_HEADING_CHARS = 100
 
 class IngestError(Exception):
     """The article file cannot be ingested; the message says why."""
-
-
-# --- parsed article (plain data, no database) ---------------------------------------------
-
-@dataclass(frozen=True)
-class ParsedSection:
-    heading: Optional[str]
-    paragraphs: List[str]
-
-
-@dataclass(frozen=True)
-class ParsedListing:
-    lead: List[str]
-    items: List[str]
-
-
-@dataclass(frozen=True)
-class ParsedCareerPaths:
-    lead: List[str]
-    paths: List[Tuple[str, str]]           # (role, description)
-    entrepreneur: Optional[str]            # description of the entrepreneur route
-
-
-@dataclass(frozen=True)
-class ParsedWorkplaces:
-    lead: List[str]
-    sectors: List[Tuple[str, str]]         # (name, examples)
-
-
-@dataclass(frozen=True)
-class ParsedEducation:
-    paragraphs: List[str]
-    routes: List[str]
-    entry_requirements: Optional[str]
-
-
-@dataclass(frozen=True)
-class ParsedSalary:
-    paragraphs: List[str]
-    pointers: List[str]
-
-
-@dataclass(frozen=True)
-class ParsedOutlook:
-    paragraphs: List[str]
-    scale: List[str]
-    source: Optional[str]
-
-
-@dataclass(frozen=True)
-class ParsedContact:
-    paragraph: Optional[str]
-    channels: List[str]
-
-
-@dataclass(frozen=True)
-class ParsedArticle:
-    title: str
-    source_title: str
-    summary: str
-    facts: Dict[str, str]
-    job_titles: List[str]
-    intro: List[str]
-    skills: ParsedListing
-    overview: List[ParsedSection]
-    tasks: ParsedListing
-    career_paths: ParsedCareerPaths
-    workplaces: ParsedWorkplaces
-    salary: ParsedSalary
-    education: ParsedEducation
-    further_education: List[str]
-    outlook: ParsedOutlook
-    inspiration: List[str]
-    contact: ParsedContact
 
 
 @dataclass(frozen=True)
@@ -234,7 +163,7 @@ def _texts(lines: Sequence[Optional[_Line]]) -> List[_Line]:
 
 # --- parsing -------------------------------------------------------------------------------
 
-def parse_article(text: str) -> ParsedArticle:
+def parse_article(text: str) -> Article:
     lines = _normalize(text)
     title_at = next(
         (i for i, line in enumerate(lines) if line and not line.bullet and _TITLE.match(line.text)),
@@ -252,7 +181,7 @@ def parse_article(text: str) -> ParsedArticle:
 
     summary, facts, job_titles, intro = _parse_preamble(preamble)
     inspiration, contact = _parse_inspiration(sections.get("Inspiration", []))
-    return ParsedArticle(
+    return Article(
         title=title,
         source_title=title,
         summary=summary,
@@ -263,7 +192,7 @@ def parse_article(text: str) -> ParsedArticle:
         overview=_parse_overview(sections["Om jobbet"]),
         tasks=_parse_tasks(sections["Arbejdsopgaver"]),
         career_paths=_parse_career_paths(sections["Karriereveje"]),
-        workplaces=_parse_workplaces(sections["Arbejdssteder"]),
+        workplaces=_parse_workplaces(sections["Arbejdssteder"], facts.get(WORKPLACES_LABEL)),
         salary=_parse_salary(sections.get("Indkomst", [])),
         education=_parse_education(sections.get("Uddannelsesvej", [])),
         further_education=[line.text for line in sections.get("Mere uddannelse", [])],
@@ -324,7 +253,7 @@ def _parse_preamble(lines: List[Optional[_Line]]):
     return before[0], joined, job_titles, intro
 
 
-def _parse_skills(intro: List[str]) -> ParsedListing:
+def _parse_skills(intro: List[str]) -> Listing:
     """Skills are the "Du har ... Du er god til a, b og c." paragraph of the intro."""
     for paragraph in intro:
         sentences = _sentences(paragraph)
@@ -338,23 +267,23 @@ def _parse_skills(intro: List[str]) -> ParsedListing:
                 items.append(has["what"])
             elif good_at:
                 items.extend(re.sub(r"^at\s+", "", item) for item in _enumeration(good_at["what"]))
-        return ParsedListing(lead=[paragraph], items=items)
-    return ParsedListing(lead=[], items=[])
+        return Listing(lead=[paragraph], items=items)
+    return Listing(lead=[], items=[])
 
 
-def _parse_overview(lines: List[_Line]) -> List[ParsedSection]:
-    sections: List[ParsedSection] = []
+def _parse_overview(lines: List[_Line]) -> List[Section]:
+    sections: List[Section] = []
     heading: Optional[str] = None
     paragraphs: List[str] = []
     for line in lines:
         if _is_heading(line):
             if heading is not None or paragraphs:
-                sections.append(ParsedSection(heading, paragraphs))
+                sections.append(Section(heading, paragraphs))
             heading, paragraphs = line.text, []
         else:
             paragraphs.append(line.text)
     if heading is not None or paragraphs:
-        sections.append(ParsedSection(heading, paragraphs))
+        sections.append(Section(heading, paragraphs))
     if not sections:
         raise IngestError("section 'Om jobbet' is empty")
     return sections
@@ -373,14 +302,14 @@ def _split_listing(lines: List[_Line]) -> Tuple[List[str], List[str], List[str]]
     return lead, items, trailing
 
 
-def _parse_tasks(lines: List[_Line]) -> ParsedListing:
+def _parse_tasks(lines: List[_Line]) -> Listing:
     lead, items, trailing = _split_listing(lines)
     if not items:
         raise IngestError("section 'Arbejdsopgaver' has no '•' task bullets")
-    return ParsedListing(lead=lead + trailing, items=items)
+    return Listing(lead=lead + trailing, items=items)
 
 
-def _parse_career_paths(lines: List[_Line]) -> ParsedCareerPaths:
+def _parse_career_paths(lines: List[_Line]) -> CareerPaths:
     lead, items, trailing = _split_listing(lines)
     if not items:
         raise IngestError("section 'Karriereveje' has no '•' career path bullets")
@@ -389,17 +318,18 @@ def _parse_career_paths(lines: List[_Line]) -> ParsedCareerPaths:
         role, sep, description = item.partition(":")
         if not sep or not role.strip() or not description.strip():
             raise IngestError(f"career path bullet is not 'Role: description': {item!r}")
-        paths.append((role.strip(), description.strip()))
-    entrepreneur = next((p for p in trailing if "iværksætter" in p.lower()), None)
+        paths.append(CareerPath(role.strip(), description.strip()))
+    entrepreneur = next((p for p in trailing if ENTREPRENEUR_ROLE in p.lower()), None)
     lead = lead + [p for p in trailing if p != entrepreneur]
-    return ParsedCareerPaths(lead=lead, paths=paths, entrepreneur=entrepreneur)
+    return CareerPaths(lead=lead, paths=paths,
+                       entrepreneur=CareerPath(ENTREPRENEUR_ROLE, entrepreneur) if entrepreneur else None)
 
 
 _SECTOR = re.compile(r"^(?P<name>.+?)(?:,\s*|\s+(?=som fx\b))(?P<examples>.+)$")
 _EXAMPLE_PREFIX = re.compile(r"^(?:som fx|som f\.eks\.|fx|f\.eks\.|bl\.a\.)\s+")
 
 
-def _parse_workplaces(lines: List[_Line]) -> ParsedWorkplaces:
+def _parse_workplaces(lines: List[_Line], summary: Optional[str]) -> Workplaces:
     lead, items, trailing = _split_listing(lines)
     if not items:
         raise IngestError("section 'Arbejdssteder' has no '•' workplace bullets")
@@ -407,13 +337,13 @@ def _parse_workplaces(lines: List[_Line]) -> ParsedWorkplaces:
     for item in items:
         match = _SECTOR.match(item)
         if match:
-            sectors.append((match["name"].strip(), _EXAMPLE_PREFIX.sub("", match["examples"].strip())))
+            sectors.append(Sector(match["name"].strip(), _EXAMPLE_PREFIX.sub("", match["examples"].strip())))
         else:
-            sectors.append((item, ""))
-    return ParsedWorkplaces(lead=lead + trailing, sectors=sectors)
+            sectors.append(Sector(item, ""))
+    return Workplaces(lead=lead + trailing, items=sectors, summary=summary)
 
 
-def _parse_salary(lines: List[_Line]) -> ParsedSalary:
+def _parse_salary(lines: List[_Line]) -> Salary:
     paragraphs = [line.text for line in lines]
     pointers: List[str] = []
     for paragraph in paragraphs:
@@ -422,10 +352,10 @@ def _parse_salary(lines: List[_Line]) -> ParsedSalary:
             match = re.match(r"^.*\bfinde\b.*\s(?:i|på)\s+(?P<where>[^.]+?)\.?$", sentence)
             if match and match["where"] not in pointers:
                 pointers.append(match["where"])
-    return ParsedSalary(paragraphs=paragraphs, pointers=pointers)
+    return Salary(paragraphs=paragraphs, pointers=pointers)
 
 
-def _parse_education(lines: List[_Line]) -> ParsedEducation:
+def _parse_education(lines: List[_Line]) -> Education:
     paragraphs = [line.text for line in lines]
     routes: List[str] = []
     requirements: Optional[str] = None
@@ -436,10 +366,10 @@ def _parse_education(lines: List[_Line]) -> ParsedEducation:
                 routes.extend(re.sub(r"^(?:en|et)\s+", "", r) for r in _enumeration(match["routes"]))
             elif requirements is None and re.search(r"\bkræver\b", sentence):
                 requirements = sentence
-    return ParsedEducation(paragraphs=paragraphs, routes=routes, entry_requirements=requirements)
+    return Education(paragraphs=paragraphs, routes=routes, entry_requirements=requirements)
 
 
-def _parse_outlook(lines: List[_Line]) -> ParsedOutlook:
+def _parse_outlook(lines: List[_Line]) -> Outlook:
     paragraphs, scale = [], []
     source: Optional[str] = None
     for line in lines:
@@ -449,17 +379,17 @@ def _parse_outlook(lines: List[_Line]) -> ParsedOutlook:
             scale.append(line.text)
         else:
             paragraphs.append(line.text)
-    return ParsedOutlook(paragraphs=paragraphs, scale=scale, source=source)
+    return Outlook(paragraphs=paragraphs, scale=scale, source=source)
 
 
-def _parse_inspiration(lines: List[_Line]) -> Tuple[List[str], ParsedContact]:
+def _parse_inspiration(lines: List[_Line]) -> Tuple[List[str], Contact]:
     paragraphs = [line.text for line in lines]
     for paragraph in reversed(paragraphs):
         match = re.search(r"\bhjælp via (?P<channels>[^.]+)\.?$", paragraph)
         if match:
             rest = [p for p in paragraphs if p != paragraph]
-            return rest, ParsedContact(paragraph=paragraph, channels=_enumeration(match["channels"]))
-    return paragraphs, ParsedContact(paragraph=None, channels=[])
+            return rest, Contact(paragraph=paragraph, channels=_enumeration(match["channels"]))
+    return paragraphs, Contact(paragraph=None, channels=[])
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -468,7 +398,7 @@ def slug_for(path: Path) -> str:
     return Path(path).stem.strip().lower().replace(" ", "-")
 
 
-def _child_rows(job_id: int, article: ParsedArticle) -> list:
+def _child_rows(job_id: int, article: Article) -> list:
     rows: list = []
 
     def ordered(model, values, **fixed):
@@ -498,12 +428,14 @@ def _child_rows(job_id: int, article: ParsedArticle) -> list:
     ordered(models.JobTitle, [{"title": t} for t in article.job_titles])
     ordered(models.Task, [{"text": t} for t in article.tasks.items])
     ordered(models.Skill, [{"text": t} for t in article.skills.items])
-    paths = [{"role": r, "description": d, "is_entrepreneur": False} for r, d in article.career_paths.paths]
-    if article.career_paths.entrepreneur:
-        paths.append({"role": "iværksætter", "description": article.career_paths.entrepreneur,
+    careers = article.career_paths
+    paths = [{"role": p.role, "description": p.description, "is_entrepreneur": False} for p in careers.paths]
+    if careers.entrepreneur:
+        paths.append({"role": careers.entrepreneur.role, "description": careers.entrepreneur.description,
                       "is_entrepreneur": True})
     ordered(models.CareerPath, paths)
-    ordered(models.WorkplaceSector, [{"name": n, "examples": e} for n, e in article.workplaces.sectors])
+    ordered(models.WorkplaceSector,
+            [{"name": s.name, "examples": s.examples} for s in article.workplaces.items])
     ordered(models.EducationRoute, [{"name": r, "entry_requirements": article.education.entry_requirements}
                                     for r in article.education.routes])
     ordered(models.SalaryPointer, [{"name": p} for p in article.salary.pointers])
@@ -526,17 +458,17 @@ def _delete_children(session, job_id: int) -> None:
         )
 
 
-def _counts(article: ParsedArticle) -> Dict[str, int]:
+def _counts(article: Article) -> Dict[str, int]:
     return {
         "job titles": len(article.job_titles),
         "tasks": len(article.tasks.items),
         "career paths": len(article.career_paths.paths) + (1 if article.career_paths.entrepreneur else 0),
-        "sectors": len(article.workplaces.sectors),
+        "sectors": len(article.workplaces.items),
         "education routes": len(article.education.routes),
     }
 
 
-def write_article(session_factory: sessionmaker, slug: str, article: ParsedArticle, *,
+def write_article(session_factory: sessionmaker, slug: str, article: Article, *,
                   source_file: str, content_hash: str, force: bool = False) -> IngestResult:
     """Store a parsed article under `slug`: no-op if the hash is unchanged, else replace all rows.
 

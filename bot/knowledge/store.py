@@ -1,14 +1,20 @@
-"""Read-only queries over the knowledge store; results are frozen dataclasses, never ORM rows."""
+"""Read-only queries over the knowledge store; results are the article model's frozen dataclasses
+(`bot.knowledge.article`), never ORM rows."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.knowledge import models
+from bot.knowledge.links import ARTICLE, article_links
+from bot.knowledge.article import (
+    WORKPLACES_LABEL, Article, CareerPath, CareerPaths, Contact, Education, Listing, Outlook, Salary,
+    Section, Sector, Workplaces,
+)
 
 
 class UnknownJob(LookupError):
@@ -31,64 +37,7 @@ class Job:
 class Source:
     publisher: str
     title: str
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: Optional[str]
-    paragraphs: List[str]
-
-
-@dataclass(frozen=True)
-class Listing:
-    lead: List[str]
-    items: List[str]
-
-
-@dataclass(frozen=True)
-class CareerPath:
-    role: str
-    description: str
-
-
-@dataclass(frozen=True)
-class CareerPaths:
-    lead: List[str]
-    paths: List[CareerPath]
-    entrepreneur: Optional[CareerPath]
-
-
-@dataclass(frozen=True)
-class Sector:
-    name: str
-    examples: str
-
-
-@dataclass(frozen=True)
-class Workplaces:
-    lead: List[str]
-    items: List[Sector]
-    summary: Optional[str]      # the Fakta box line "Arbejdssteder: ..."
-
-
-@dataclass(frozen=True)
-class Education:
-    paragraphs: List[str]
-    routes: List[str]
-    entry_requirements: Optional[str]
-
-
-@dataclass(frozen=True)
-class Salary:
-    paragraphs: List[str]
-    pointers: List[str]
-
-
-@dataclass(frozen=True)
-class Outlook:
-    paragraphs: List[str]
-    scale: List[str]            # the steps of the scale as printed, not a level chosen for this job
-    source: Optional[str]
+    url: Optional[str] = None   # the published article (config/article_links.yml)
 
 
 def _matches(query: str, text: str) -> bool:
@@ -144,10 +93,20 @@ class KnowledgeStore:
             title, summary = row.title, row.summary
         return Job(slug, title, summary, self._paragraphs(slug, "intro"))
 
+    def version(self, slug: str) -> str:
+        """The ingested file's content hash: changes whenever the article does."""
+        with self._session_factory() as session:
+            return self._job_row(session, slug).content_hash
+
     def source(self, slug: str) -> Source:
         with self._session_factory() as session:
             row = self._job_row(session, slug)
-            return Source(publisher=row.source_publisher, title=row.source_title)
+            publisher, title = row.source_publisher, row.source_title
+        return Source(publisher=publisher, title=title, url=article_links(slug).get(ARTICLE))
+
+    def links(self, slug: str) -> Dict[str, str]:
+        """Web addresses of the places the article names (e.g. "Uddannelseszoom")."""
+        return {name: url for name, url in article_links(slug).items() if name != ARTICLE}
 
     def overview(self, slug: str) -> List[Section]:
         return self._sections(slug, "overview")
@@ -171,11 +130,15 @@ class KnowledgeStore:
         wanted = role.strip().casefold()
         return next((p for p in candidates if p.role.casefold() == wanted), None)
 
+    def facts(self, slug: str) -> Dict[str, str]:
+        """The Fakta box, label -> value (without the job titles, see `job_titles`)."""
+        return {s.heading: " ".join(s.paragraphs) for s in self._sections(slug, "fact")}
+
     def workplaces(self, slug: str) -> Workplaces:
         rows = self._ordered(slug, models.WorkplaceSector, models.WorkplaceSector)
-        facts = [s for s in self._sections(slug, "fact") if s.heading == "Arbejdssteder"]
-        summary = facts[0].paragraphs[0] if facts and facts[0].paragraphs else None
-        return Workplaces(self._paragraphs(slug, "workplaces"), [Sector(r.name, r.examples) for r in rows], summary)
+        summary = self.facts(slug).get(WORKPLACES_LABEL)
+        sectors = [Sector(r.name, r.examples) for r in rows]
+        return Workplaces(self._paragraphs(slug, "workplaces"), sectors, summary)
 
     def find_sectors(self, slug: str, query: str) -> List[Sector]:
         """Sectors whose name or examples contain `query` (case-insensitive).
@@ -230,3 +193,31 @@ class KnowledgeStore:
     def contact(self, slug: str) -> List[str]:
         """The article's sentence inviting the reader to contact an eVejleder."""
         return self._paragraphs(slug, "contact")
+
+    def inspiration(self, slug: str) -> List[str]:
+        return self._paragraphs(slug, "inspiration")
+
+    def article(self, slug: str) -> Article:
+        """The whole article, equal to what `ingest.parse_article` made of its text."""
+        job = self.job(slug)
+        source = self.source(slug)
+        contact = self.contact(slug)
+        return Article(
+            title=job.title,
+            source_title=source.title,
+            summary=job.summary,
+            facts=self.facts(slug),
+            job_titles=self.job_titles(slug),
+            intro=job.intro,
+            skills=self.skills(slug),
+            overview=self.overview(slug),
+            tasks=self.tasks(slug),
+            career_paths=self.career_paths(slug),
+            workplaces=self.workplaces(slug),
+            salary=self.salary(slug),
+            education=self.education(slug),
+            further_education=self.further_education(slug),
+            outlook=self.employment_outlook(slug),
+            inspiration=self.inspiration(slug),
+            contact=Contact(contact[0] if contact else None, self.contact_channels(slug)),
+        )

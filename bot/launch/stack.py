@@ -101,6 +101,8 @@ class Stack(Servers):
 def fresh_stack(workdir: Path) -> Stack:
     """A Stack (not yet started) on its own SQLite database in `workdir`, migrated and ingested."""
     workdir.mkdir(parents=True, exist_ok=True)
-    stack = Stack(workdir, child_environment(DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}"))
+    # The tracker store of endpoints_file(): the actions and the purge work on it too.
+    stack = Stack(workdir, child_environment(DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
+                                             TRACKER_DATABASE_URL=f"sqlite:///{workdir / 'tracker.db'}"))
     stack.prepare_database()
     return stack

@@ -9,7 +9,10 @@ An unknown token is replaced, in order of preference, by
 2. the most frequent training-data word one edit away (a letter swapped with its neighbour,
    dropped, added or changed; for three-letter words only the swap), again allowing ae/oe/aa
    for æ/ø/å;
-and otherwise kept. Only the token's text and lemma change: its offsets in the message (and so the
+and otherwise kept. The work is bounded: a message may spend at most MESSAGE_BUDGET look-ups
+(a long message of long made-up words would otherwise keep Rasa's event loop busy for a noticeable
+time; tokens past the budget are kept as typed), and the corrections of the last CACHE_SIZE
+distinct tokens are remembered. Only the token's text and lemma change: its offsets in the message (and so the
 entities' positions) stay those of what the visitor typed; CorrectedEntityValues, after the
 entity extractor, puts the corrected words into the entities' values.
 
@@ -46,6 +49,11 @@ MIN_ANY_EDIT_LENGTH = 4
 # ae/oe/aa would be a way to keep the server busy.
 MAX_LENGTH = 30
 MAX_ASCII_SPELLINGS = 4
+# Look-ups (a candidate spelling checked against the vocabulary) one message may cost. An ordinary
+# typo costs 300-2,300 ("hvda", "kommunaldirektoeren"); a made-up 29-letter word with four ae/oe/aa
+# about 25,000. 10,000 keeps the worst message at about 20 ms on one core.
+MESSAGE_BUDGET = 10_000
+CACHE_SIZE = 20_000
 VOCABULARY_FILE = "vocabulary.json"
 TYPED = "typed"  # a corrected token keeps what was typed under this key
 
@@ -80,32 +88,66 @@ def neighbours_swapped(word: Text) -> Iterator[Text]:
         yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
+class BudgetExhausted(Exception):
+    """The message has used up its look-ups; the token is kept as typed."""
+
+
+class Budget:
+    def __init__(self, look_ups: int = MESSAGE_BUDGET):
+        self.left = look_ups
+
+    def spend(self) -> None:
+        if self.left <= 0:
+            raise BudgetExhausted()
+        self.left -= 1
+
+
 class Speller:
     """The correction itself, independent of Rasa: see the module's docstring."""
 
-    def __init__(self, vocabulary: Dict[Text, int], lexicon: Container[Text] = frozenset()):
+    def __init__(self, vocabulary: Dict[Text, int], lexicon: Container[Text] = frozenset(),
+                 cache_size: int = CACHE_SIZE):
         self.vocabulary = vocabulary
         self.lexicon = lexicon
+        self.cache_size = cache_size
+        self._cache: Dict[Text, Optional[Text]] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[Text], lexicon: Container[Text] = frozenset()) -> "Speller":
         return cls(dict(Counter(word for text in texts for word in re.findall(r"\w+", text.lower()))), lexicon)
 
-    def correct(self, token: Text) -> Optional[Text]:
-        """The word meant by `token`, or None where it is known, or no guess is good enough."""
+    def correct(self, token: Text, budget: Optional[Budget] = None) -> Optional[Text]:
+        """The word meant by `token`, or None where it is known, or no guess is good enough, or
+        `budget` (default: a fresh message budget) runs out."""
         word = token.lower()
         if not 2 <= len(word) <= MAX_LENGTH or not WORD.match(word) or word in self.vocabulary:
             return None
+        if word in self._cache:
+            return self._cache[word]
+        try:
+            corrected = self._guess(word, budget or Budget())
+        except BudgetExhausted:
+            return None  # not cached: with a fresh budget the word may still be corrected
+        if len(self._cache) >= self.cache_size:
+            del self._cache[next(iter(self._cache))]  # the oldest entry
+        self._cache[word] = corrected
+        return corrected
+
+    def _guess(self, word: Text, budget: Budget) -> Optional[Text]:
+        def known(spelling: Text, words: Container[Text]) -> bool:
+            budget.spend()
+            return spelling in words
+
         # "loen" is a Danish word (the barn), but here "løn" is the one meant.
-        for known in (self.vocabulary, self.lexicon):
-            respelled = next((w for w in danish_spellings(word) if w in known), None)
+        for words in (self.vocabulary, self.lexicon):
+            respelled = next((w for w in danish_spellings(word) if known(w, words)), None)
             if respelled:
                 return None if respelled == word else respelled
         if len(word) < MIN_EDIT_LENGTH:
             return None
         edits = one_edit_away(word) if len(word) >= MIN_ANY_EDIT_LENGTH else neighbours_swapped(word)
         candidates = {spelling for edit in edits for spelling in danish_spellings(edit)
-                      if spelling in self.vocabulary}
+                      if known(spelling, self.vocabulary)}
         if not candidates:
             return None
         return max(sorted(candidates), key=self.vocabulary.__getitem__)
@@ -125,6 +167,7 @@ class SpellingCorrector(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._vocabulary = vocabulary or {}
+        self._speller: Optional[Speller] = None  # kept between messages for its cache
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -154,10 +197,12 @@ class SpellingCorrector(GraphComponent):
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         lemma_of = _lemma_table(model)
-        speller = Speller(self._vocabulary, lemma_of)
+        if self._speller is None or self._speller.lexicon is not lemma_of:
+            self._speller = Speller(self._vocabulary, lemma_of)
         for message in messages:
+            budget = Budget()
             for token in message.get(TOKENS_NAMES[TEXT]) or []:
-                corrected = speller.correct(token.text)
+                corrected = self._speller.correct(token.text, budget)
                 if corrected:
                     token.set(TYPED, token.text)
                     token.text = corrected

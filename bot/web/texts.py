@@ -16,6 +16,7 @@ VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 VISITOR_RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
 VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+VISITOR_TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
 
 # Shown to the counsellor.
 LOGIN_FAILED = "Forkert navn eller adgangskode."

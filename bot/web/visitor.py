@@ -1,6 +1,6 @@
 """The chat widget's small HTTP API, next to Rasa's socket.io channel.
 
-GET  /api/visitor/{session_id}/history  the conversation so far (from Rasa's tracker) and the
+GET  /api/visitor/{session_id}/history  the current session (from Rasa's tracker) and the
                                         hand-off state, so a reload or reconnect loses nothing
 POST /api/visitor/{session_id}/cancel   leave the queue for an eVejleder and get the bot back
 
@@ -12,24 +12,26 @@ Every answer is JSON; errors carry a Danish "error" text.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+from bot.chat.address import client_address
 from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import CaseClaimedByOther, CaseNotFound, HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
+from bot.ratelimit import RateLimit, TokenBuckets
+from bot.session_id import is_session_id
 from bot.web import texts
 
 log = logging.getLogger(__name__)
 
-# uuid4().hex (what Rasa itself generates) or the dashed UUID form.
-SESSION_ID = re.compile(
-    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
-)
+# Per visitor address (behind nginx: the last X-Forwarded-For entry). The widget asks for the
+# history once per (re)connection and cancels at most once per hand-off.
+PER_ADDRESS = RateLimit(burst=20, per_minute=30)
 
 CallRasa = Callable[..., Awaitable[Any]]
 
@@ -56,11 +58,17 @@ class VisitorApi:
         self.queue = queue
         self.rasa = rasa
         self.call_rasa = call_rasa  # runs a blocking RasaClient method off the event loop
+        self.addresses = TokenBuckets(PER_ADDRESS)
+
+    def check_rate(self, request: web.Request) -> None:
+        address = client_address(request.remote, request.headers.get("X-Forwarded-For"))
+        if not self.addresses.take(address):
+            raise _error(429, texts.VISITOR_TOO_MANY)
 
     @staticmethod
     def session_id(request: web.Request) -> str:
         value = request.match_info.get("session_id", "")
-        if not SESSION_ID.fullmatch(value):
+        if not is_session_id(value):
             raise _error(400, texts.VISITOR_BAD_SESSION)
         return value
 
@@ -75,19 +83,22 @@ class VisitorApi:
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
+        self.check_rate(request)
         session_id = self.session_id(request)
         try:
-            lines = await self.call_rasa(self.rasa.transcript, session_id)
+            lines = await self.call_rasa(self.rasa.session_transcript, session_id)
         except RasaUnavailable as exc:
             log.warning("History of a visitor conversation unavailable: %s", exc)
             raise _error(503, texts.VISITOR_RASA_DOWN)
+        # Database work off the event loop, like the Rasa calls.
         return _json({"messages": history_messages(lines),
-                      "handoff": self.handoff_state(session_id)})
+                      "handoff": await asyncio.to_thread(self.handoff_state, session_id)})
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
+        self.check_rate(request)
         session_id = self.session_id(request)
         try:
-            self.queue.check_can_cancel(session_id)
+            await asyncio.to_thread(self.queue.check_can_cancel, session_id)
         except CaseNotFound:
             raise _error(404, texts.VISITOR_NO_OPEN_CASE)
         except CaseClaimedByOther:
@@ -99,7 +110,7 @@ class VisitorApi:
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
             raise _error(503, texts.VISITOR_RASA_DOWN)
-        self.queue.cancel_by_visitor(session_id)
+        await asyncio.to_thread(self.queue.cancel_by_visitor, session_id)
         return _json({"handoff": None, "cancelled": True})
 
 
@@ -131,7 +142,9 @@ def _json_errors(handler: Handler) -> Handler:
         except VisitorError as exc:
             return _json({"error": exc.message}, exc.status)
         except Exception:
-            log.exception("Unexpected error on %s %s", request.method, request.path)
+            # The route, not the path: the path holds the session id.
+            log.exception("Unexpected error on %s %s", request.method,
+                          request.match_info.route.resource.canonical)
             return _json({"error": texts.VISITOR_SERVER_ERROR}, 503)
     return wrapped
 

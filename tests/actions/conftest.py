@@ -15,12 +15,14 @@ def article_db(tmp_path_factory):
 
 
 @pytest.fixture
-def run_action(article_db, monkeypatch):
+def run_action(article_db, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", article_db)
+    # No tracker store here (Rasa never ran): removing contact details from it is a no-op.
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     services.reset()
 
     def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",
-            sender="test-visitor"):
+            sender="test-visitor", domain=None):
         events = list(events or [])
         events.append({"event": "user", "text": text, "input_channel": channel,
                        "parse_data": {"intent": {"name": intent}}})
@@ -39,7 +41,7 @@ def run_action(article_db, monkeypatch):
             latest_action_name="action_listen",
         )
         dispatcher = CollectingDispatcher()
-        result = asyncio.run(action.run(dispatcher, tracker, {}))
+        result = asyncio.run(action.run(dispatcher, tracker, domain or {}))
         return dispatcher.messages, result
 
     yield run

@@ -14,7 +14,7 @@ def test_tasks_lists_all_eight_with_source(run_action):
     assert message["response"] == "utter_answer_list"
     assert message["items"].count("•") == 8
     assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in message["items"]
-    assert message["source"] == 'UddannelsesGuiden, "Leder"'
+    assert message["source"] == 'UddannelsesGuiden, "Leder" – https://www.ug.dk/job/leder'
 
 
 def test_job_titles_lists_all_thirteen(run_action):
@@ -70,8 +70,10 @@ def test_education_routes_and_one_named_programme(run_action):
 
 def test_salary_points_elsewhere_and_states_no_amount(run_action):
     message = only(run_action(answers.AnswerSalary(), intent="ask_salary")[0])
-    assert "Uddannelseszoom" in message["pointers"]
-    assert not re.search(r"\d", message["body"] + message["pointers"])
+    assert "Uddannelseszoom (https://www.uddannelseszoom.dk)" in message["body"]
+    assert "faglige organisationers hjemmesider" in message["body"]
+    assert "ombygning" not in message["body"], "the site's maintenance notice is no answer"
+    assert not re.search(r"\d", message["body"])
 
 
 def test_outlook_has_the_scale_and_its_source_but_no_level(run_action):
@@ -126,3 +128,58 @@ def test_an_entity_alone_keeps_the_topic(run_action):
                                   entities=[("career_role", "kontorchef")])
     assert messages == []
     assert events[0]["name"] == "action_answer_career_paths"
+
+
+# --- passage answers ---------------------------------------------------------------------------
+
+DOMAIN = {"responses": {"utter_more_career_paths": [{"text": "Se alle karriereveje"}]}}
+
+
+def test_a_detail_question_gets_the_one_passage_with_a_link_to_its_topic(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), text="hvad er et sekretariat?",
+                              intent="ask_career_paths", domain=DOMAIN)[0])
+    assert message["response"] == "utter_answer_passage"
+    assert message["passage"].startswith("Sekretariatschef: Et sekretariat er en afdeling")
+    assert "Direktør" not in message["passage"], "one passage, not the whole section"
+    assert message["buttons"] == [{"title": "Se alle karriereveje", "payload": "/ask_career_paths"}]
+    assert message["source"].endswith("https://www.ug.dk/job/leder")
+
+
+def test_a_topic_question_still_gets_the_topic(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), text="hvilke karriereveje er der?",
+                              intent="ask_career_paths")[0])
+    assert message["response"] == "utter_answer_career_paths"
+
+
+def test_a_role_in_an_inflected_form_gets_its_description(run_action):
+    for text in ("hvad er direktørens ansvar", "hvad laver en direktoer", "direktørerne?"):
+        message = only(run_action(answers.AnswerCareerPaths(), text=text, intent="ask_career_paths")[0])
+        assert message["passage"].startswith("Direktør: Du har ansvar for alt i virksomheden"), text
+
+
+def test_a_subject_the_article_does_not_cover_is_said_plainly(run_action):
+    message = only(run_action(answers.AnswerTasks(), text="hvor mange timer om ugen arbejder en leder",
+                              intent="ask_tasks")[0])
+    assert message["response"] == "utter_answer_not_covered"
+    assert message["channels"] == "telefon, mail eller chat"
+
+
+def test_a_comparison_gets_both_passages(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), text="forskellen på en kontorchef og en områdechef",
+                              intent="ask_career_paths")[0])
+    assert message["response"] == "utter_answer_compare"
+    assert "Du leder arbejdet på et kontor" in message["passage"]
+    assert "Du har ansvar for en bestemt del af virksomheden" in message["passage"]
+
+
+def test_a_misunderstood_message_with_a_strong_passage_gets_a_soft_answer(run_action):
+    message = only(run_action(conversation.ActionFallback(), text="hvad er et sekretariat",
+                              intent="nlu_fallback")[0])
+    assert message["response"] == "utter_answer_passage_soft"
+    assert "administrative opgaver" in message["passage"]
+
+
+def test_an_off_topic_message_still_gets_the_fallback(run_action):
+    message = only(run_action(conversation.ActionFallback(), text="hvad er hovedstaden i frankrig",
+                              intent="out_of_scope")[0])
+    assert message["response"] == "utter_out_of_scope"

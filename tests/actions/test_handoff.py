@@ -93,7 +93,7 @@ def test_open_with_a_counsellor_online_opens_a_case_and_pauses(run_action, hours
                                   channel="socketio", sender=sender, events=earlier)
     assert responses(messages) == ["utter_handoff_waiting", None]
     assert messages[1]["custom"] == {"data": {"evejleder_handoff": "waiting", "position": 1}}
-    assert events[-1]["event"] == "pause"
+    assert [e["event"] for e in events] == ["pause", "action"] and events[-1]["name"] == "action_listen"
     case = HandoffQueue(db).case_for_conversation(sender)
     assert case is not None and case.topics == ("ask_salary",)
 
@@ -175,6 +175,7 @@ def test_a_callback_with_consent_is_stored_and_the_slots_are_forgotten(run_actio
              "callback_question": "Hvilken lederuddannelse passer til mig?", "callback_time": "efter kl. 16"}
     messages, events = run_action(handoff.ActionSubmitCallback(), slots=slots, sender="cb-visitor")
     assert responses(messages) == ["utter_callback_stored"]
+    assert "+45 23 45 67 89" not in str(messages), "the confirmation does not repeat the contact"
     stored = callbacks(db)
     assert len(stored) == before + 1
     assert stored[-1].contact == "+45 23 45 67 89" and stored[-1].kind == "phone"
@@ -197,3 +198,29 @@ def test_without_consent_the_form_asks_for_nothing_more():
     validator = handoff.ValidateCallbackForm()
     tracker = Tracker("x", {"callback_consent": False}, {}, [], False, None, {}, None)
     assert asyncio.run(validator.required_slots([], None, tracker, {})) == ["callback_consent"]
+
+
+def test_restart_during_a_hand_off_ends_the_case(run_action, db):
+    from bot.handoff.queue import HandoffQueue
+
+    queue = HandoffQueue(db)
+    case = queue.open_case("restarting-visitor", ["ask_salary"])
+    messages, events = run_action(handoff.ActionRestart(), text="/restart", intent="restart",
+                                  sender="restarting-visitor")
+    assert [event["event"] for event in events] == ["restart"]
+    assert messages[-1]["custom"] == {"data": {"evejleder_handoff": "cancelled"}}
+    assert queue.get(case.id).status == "cancelled"
+    assert queue.case_for_conversation("restarting-visitor") is None
+    # Without a case it is Rasa's plain restart.
+    assert run_action(handoff.ActionRestart(), text="/restart", intent="restart")[1][0]["event"] == "restart"
+
+
+def test_a_full_queue_offers_a_callback(run_action, hours, counsellor_online, db, monkeypatch):
+    from bot.handoff.queue import HandoffQueue
+    from tests.schedules import ALWAYS_OPEN
+
+    hours(ALWAYS_OPEN)
+    monkeypatch.setattr(handoff, "handoff_queue", lambda: HandoffQueue(db, max_waiting=0))
+    messages, events = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="flooder")
+    assert responses(messages) == ["utter_handoff_nobody_online", "utter_offer_callback"]
+    assert events == []

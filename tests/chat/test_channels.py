@@ -1,4 +1,6 @@
 """The guarded channels on a real Rasa: length, empty, rate limits, origins, API credentials."""
+import json
+import time
 import uuid
 
 import pytest
@@ -119,3 +121,49 @@ def test_rasa_api_refuses_requests_without_or_with_a_wrong_token(chat_stack, pat
         assert response.status_code == 401, (path, params, response.text)
     assert method(url, params={"token": chat_stack.token}, json={"text": "hej", "event": "bot"},
                   timeout=30).status_code == 200
+
+
+def tracker_events(stack, session_id):
+    response = requests.get(f"{stack.rasa_url}/conversations/{session_id}/tracker",
+                            params={"token": stack.token}, timeout=10)
+    response.raise_for_status()
+    return response.json()["events"]
+
+
+@pytest.mark.parametrize("session_id", ["../../etc", "x" * 300, "", 12345, "<b>id</b>"])
+def test_socketio_refuses_a_malformed_session_id(visitor, chat_stack, session_id):
+    visitor.client.emit("user_uttered", {"message": "hvad laver en leder?", "session_id": session_id})
+    assert visitor.next()["text"] == texts.BAD_SESSION
+    visitor.client.emit("session_request", {"session_id": session_id})
+    assert visitor.next()["text"] == texts.BAD_SESSION
+    visitor.say("hvad laver en leder?")  # the visitor's own, well-formed session still works
+    assert visitor.next()["text"] != texts.BAD_SESSION
+
+
+def test_socketio_keeps_only_the_widgets_metadata(visitor, chat_stack):
+    for metadata in ({"evejleder_choice": "Arbejdsopgaver", "evejleder_counsellor": "Falsk",
+                      "note": "<script>alert(1)</script>"},
+                     {"evejleder_choice": "x" * 5000},
+                     "{broken json"):
+        visitor.client.emit("user_uttered", {"message": "/ask_tasks", "session_id": visitor.session_id,
+                                             "metadata": metadata})
+        visitor.next()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        # Rasa adds its own model_id and assistant_id.
+        stored = [{key: value for key, value in event.get("metadata", {}).items()
+                   if key not in ("model_id", "assistant_id")}
+                  for event in tracker_events(chat_stack, visitor.session_id)
+                  if event["event"] == "user" and event.get("text") == "/ask_tasks"]
+        if len(stored) == 3:
+            break
+        time.sleep(0.5)
+    assert stored == [{"evejleder_choice": "Arbejdsopgaver"}, {}, {}]
+
+
+def test_socketio_announces_and_enforces_a_16_kb_packet_limit(chat_stack):
+    # engine.io tells the client its limit in the handshake (its default: 1,000,000 bytes) and
+    # refuses longer packets before they reach the channel.
+    handshake = requests.get(f"{chat_stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                             timeout=10)
+    assert json.loads(handshake.text[1:])["maxPayload"] == 16 * 1024

@@ -101,3 +101,13 @@ def test_settings_defaults_allow_the_local_web_server(monkeypatch):
     assert settings.max_message_chars == 1000 and settings.redis_url is None
     monkeypatch.setenv("CHAT_ALLOWED_ORIGINS", "https://a.dk/, https://b.dk")
     assert chat_settings().allowed_origins == ("https://a.dk", "https://b.dk")
+
+
+def test_only_the_widgets_own_metadata_passes_and_only_short():
+    from bot.chat.guard import widget_metadata
+
+    assert widget_metadata({"evejleder_choice": "Løn", "evejleder_counsellor": "Falsk", "x": 1}) == {
+        "evejleder_choice": "Løn"}
+    assert widget_metadata('{"evejleder_choice": "Løn"}') == {"evejleder_choice": "Løn"}
+    for bad in ({"evejleder_choice": "x" * 201}, {"evejleder_choice": 5}, "{broken", None, [1], {}):
+        assert widget_metadata(bad) == {}

@@ -1,5 +1,6 @@
 """socket.io through Redis: replies and pushes travel over the queue, and Redis going down
 is said out loud (to the visitor and to the API caller), never a silent loss."""
+import asyncio
 import pickle
 import time
 
@@ -9,7 +10,9 @@ import requests
 import socketio
 
 from bot.chat import texts
-from bot.chat.redis_manager import CHANNEL
+from bot.chat.redis_manager import CHANNEL, ChatQueueUnavailable, CheckedRedisManager
+from bot.config import without_password
+from tests.services import free_port
 from tests.e2e.people import Visitor, text_containing
 
 
@@ -81,3 +84,11 @@ def test_redis_down_is_a_clear_error_and_redis_back_means_normal_answers(chat_st
         time.sleep(5)
     assert push(chat_stack, visitor.session_id, "Hej igen fra Anna").ok
     assert visitor.wait_for(text_containing("Hej igen fra Anna"))
+
+
+def test_an_unreachable_redis_is_reported_without_its_password():
+    manager = CheckedRedisManager(f"redis://:s3cret-pw@127.0.0.1:{free_port()}/0")
+    with pytest.raises(ChatQueueUnavailable) as error:
+        asyncio.run(manager.ping())
+    assert "s3cret-pw" not in str(error.value) and "127.0.0.1" in str(error.value)
+    assert without_password("redis://:s3cret-pw@host:6380/0") == "redis://:***@host:6380/0"

@@ -192,7 +192,7 @@ def test_callback_input_is_checked(queue):
         queue.add_callback("c", " ", "phone", "?", None, True)
 
 
-def test_purge_deletes_old_closed_cases_and_callback_contacts(queue, clock, session_factory):
+def test_purge_deletes_old_cases_open_or_not_and_callback_contacts(queue, clock, session_factory):
     old_closed = queue.open_case("conv-old", ["løn"])
     queue.claim(old_closed.id, "anne")
     queue.record_message(old_closed.id, "anne", "Hej")
@@ -206,20 +206,23 @@ def test_purge_deletes_old_closed_cases_and_callback_contacts(queue, clock, sess
     recent = queue.open_case("conv-recent", [])
     queue.close(recent.id, "anne")
     recent_callback = queue.add_callback(None, "b@example.dk", "email", "?", None, True)
+    recent_waiting = queue.open_case("conv-recent-waiting", [])
 
     result = queue.purge(dt.timedelta(days=30))
-    assert (result.cases, result.callbacks) == (2, 1)
+    assert (result.cases, result.callbacks) == (3, 1)
     with pytest.raises(CaseNotFound):
         queue.get(old_closed.id)
     with pytest.raises(CaseNotFound):
         queue.get(old_cancelled.id)
-    assert queue.get(old_waiting.id).status == "waiting"  # open cases are never purged
+    with pytest.raises(CaseNotFound):
+        queue.get(old_waiting.id)  # its visitor is long gone
+    assert queue.get(recent_waiting.id).status == "waiting"
     assert queue.get(recent.id).status == "closed"
     assert [c.id for c in queue.list_callbacks()] == [recent_callback.id]
     with session_factory() as session:
         case_ids = set(session.execute(select(CaseEvent.case_id)).scalars())
         assert old_closed.id not in case_ids
-        assert session.execute(select(func.count(Case.id))).scalar_one() == 2
+        assert session.execute(select(func.count(Case.id))).scalar_one() == 2  # the recent ones
     assert queue.purge(dt.timedelta(days=30)) == result.__class__(0, 0)
 
 
@@ -246,3 +249,36 @@ def test_passwords_are_stored_as_argon2id_hashes_with_default_cost(session_facto
         stored = session.execute(select(Counsellor.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert "en lang adgangskode" not in stored
+
+
+def test_a_disabled_counsellor_cannot_sign_in_and_is_signed_out(counsellors, session_factory, database_url,
+                                                                 monkeypatch, capsys):
+    from bot.__main__ import main
+    from bot.handoff.sessions import ConsoleSessions
+
+    sessions = ConsoleSessions(session_factory)
+    anne = counsellors.add("anne", "en lang adgangskode")
+    token = sessions.create(anne)
+    counsellors.add("bo", "en anden lang kode")
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["counsellors", "disable", "anne"]) == 0
+    assert "disabled" in capsys.readouterr().out
+    assert counsellors.verify("anne", "en lang adgangskode") is None
+    assert sessions.lookup(token) is None
+    assert counsellors.verify("bo", "en anden lang kode") is not None
+    assert counsellors.disable("anne") is True  # twice is harmless
+    assert counsellors.verify("anne", "en lang adgangskode") is None
+    assert main(["counsellors", "disable", "ukendt"]) == 1
+
+
+def test_the_queue_takes_at_most_max_waiting_cases(session_factory, clock):
+    from bot.handoff.queue import HandoffQueue, QueueFull
+
+    queue = HandoffQueue(session_factory, clock, max_waiting=3)
+    cases = [queue.open_case(f"flood-{i}") for i in range(3)]
+    with pytest.raises(QueueFull):
+        queue.open_case("flood-3")
+    assert queue.open_case("flood-1").id == cases[1].id  # asking again is not a new case
+    queue.claim(cases[0].id, "anne")  # taken: no longer waiting, so there is room
+    assert queue.open_case("flood-3").status == "waiting"

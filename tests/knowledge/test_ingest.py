@@ -74,7 +74,7 @@ def test_page_leftovers_are_dropped(session_factory):
 
 def test_nbsp_and_bullet_indentation_are_normalised():
     article = parse_article(LEDER_TEXT)
-    afdelingsleder = dict(article.career_paths.paths)["Afdelingsleder"]
+    afdelingsleder = {p.role: p.description for p in article.career_paths.paths}["Afdelingsleder"]
     assert afdelingsleder.startswith("Du har bl.a. ansvar for")
     assert "\u00a0" not in repr(article)
 
@@ -88,6 +88,14 @@ def test_overview_headings_are_short_lines_without_period():
         "Trivsel, dialog og udvikling",
     ]
     assert [len(s.paragraphs) for s in sections] == [1, 1, 1, 2]
+
+
+@pytest.mark.parametrize("path", [LEDER, GARTNER], ids=["leder", "gartner"])
+def test_the_store_returns_the_parsed_article(session_factory, path):
+    ingest_file(session_factory, path)
+    article = KnowledgeStore(session_factory).article(ingest.slug_for(path))
+    assert article == parse_article(path.read_text(encoding="utf-8"))
+    assert article.career_paths.paths and article.workplaces.items and article.job_titles
 
 
 def leder_tasks(session_factory):

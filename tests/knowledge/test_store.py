@@ -8,9 +8,8 @@ import pytest
 
 from bot.config import REPO_ROOT
 from bot.knowledge.ingest import ingest_file
-from bot.knowledge.store import (
-    CareerPath, KnowledgeStore, Listing, Section, Sector, UnknownJob,
-)
+from bot.knowledge.article import CareerPath, Listing, Section, Sector
+from bot.knowledge.store import KnowledgeStore, UnknownJob
 
 SLUG = "leder"
 

@@ -90,3 +90,42 @@ def test_the_assistant_understands_a_question_typed_with_errors(parse):
 
 def test_an_entity_keeps_what_was_typed_where_nothing_was_corrected(parse):
     assert ("career_role", "områdechef") in parse("hvad laver en omraadechef").entities
+
+
+class CountingVocabulary(dict):
+    """The vocabulary, counting how often a spelling is looked up in it (the corrector's cost)."""
+
+    look_ups = 0
+
+    def __contains__(self, word):
+        CountingVocabulary.look_ups += 1
+        return super().__contains__(word)
+
+
+def look_ups_for(speller, tokens, budget):
+    CountingVocabulary.look_ups = 0
+    for token in tokens:
+        speller.correct(token, budget)
+    return CountingVocabulary.look_ups
+
+
+def test_a_message_of_long_made_up_words_costs_at_most_its_budget():
+    from bot.nlu.spelling import MESSAGE_BUDGET, Budget
+
+    speller = Speller(CountingVocabulary(VOCABULARY.vocabulary), LEXICON)
+    # 29 letters, four of them ae/oe/aa: one edit search is ~30,000 look-ups.
+    worst = [f"{letter}aabcoedfgaehijaaklmnpqrstuvx"[:29] for letter in "bcdfghjklm"]
+    assert look_ups_for(speller, worst, Budget()) <= MESSAGE_BUDGET + len(worst)
+    # An ordinary typo still gets its correction within the budget of its own message.
+    assert speller.correct("ledre", Budget()) == "leder"
+
+
+def test_corrections_are_remembered():
+    speller = Speller(CountingVocabulary(VOCABULARY.vocabulary), LEXICON, cache_size=2)
+    from bot.nlu.spelling import Budget
+
+    assert look_ups_for(speller, ["dierktoer"], Budget()) > 100
+    assert look_ups_for(speller, ["dierktoer"], Budget()) <= 1  # the is-it-known check only
+    assert speller.correct("dierktoer") == "direktør"
+    speller.correct("hvda"), speller.correct("ledre")  # the oldest entry makes room
+    assert look_ups_for(speller, ["dierktoer"], Budget()) > 100

@@ -86,6 +86,36 @@ def test_the_article_page_loads_scripts_only_from_files(database_url, session_fa
     run(scenario)
 
 
+def test_successful_logins_do_not_count(database_url, session_factory):
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            statuses = []
+            for _ in range(PER_NAME.burst * 3):
+                statuses.append((await login(client)).status)
+                client.session.cookie_jar.clear()  # signed out again
+            assert statuses == [303] * (PER_NAME.burst * 3)
+            assert [(await login(client, password="forkert")).status
+                    for _ in range(PER_NAME.burst)] == [401] * PER_NAME.burst
+
+    run(scenario)
+
+
+def test_failed_logins_from_elsewhere_do_not_lock_a_counsellor_out(database_url, session_factory):
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            attacker = {"X-Forwarded-For": "203.0.113.66"}
+            for _ in range(PER_NAME.burst):
+                await login(client, password="forkert", **attacker)
+            assert (await login(client, **attacker)).status == 429
+            assert (await login(client, **{"X-Forwarded-For": "203.0.113.7"})).status == 303
+
+    run(scenario)
+
+
 def test_console_login_is_limited_per_name_in_danish(database_url, session_factory):
     Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
 
@@ -115,5 +145,29 @@ def test_console_login_is_limited_per_address_behind_the_local_proxy(database_ur
             assert (await login(client, **proxy)).status == 429
             # Another visitor's address (as nginx reports it) is not affected.
             assert (await login(client, **{"X-Forwarded-For": "203.0.113.51"})).status == 303
+
+    run(scenario)
+
+
+def test_password_checks_run_off_the_event_loop(database_url, session_factory, monkeypatch):
+    """argon2 costs ~150 ms of CPU: on the event loop it would stall every other request."""
+    import threading
+
+    from bot.handoff.counsellors import Counsellors as Accounts
+
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+    threads = []
+    verify = Accounts.verify
+
+    def recording_verify(self, name, password):
+        threads.append(threading.current_thread())
+        return verify(self, name, password)
+
+    monkeypatch.setattr(Accounts, "verify", recording_verify)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            assert (await login(client)).status == 303
+            assert threads and threading.current_thread() not in threads
 
     run(scenario)

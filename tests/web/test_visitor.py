@@ -58,6 +58,46 @@ def test_history_splits_bot_texts_like_the_socket_and_tells_the_handoff_state(
     asyncio.run(scenario())
 
 
+def test_history_holds_only_the_current_session(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            peer.events[SESSION] = [
+                {"event": "action", "name": "action_session_start"},
+                {"event": "bot", "text": "Hej!"},
+                {"event": "session_started"},
+                {"event": "user", "text": "mit navn er Ida, hvad tjener en leder"},
+                {"event": "bot", "text": "Se Uddannelseszoom."},
+                {"event": "action", "name": "action_session_start"},
+                {"event": "bot", "text": "Velkommen tilbage!"},
+                {"event": "session_started"},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "hvad laver en leder"},
+            ]
+            body = await (await client.get(f"/api/visitor/{SESSION}/history")).json()
+            assert body["messages"] == [{"who": "bot", "text": "Velkommen tilbage!"},
+                                        {"who": "visitor", "text": "hvad laver en leder"}]
+
+    asyncio.run(scenario())
+
+
+def test_the_visitor_api_is_rate_limited_per_address(database_url, session_factory):
+    from bot.web.visitor import PER_ADDRESS, TOO_MANY
+
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            peer.events[SESSION] = []
+            flood = {"X-Forwarded-For": "203.0.113.9"}
+            statuses = [(await client.get(f"/api/visitor/{SESSION}/history", headers=flood)).status
+                        for _ in range(PER_ADDRESS.burst)]
+            assert statuses == [200] * PER_ADDRESS.burst
+            refused = await client.post(f"/api/visitor/{SESSION}/cancel", headers=flood)
+            assert refused.status == 429 and (await refused.json())["error"] == TOO_MANY
+            other = await client.get(f"/api/visitor/{SESSION}/history", headers={"X-Forwarded-For": "203.0.113.10"})
+            assert other.status == 200
+
+    asyncio.run(scenario())
+
+
 def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_factory):
     async def scenario():
         async with website(database_url, session_factory) as (client, peer, _):

@@ -95,6 +95,37 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 
+  it("shows a long reply from its start, names the sender once per run, links the source", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 400 } });
+    const page = await openChat(context);
+    await say(page, "hvilke arbejdsopgaver har en leder?");
+    const placement = await page.evaluate(() => {
+      const log = document.querySelector(".evw-log");
+      const reply = document.querySelector(".evw-log > .evw-msg--bot:last-child");
+      const top = reply.getBoundingClientRect().top - log.getBoundingClientRect().top;
+      return { top, visible: log.clientHeight, height: reply.offsetHeight, text: reply.textContent.slice(0, 80),
+        overflows: reply.offsetHeight > log.clientHeight };
+    });
+    assert.ok(placement.overflows, `the reply is taller than the chat window: ${JSON.stringify(placement)}`);
+    assert.ok(placement.top >= -2 && placement.top < placement.visible / 2,
+      `the reply's start is in view: ${JSON.stringify(placement)}`);
+    const source = await page.$$eval(".evw-log > .evw-msg--bot:last-child a", (links) => links.map((a) => a.href));
+    assert.ok(source.some((href) => href.startsWith("https://www.ug.dk/")), `the source is a link: ${source}`);
+
+    await say(page, "jeg vil gerne tale med en vejleder");   // two bubbles in a row from the bot
+    const labels = await page.$$eval(".evw-log > .evw-msg", (items) => items.map((item) => [
+      item.className, item.querySelector(".evw-who") ? item.querySelector(".evw-who").className : null]));
+    const runs = labels.filter(([cls], i) => i > 0 && cls.includes("evw-msg--bot") &&
+      labels[i - 1][0].includes("evw-msg--bot"));
+    assert.ok(runs.length > 0, `a run of bot bubbles: ${JSON.stringify(labels)}`);
+    for (const [cls, who] of runs) {
+      assert.ok(cls.includes("evw-continued") && who.includes("evw-sr"),
+        `a continued bubble names its sender for screen readers only: ${cls} ${who}`);
+    }
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
   it("keeps the conversation across reloads, from local storage and from Rasa", async () => {
     const context = await browser.newContext();
     const page = await openChat(context);
@@ -118,6 +149,37 @@ describe("the chat widget on the article page", () => {
     await page.waitForFunction((count) => document.querySelectorAll(".evw-log > .evw-msg").length >= count,
       shown.length, { timeout: 20000 });
     assert.deepEqual(await logEntries(page), shown, "the history is restored from the server");
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("forgets the conversation on the device after a day and on \"Start forfra\"", async () => {
+    const context = await browser.newContext();
+    const stored = (page) => page.evaluate(() => Object.keys(localStorage)
+      .filter((name) => name.startsWith("evejleder-widget:")).map((name) => localStorage.getItem(name)).join(""));
+    let page = await openChat(context);
+    await say(page, "mit navn er Ida Privat, hvad laver en leder?");
+    assert.ok((await stored(page)).includes("Ida Privat"));
+    await page.click(".evw-restart");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    assert.ok(!(await stored(page)).includes("Ida Privat"), "Start forfra wipes the stored conversation");
+    assert.ok(!(await logEntries(page)).some(([, text]) => text.includes("Ida Privat")));
+
+    await say(page, "jeg hedder Bo Privat, hvad tjener en leder?");
+    const sessionId = await sessionIdOf(page);
+    await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("evejleder-widget:"));
+      const state = JSON.parse(localStorage.getItem(key));
+      state.savedAt = Date.now() - 25 * 60 * 60 * 1000;
+      localStorage.setItem(key, JSON.stringify(state));
+    });
+    await page.reload();
+    await page.waitForTimeout(1000);
+    assert.equal(await stored(page), "", "a day-old conversation is removed on the next visit");
+    await page.click(".evw-launcher");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    assert.ok(!(await logEntries(page)).some(([, text]) => text.includes("Bo Privat")));
+    assert.notEqual(await sessionIdOf(page), sessionId, "a new conversation");
     assert.deepEqual(page.problems, []);
     await context.close();
   });

@@ -61,6 +61,8 @@
   if (script.dataset.title) { texts.title = script.dataset.title; }
 
   var MAX_ENTRIES = 300;
+  // How long the conversation stays in this browser's localStorage after its last use.
+  var KEEP_MS = 24 * 60 * 60 * 1000;
   var MAX_LENGTH = 1000;
   var GREETING = "/session_start";
   var CHOICE_KEY = "evejleder_choice";
@@ -78,6 +80,11 @@
   function load() {
     try {
       var value = JSON.parse(window.localStorage.getItem(config.storageKey) || "null");
+      if (value && !(Date.now() - value.savedAt < KEEP_MS)) {
+        // Older than a day (or of unknown age): the conversation is not kept on this device.
+        window.localStorage.removeItem(config.storageKey);
+        return null;
+      }
       if (value && typeof value.sessionId === "string" && Array.isArray(value.entries)) {
         value.outbox = Array.isArray(value.outbox) ? value.outbox : [];
         return value;
@@ -88,6 +95,7 @@
 
   function save() {
     state.entries = state.entries.slice(-MAX_ENTRIES);
+    state.savedAt = Date.now();
     try { window.localStorage.setItem(config.storageKey, JSON.stringify(state)); } catch (error) { /* ignore */ }
   }
 
@@ -218,8 +226,13 @@
     return texts.bot;
   }
 
-  function renderEntry(entry, isLast) {
-    var item = el("div", "evw-msg evw-msg--" + entry.who);
+  // A run of bubbles from the same sender shows its name once; screen readers still hear it.
+  function continuesRun(entry, previous) {
+    return !!previous && previous.who === entry.who && previous.counsellor === entry.counsellor;
+  }
+
+  function renderEntry(entry, isLast, continued) {
+    var item = el("div", "evw-msg evw-msg--" + entry.who + (continued ? " evw-continued" : ""));
     item.setAttribute("data-id", entry.id);
     if (entry.who === "notice") {
       var notice = el("p", "evw-notice-text");
@@ -227,7 +240,7 @@
       item.appendChild(notice);
       return item;
     }
-    var who = el("span", "evw-who", whoLabel(entry));
+    var who = el("span", continued ? "evw-who evw-sr" : "evw-who", whoLabel(entry));
     var colon = el("span", "evw-sr", ":");
     who.appendChild(colon);
     var body = el("p", "evw-text");
@@ -257,15 +270,23 @@
     var existing = {};
     Array.prototype.forEach.call(log.children, function (child) { existing[child.getAttribute("data-id")] = child; });
     var wanted = {};
+    var firstNewReply = null;
+    var added = false;
+    var initial = log.children.length === 0;   // a reload: show the end of the conversation
     state.entries.forEach(function (entry, index) {
       var isLast = index === state.entries.length - 1;
+      var continued = continuesRun(entry, state.entries[index - 1]);
       var key = entry.id;
       wanted[key] = true;
       var signature = JSON.stringify([entry.who, entry.text, entry.counsellor, entry.pending && !confirmed,
-                                       isLast && entry.quickReplies]);
+                                       isLast && entry.quickReplies, continued]);
       var node = existing[key];
+      if (!node) {
+        added = true;
+        if (!firstNewReply && entry.who !== "visitor") { firstNewReply = key; }
+      }
       if (!node || node.__evwSignature !== signature) {
-        var fresh = renderEntry(entry, isLast);
+        var fresh = renderEntry(entry, isLast, continued);
         fresh.__evwSignature = signature;
         if (node) { log.replaceChild(fresh, node); } else { log.appendChild(fresh); }
         node = fresh;
@@ -276,7 +297,16 @@
       if (!wanted[key] && existing[key].parentNode === log) { log.removeChild(existing[key]); }
     });
     renderHandoff();
-    log.scrollTop = log.scrollHeight;
+    if (added) { scrollToNewest(initial ? null : firstNewReply); }
+  }
+
+  // A new reply is read from its start: scroll to its first bubble, or to the end when all of it fits.
+  function scrollToNewest(firstNewReply) {
+    var bottom = log.scrollHeight;
+    var node = firstNewReply && log.querySelector('[data-id="' + firstNewReply + '"]');
+    if (!node) { log.scrollTop = bottom; return; }
+    var start = log.scrollTop + node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop = Math.min(start, bottom);
   }
 
   function renderHandoff() {
@@ -533,7 +563,9 @@
       fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
         .catch(function () { /* the case stays in the queue; a counsellor can close it */ });
     }
-    state.sessionId = null;
+    // Nothing of the old conversation stays on the device.
+    try { window.localStorage.removeItem(config.storageKey); } catch (error) { /* storage blocked */ }
+    state = { sessionId: null, entries: [], outbox: [], handoff: null, open: state.open };
     log.textContent = "";
     setTyping(false);
     ensureSession();

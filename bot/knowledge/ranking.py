@@ -1,0 +1,159 @@
+"""Which passage of the article answers a message: TF-IDF ranking over Danish lemmas.
+
+Both the passages and the message are reduced to terms: lower-case words, lemmatised with the
+saved spaCy pipeline's lookup table (lederne -> leder), with æ/ø/å written ae/oe/aa so that a
+visitor without a Danish keyboard matches ("generalsekretaer"), stop words dropped, and words the
+article does not use expanded by `config/passage_synonyms.yml`. scikit-learn's TfidfVectorizer
+scores whole terms and character n-grams of the terms (compounds, inflections the table does not
+know, one typo); the score of a passage is the mean of the two cosine similarities.
+
+The index is built once per article and process; ranking a message costs a few milliseconds.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence
+
+import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.config import REPO_ROOT
+from bot.knowledge.passages import Passage
+from bot.language.lemmas import LemmaTable
+
+SYNONYMS_PATH = REPO_ROOT / "config" / "passage_synonyms.yml"
+_WORD = re.compile(r"[0-9a-zæøåéü]+(?:-[0-9a-zæøåéü]+)*")
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u"})
+# Longer messages are cut: a question is short, and the cost must stay bounded.
+MAX_QUERY_CHARS = 500
+# How much the share of the message's words found in a passage counts against the similarity
+# (docs/nlu/passages.md).
+COVERAGE_WEIGHT = 0.5
+
+# spaCy's Danish stop words, as spaCy ships them (spacy/lang/da/stop_words.py), folded; kept here
+# so the action server does not import spaCy. They carry no topic: "hvad", "kan", "ikke".
+STOP_WORDS = frozenset("""
+af aldrig alene alle allerede alligevel alt altid anden andet andre at bag begge blandt blev blive
+bliver burde bør da de dem den denne dens der derefter deres derfor derfra deri dermed derpå derved
+det dette dig din dine disse dog du efter egen eller ellers en end endnu ene eneste enhver ens enten
+er et flere flest fleste for foran fordi forrige fra få før først gennem gjorde gjort god gør gøre
+gørende ham han hans har havde have hel heller hen hende hendes henover her herefter heri hermed
+herpå hun hvad hvem hver hvilke hvilken hvilkes hvis hvor hvordan hvorefter hvorfor hvorfra hvorhen
+hvori hvorimod hvornår hvorved i igen igennem ikke imellem imens imod ind indtil ingen intet jeg jer
+jeres jo kan kom kommer kun kunne lad langs lav lave lavet lidt lige ligesom lille længere man mange
+med meget mellem men mens mere mest mig min mindre mindst mine mit må måske ned nemlig nogen
+nogensinde noget nogle nok nu ny nyt nær næste næsten og også om omkring op os over overalt på samme
+sammen selv selvom senere ses siden sig sige skal skulle som stadig synes syntes så sådan således
+temmelig tidligere til tilbage tit ud uden udover under undtagen via vi vil ville vor vore vores vær
+være været øvrigt fx f.eks bl.a evt
+""".translate(_ASCII).split())
+# Words of chat and common verbs, not of a subject: "info om leder jobbet tak", "hvad går det ud på".
+CHAT_WORDS = frozenset("""
+info information spørgsmål spørge tak hej hejsa gerne vide fortæl fortælle forklar forklare beskriv
+please plz venligst lige lidt ok okay godt dag hvordan mon nogle noget sig
+gå går ud ske sker hedde hedder mene tro slags ting egentlig typisk helst rigtig stå står betyde betyder
+""".translate(_ASCII).split())
+
+
+def fold(word: str) -> str:
+    return word.translate(_ASCII)
+
+
+class DanishTerms:
+    """Text -> ranking terms (folded lemmas without stop words, synonyms added)."""
+
+    def __init__(self, lemmas: LemmaTable, synonyms: Dict[str, List[str]],
+                 extra_stop_words: Iterable[str] = ()) -> None:
+        self._lemmas = lemmas
+        self._synonyms = {word: [w.lower() for w in words] for word, words in synonyms.items()}
+        self._stop = STOP_WORDS | CHAT_WORDS | {self._lemma(w.lower()) for w in extra_stop_words}
+
+    def _lemma(self, word: str) -> str:
+        if word not in self._lemmas and "-" in word:
+            # "tv-stationerne" -> "tv-station": the last part carries the inflection.
+            head, _, last = word.rpartition("-")
+            return fold(f"{head}-{self._lemmas.lemma(last)}")
+        return fold(self._lemmas.lemma(word))
+
+    def lemmas(self, text: str) -> List[str]:
+        """Every word of `text` as a folded lemma, stop words included."""
+        return [self._lemma(word) for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower())]
+
+    def terms(self, text: str) -> List[str]:
+        terms: List[str] = []
+        for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower()):
+            for form in [word] + self._synonyms.get(word, []):
+                term = self._lemma(form)
+                if term not in self._stop and fold(form) not in self._stop and len(term) > 1:
+                    terms.append(term)
+        return terms
+
+
+@dataclass(frozen=True)
+class Hit:
+    score: float
+    passage: Passage
+
+
+class PassageIndex:
+    def __init__(self, passages: Sequence[Passage], terms: DanishTerms) -> None:
+        self.passages = list(passages)
+        self.terms = terms
+        docs = [" ".join(terms.terms(f"{p.context} {p.text}")) for p in self.passages]
+        self._words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self._word_matrix = self._words.fit_transform(docs)
+        self._char_matrix = self._chars.fit_transform(docs)
+        self._present = (self._word_matrix > 0).astype(float)
+        self.vocabulary: FrozenSet[str] = frozenset(self._words.vocabulary_)
+
+    def _coverage(self, terms: List[str]):
+        """Per passage, the share of the message's terms (weighted by IDF) it contains; and the
+        share of the message's terms that any passage contains."""
+        weights = np.zeros(len(self._words.vocabulary_))
+        unknown = 0.0
+        for term in set(terms):
+            column = self._words.vocabulary_.get(term)
+            if column is not None:
+                weights[column] = self._words.idf_[column]
+            else:
+                # A word no passage has weighs as much as an average word of the article.
+                unknown += self._words.idf_.mean()
+        total = weights.sum() + unknown
+        if not total:
+            return np.zeros(len(self.passages)), 0.0
+        return self._present @ weights / total, weights.sum() / total
+
+    def known_share(self, terms: List[str]) -> float:
+        """The IDF-weighted share of `terms` that some passage contains."""
+        return self._coverage(terms)[1] if terms else 0.0
+
+    def query_terms(self, text: str) -> List[str]:
+        return self.terms.terms(text)
+
+    def rank(self, text: str, topics: Optional[Iterable[str]] = None,
+             kinds: Optional[Iterable[str]] = None) -> List[Hit]:
+        """Passages by falling score; only `topics`/`kinds` when given; [] without any term."""
+        terms = self.query_terms(text)
+        if not terms:
+            return []
+        doc = [" ".join(terms)]
+        similarity = ((self._word_matrix @ self._words.transform(doc).T).toarray().ravel()
+                      + (self._char_matrix @ self._chars.transform(doc).T).toarray().ravel()) / 2
+        coverage, known = self._coverage(terms)
+        # Words no passage has do not count in the similarity, so they scale it down instead.
+        scores = (1 - COVERAGE_WEIGHT) * similarity * known + COVERAGE_WEIGHT * coverage
+        topics = set(topics) if topics is not None else None
+        kinds = set(kinds) if kinds is not None else None
+        hits = [
+            Hit(float(score), passage) for score, passage in zip(scores, self.passages)
+            if (topics is None or passage.topic in topics) and (kinds is None or passage.kind in kinds)
+        ]
+        return sorted(hits, key=lambda hit: -hit.score)
+
+
+def load_synonyms(path: Path = SYNONYMS_PATH) -> Dict[str, List[str]]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

@@ -1,0 +1,61 @@
+"""The deletion promise, end to end: contact details given for a callback leave the conversation
+record at once, and after the purge they are nowhere in the stack's files (databases, logs)."""
+import re
+import secrets
+import subprocess
+from pathlib import Path
+
+from tests.e2e.stack import REPO
+
+REDACTED = "[kontaktoplysning fjernet]"
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def files_containing(folder: Path, needle: str):
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                  if path.is_file() and needle.encode() in path.read_bytes())
+
+
+def request_a_callback(stack, sender, contact, wrong_try):
+    assert "kontakter dig" in texts(stack.say(sender, "jeg vil gerne tale med en vejleder"))
+    assert "Må jeg det?" in texts(stack.say(sender, "ja tak"))
+    assert "e-mail" in texts(stack.say(sender, "ja"))
+    assert "Prøv igen" in texts(stack.say(sender, wrong_try))
+    assert "hjælp til" in texts(stack.say(sender, contact))
+    assert "Hvornår" in texts(stack.say(sender, "hvilken lederuddannelse passer til mig"))
+    return texts(stack.say(sender, "hverdage efter kl. 16"))
+
+
+def test_contact_details_leave_every_store(stack):
+    contact = f"privat.{secrets.token_hex(6)}@eksempel.dk"
+    wrong_try = f"forkert.{secrets.token_hex(6)}@"  # a wrong first try is the visitor's answer too
+    sender = f"privacy-{secrets.token_hex(8)}"
+
+    confirmation = request_a_callback(stack, sender, contact, wrong_try)
+    assert "den adresse, du gav" in confirmation and contact not in confirmation
+    # Stored for the counsellor, and already gone from Rasa's record of the conversation.
+    assert files_containing(stack.workdir, contact) == ["bot.db"]
+    assert files_containing(stack.workdir, wrong_try) == []
+    lines = [e.get("text") for e in requests_tracker(stack, sender) if e.get("event") == "user"]
+    assert lines.count(REDACTED) == 2 and "hvilken lederuddannelse passer til mig" in lines
+
+    purge = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot", "purge", "--older-than", "0m"],
+                           cwd=REPO, env=stack.env, capture_output=True, text=True, timeout=120)
+    assert purge.returncode == 0, purge.stderr
+    assert re.search(r"[1-9]\d* callback request", purge.stdout), purge.stdout
+    assert re.search(r"events of [1-9]\d* conversation", purge.stdout), purge.stdout
+    assert files_containing(stack.workdir, contact) == []
+    assert files_containing(stack.workdir, sender) == [], "no trace of the conversation (logs included)"
+    assert stack.say(sender, "hej"), "the bot goes on after the purge"
+
+
+def requests_tracker(stack, sender):
+    import requests
+
+    response = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker",
+                            params={"token": stack.token, "include_events": "ALL"}, timeout=10)
+    response.raise_for_status()
+    return response.json()["events"]

@@ -1,0 +1,88 @@
+"""Passages, role names and passage answers, on the real article and the synthetic one."""
+from pathlib import Path
+
+import pytest
+
+from bot.config import REPO_ROOT
+from bot.knowledge.answering import Answerer
+from bot.knowledge.ingest import parse_article
+from bot.knowledge.passages import MAX_PASSAGE_CHARS, passages
+from bot.knowledge.roles import RoleFinder
+from bot.language.lemmas import LemmaTable
+
+LEDER_TEXT = (REPO_ROOT / "data" / "articles" / "leder.txt").read_text(encoding="utf-8")
+GARTNER_TEXT = (Path(__file__).parent / "fixtures" / "gartner.txt").read_text(encoding="utf-8")
+PIPELINE = REPO_ROOT / "var" / "spacy_da"
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    if not PIPELINE.exists():
+        pytest.fail(f"{PIPELINE} is missing: run `make spacy`")
+    return Answerer.for_article(parse_article(LEDER_TEXT), LemmaTable.from_pipeline(PIPELINE))
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+def test_prose_passages_are_verbatim_short_and_without_site_notices():
+    article_text = flat(LEDER_TEXT)
+    found = passages(parse_article(LEDER_TEXT))
+    prose = [p for p in found if p.kind in ("paragraph", "role")]
+    assert len(prose) > 30
+    for passage in prose:
+        assert passage.text in article_text, passage.text
+        assert len(passage.text) <= MAX_PASSAGE_CHARS
+    assert not any("ombygning" in p.text for p in found)
+
+
+@pytest.mark.parametrize("message, role", [
+    ("hvad er direktørens ansvar", "Direktør"),
+    ("hvad er en afdelingsleders ansvar", "Afdelingsleder"),
+    ("ledige afdelingslederstillinger", "Afdelingsleder"),
+    ("og en områdechef?", "Områdechef"),
+    ("hvad laver en generalsekretaer", "Generalsekretær"),
+    ("hvad laver en dirketør", "Direktør"),
+    ("kontorcheferne", "Kontorchef"),
+    ("hvad er en personalechef", "personalechef"),
+])
+def test_roles_are_found_in_every_danish_form(message, role):
+    assert RoleFinder.from_article(parse_article(LEDER_TEXT)).find(message) == [role]
+
+
+def test_words_that_only_look_like_roles_are_not_roles():
+    finder = RoleFinder.from_article(parse_article(LEDER_TEXT))
+    assert finder.find("bestyrelse lederuddannelse chefsekretær leder") == []
+
+
+def test_the_role_names_come_from_the_article_itself():
+    finder = RoleFinder.from_article(parse_article(GARTNER_TEXT))
+    assert finder.find("hvad laver planteskolelederen") == ["Planteskoleleder"]
+    assert finder.find("hvad laver en direktør") == []
+
+
+def test_a_detail_gets_its_passage_and_a_topic_question_the_overview(answerer):
+    answer = answerer.answer("hvad er et sekretariat", "ask_career_paths")
+    assert answer.kind == "passage"
+    assert answer.passages[0].text.startswith("Et sekretariat er en afdeling")
+    assert answerer.answer("hvilke karriereveje er der?", "ask_career_paths") is None
+    assert answerer.answer("/ask_career_paths", "ask_career_paths") is None
+
+
+def test_question_shapes(answerer):
+    route = answerer.answer("hvordan bliver jeg kontorchef", "ask_career_paths")
+    assert route.kind == "route" and "uddannelsesveje" in route.passages[0].text
+    compare = answerer.answer("forskellen på en mellemleder og en topleder", "ask_job_overview")
+    assert compare.kind == "compare"
+    assert {p.text.split(",")[0] for p in compare.passages} == {
+        "Som leder af fx et team eller en afdeling er det dit ansvar", "Som fx direktør træffer du de største beslutninger"}
+    assert answerer.answer("er en værkfører også en leder", "ask_job_titles").kind == "yes"
+    assert answerer.answer("er der en aldersgrænse for at blive leder", "ask_education").kind == "not_covered"
+
+
+def test_a_misunderstood_message_is_answered_only_when_a_passage_matches_strongly(answerer):
+    assert answerer.answer("hvad er et sekretariat", "nlu_fallback").kind == "soft"
+    assert answerer.answer("hvad er hovedstaden i frankrig", "out_of_scope") is None
+    assert answerer.answer("", "nlu_fallback") is None
+    assert answerer.answer("<b>" * 5000, "nlu_fallback") is None

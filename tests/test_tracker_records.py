@@ -1,0 +1,159 @@
+"""Rasa's stored conversations, written by Rasa's own SQLTrackerStore (SQLite and PostgreSQL):
+contact details removed in place, old events purged, and Rasa still reads and extends them."""
+import asyncio
+import dataclasses
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import REPO_ROOT, settings
+from bot.tracker_records import REDACTED, TrackerRecords, tracker_database_url, tracker_engine
+from tests.services import create_database, drop_database
+
+rasa_events = pytest.importorskip("rasa.shared.core.events")
+from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
+from rasa.shared.core.domain import Domain  # noqa: E402
+from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
+
+CONTACT = "ida.privat@eksempel.dk"
+DOMAIN = Domain.from_dict({
+    "slots": {name: {"type": "text", "mappings": [{"type": "custom"}]}
+              for name in ("callback_contact", "callback_question")},
+})
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tracker_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    admin_url, _template = request.getfixturevalue("postgres_server")
+    name = f"tracker_{uuid.uuid4().hex[:12]}"
+    url = create_database(admin_url, name)
+    yield url
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def rasa_store(tracker_url):
+    store = SQLTrackerStore(DOMAIN, host=tracker_url)
+    yield store
+    store.engine.dispose()
+
+
+def user(text, at):
+    return rasa_events.UserUttered(text, {"name": "inform", "confidence": 1.0},
+                                   parse_data={"text": text, "intent": {"name": "inform"}}, timestamp=at)
+
+
+def slot(name, value, at):
+    return rasa_events.SlotSet(name, value, timestamp=at)
+
+
+def callback_conversation(sender, at):
+    return DialogueStateTracker.from_events(sender, [
+        rasa_events.SessionStarted(timestamp=at),
+        slot("requested_slot", "callback_contact", at),
+        rasa_events.BotUttered("Hvilken e-mail?", timestamp=at),
+        user("ida-privat@", at),  # an invalid first try is the visitor's answer too
+        slot("requested_slot", "callback_contact", at),
+        user(f"  {CONTACT} ", at),
+        slot("callback_contact", f"  {CONTACT} ", at),
+        slot("callback_contact", CONTACT, at),
+        slot("requested_slot", "callback_question", at),
+        user(f"skriv til {CONTACT} om lederuddannelser", at),
+        slot("callback_question", f"skriv til {CONTACT} om lederuddannelser", at),
+        slot("requested_slot", None, at),
+        rasa_events.BotUttered(f"Tak, jeg skriver til {CONTACT}.", timestamp=at),
+        user("tak", at),
+    ], slots=DOMAIN.slots)
+
+
+def stored_texts(tracker_url, sender):
+    engine = tracker_engine(tracker_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
+                                  {"s": sender}).scalars().all()
+    engine.dispose()
+    return rows
+
+
+def test_contact_answers_are_removed_in_place_and_rasa_goes_on(rasa_store, tracker_url):
+    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    asyncio.run(rasa_store.save(callback_conversation("ida", now)))
+    asyncio.run(rasa_store.save(callback_conversation("other", now)))
+    before = stored_texts(tracker_url, "ida")
+
+    engine = tracker_engine(tracker_url)
+    changed = TrackerRecords(engine).redact_answers("ida", "callback_contact")
+    engine.dispose()
+
+    after = stored_texts(tracker_url, "ida")
+    assert len(after) == len(before)
+    assert changed == 7  # two answers, two slot values, the question (event and slot), the bot line
+    assert not any(CONTACT in row or "ida-privat@" in row for row in after)
+    assert "lederuddannelser" in " ".join(after), "the rest of the conversation stays"
+    assert any(CONTACT in row for row in stored_texts(tracker_url, "other")), "only that visitor's"
+
+    tracker = asyncio.run(rasa_store.retrieve("ida"))
+    said = [e.text for e in tracker.events if isinstance(e, rasa_events.UserUttered)]
+    assert said == [REDACTED, REDACTED, f"skriv til {REDACTED} om lederuddannelser", "tak"]
+    assert tracker.get_slot("callback_contact") == REDACTED
+    # Rasa saves only the events it has not stored yet, counted per session: the count is unchanged.
+    tracker.update(user("hvad tjener en leder", now))
+    asyncio.run(rasa_store.save(tracker))
+    assert len(stored_texts(tracker_url, "ida")) == len(before) + 1
+
+
+def test_purge_deletes_events_older_than_the_cutoff(rasa_store, tracker_url):
+    now = dt.datetime.now(dt.timezone.utc)
+    asyncio.run(rasa_store.save(callback_conversation("old", (now - dt.timedelta(days=31)).timestamp())))
+    asyncio.run(rasa_store.save(callback_conversation("recent", now.timestamp())))
+
+    engine = tracker_engine(tracker_url)
+    assert TrackerRecords(engine).purge(now - dt.timedelta(days=30)) == 1
+    engine.dispose()
+    assert stored_texts(tracker_url, "old") == []
+    assert len(stored_texts(tracker_url, "recent")) == 14
+    assert asyncio.run(rasa_store.retrieve("old")) is None
+
+
+def test_sqlite_keeps_no_copy_of_removed_text_in_the_file(rasa_store, tracker_url):
+    if not tracker_url.startswith("sqlite"):
+        pytest.skip("a file check")
+    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    asyncio.run(rasa_store.save(callback_conversation("ida", now)))
+    rasa_store.engine.dispose()
+    path = tracker_url[len("sqlite:///"):]
+    engine = tracker_engine(tracker_url)
+    TrackerRecords(engine).redact_answers("ida", "callback_contact")
+    engine.dispose()
+    assert CONTACT.encode() not in open(path, "rb").read()
+
+
+def test_a_store_rasa_has_not_created_is_left_alone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    records = TrackerRecords(tracker_engine(url))
+    assert records.redact_answers("ida", "callback_contact") == 0
+    assert records.purge(dt.datetime.now(dt.timezone.utc)) == 0
+    assert not (tmp_path / "tracker.db").exists()
+
+
+def test_the_tracker_store_url_comes_from_the_environment_or_rasas_endpoints(tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+
+    def url_for(endpoints_text, environment=None):
+        endpoints.write_text(endpoints_text)
+        config = dataclasses.replace(settings(), tracker_database_url=environment)
+        return tracker_database_url(config, endpoints)
+
+    plain = url_for('tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "var/tracker.db"\n')
+    assert plain == f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
+    assert url_for("tracker_store:\n  type: bot.tracker_store.StrictSQLTrackerStore\n"
+                   "  url: postgresql://u:pw@db/tracker\n") == "postgresql://u:pw@db/tracker"
+    assert url_for("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: db\n  port: 5433\n"
+                   "  db: tracker\n  username: u\n  password: pw\n") == "postgresql://u:pw@db:5433/tracker"
+    assert url_for("tracker_store:\n  type: redis\n") is None
+    assert url_for("tracker_store:\n  type: redis\n", "sqlite:////x.db") == "sqlite:////x.db"
