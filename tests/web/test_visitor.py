@@ -9,7 +9,6 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import transcript_from_events
-from bot.web.texts import VISITOR_CANCELLED
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -109,8 +108,7 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
             response = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert response.status == 200
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         protocol.status_event("cancelled"),
-                                         {"event": "bot", "text": VISITOR_CANCELLED}]
+                                         protocol.status_event("cancelled")]
             assert queue.get(case.id).status == "cancelled"
             again = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert again.status == 404
