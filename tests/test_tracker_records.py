@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from bot.config import REPO_ROOT, settings
 from bot.tracker_records import REDACTED, TrackerRecords, tracker_database_url, tracker_engine
-from tests.services import create_database, drop_database
+from bot.launch.services import create_database, drop_database
 
 rasa_events = pytest.importorskip("rasa.shared.core.events")
 from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402

@@ -19,8 +19,17 @@ _EMAIL = re.compile(
 )
 
 
+# The examples the bot shows a visitor; the tests feed each one back through the checks below.
+EXAMPLE_PHONE = "20 30 40 50"
+EXAMPLE_EMAIL = "navn@eksempel.dk"
+
+# A run of digits and separators, optionally after "+": the place a phone number can sit in a message.
+_PHONE_CANDIDATE = re.compile(r"\+?[0-9][0-9\s\-./()]*[0-9]")
+_TRAILING_PUNCTUATION = ".,;:!?()\"'"
+
+
 def normalise_phone(text: str) -> Optional[str]:
-    """'+45 12 34 56 78' style for a Danish number (with or without +45/0045), else None."""
+    """'+45 23 45 67 89' style for a Danish number (with or without +45/0045), else None."""
     compact = _PHONE_SEPARATORS.sub("", (text or "").strip())
     match = _DANISH_PHONE.fullmatch(compact)
     if not match:
@@ -38,3 +47,20 @@ def normalise_email(text: str) -> Optional[str]:
     if len(local) > 64:
         return None
     return f"{local}@{domain.lower()}"
+
+
+def find_contact(text: str) -> Optional[str]:
+    """The first Danish phone number or e-mail address inside a message, normalised, else None.
+
+    Visitors wrap their details in words ("ring på 20 30 40 50", "ja, navn@eksempel.dk").
+    """
+    text = text or ""
+    for candidate in _PHONE_CANDIDATE.findall(text):
+        phone = normalise_phone(candidate)
+        if phone:
+            return phone
+    for word in text.split():
+        email = normalise_email(word.strip(_TRAILING_PUNCTUATION))
+        if email:
+            return email
+    return None

@@ -23,7 +23,7 @@ DANISH_MONTHS = (
     "juli", "august", "september", "oktober", "november", "december",
 )
 
-# How far ahead next_opening looks before giving up (a schedule with no open day).
+# How far ahead next_opening looks before it answers "no opening" (a schedule with no open day).
 _SEARCH_DAYS = 400
 
 Interval = Tuple[dt.time, dt.time]
@@ -131,11 +131,11 @@ class OpeningHours:
                 return end
         return None
 
-    def next_opening(self, at: dt.datetime) -> dt.datetime:
+    def next_opening(self, at: dt.datetime) -> Optional[dt.datetime]:
         """The earliest instant >= `at` at which the service is open (local timezone).
 
-        When open at `at`, that is `at` itself. Raises OpeningHoursError if the
-        schedule has no opening within about a year.
+        When open at `at`, that is `at` itself; None when the schedule has no opening within
+        about a year (a file without openings means "closed").
         """
         _require_aware(at)
         if self.is_open(at):
@@ -145,14 +145,16 @@ class OpeningHours:
             for start, _ in self.intervals_on(day + dt.timedelta(days=offset)):
                 if start >= at:
                     return start
-        raise OpeningHoursError("No opening found in the schedule within a year")
+        return None
 
     # ---- Danish wording -----------------------------------------------------------
 
-    def describe_next_opening(self, at: dt.datetime) -> str:
+    def describe_next_opening(self, at: dt.datetime) -> Optional[str]:
         """Danish phrase for the next opening: 'i dag kl. 13:00', 'i morgen kl. 09:00',
-        or 'mandag den 30. november kl. 09:00'."""
+        or 'mandag den 30. november kl. 09:00'; None when there is none."""
         opening = self.next_opening(at)
+        if opening is None:
+            return None
         today = at.astimezone(self.timezone).date()
         if opening.date() == today:
             return f"i dag kl. {opening:%H:%M}"

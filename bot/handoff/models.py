@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import relationship
 
@@ -72,6 +73,8 @@ class Counsellor(Base):
     name = Column(String(100), nullable=False, unique=True)
     password_hash = Column(String(255), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # A paused counsellor keeps her console but is not offered to visitors.
+    paused = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class ConsoleSession(Base):

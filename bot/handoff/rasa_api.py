@@ -101,34 +101,23 @@ class RasaClient:
             event["metadata"] = {COUNSELLOR_METADATA_KEY: counsellor}
         self.append_events(conversation_id, [event])
 
-    def pause(self, conversation_id: str, text: Optional[str] = None,
-              counsellor: Optional[str] = None, status: Optional[str] = protocol.JOINED) -> None:
-        """Silence the bot (Rasa logs the visitor's messages without answering),
-        optionally tell the visitor `text`, then send the widget the hand-off `status`
-        ("joined", with the counsellor's name). Pausing a paused conversation is harmless."""
-        events: List[Dict[str, Any]] = [{"event": "pause"}]
-        if text:
-            events.append({"event": "bot", "text": text})
-        if status:
-            # After the text, so the widget still shows that text as the assistant's.
-            events.append(protocol.status_event(status, counsellor=counsellor))
-        self.append_events(conversation_id, events, side_effects=bool(text or status))
+    def pause(self, conversation_id: str, counsellor: Optional[str] = None) -> None:
+        """Silence the bot (Rasa logs the visitor's messages without answering) and send the
+        widget the "joined" status with the counsellor's name, which the widget words for the
+        visitor: one message per event. Pausing a paused conversation is harmless."""
+        events = [{"event": "pause"}, protocol.status_event(protocol.JOINED, counsellor=counsellor)]
+        self.append_events(conversation_id, events, side_effects=True)
 
-    def resume(self, conversation_id: str, text: Optional[str] = None,
-               status: Optional[str] = protocol.RESUMED) -> None:
-        """End the pause (the bot answers again), send the widget the hand-off `status`
+    def resume(self, conversation_id: str, status: str = protocol.RESUMED) -> None:
+        """End the pause (the bot answers again) and send the widget the hand-off `status`
         ("resumed" after a counsellor closed the case, "cancelled" when the visitor left
-        the queue) and tell the visitor so with `text`."""
+        the queue), which the widget words for the visitor."""
         # The pause cut the bot's turn short: without an action_listen the next message would be
         # read as part of that turn, and the rules (intent -> answer) would not apply.
-        events: List[Dict[str, Any]] = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
-        if status:
-            # Before the text, so the widget shows the text as the assistant's again.
-            events.append(protocol.status_event(status))
-        if text:
-            events.append({"event": "bot", "text": text})
-        # One request, so the visitor never sees the message without the bot being back.
-        self.append_events(conversation_id, events, side_effects=bool(text or status))
+        events = [{"event": "resume"}, {"event": "action", "name": "action_listen"},
+                  protocol.status_event(status)]
+        # One request, so the widget never hears of the return without the bot being back.
+        self.append_events(conversation_id, events, side_effects=True)
 
     def transcript(self, conversation_id: str) -> List[TranscriptLine]:
         return transcript_from_events(self.tracker(conversation_id))

@@ -3,7 +3,8 @@
 The cookie holds a random token; the database keeps only its SHA-256, so a leaked
 database does not hand out live sessions. Each session has its own CSRF token that
 every state-changing form must send back. A session's last_seen_at is the counsellor's
-presence: the bot offers a live chat only while someone has used the console lately.
+presence: an open console tab checks in every few seconds, so a counsellor is available while
+a tab is open and she has not paused; a closed tab drops out within ONLINE_WITHIN.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import transaction
@@ -21,11 +22,11 @@ from bot.handoff.models import ConsoleSession, Counsellor, utcnow
 
 IDLE_TIMEOUT = dt.timedelta(hours=2)
 MAX_AGE = dt.timedelta(hours=12)
-# Someone who used the console within this time counts as online.
-ONLINE_WITHIN = dt.timedelta(minutes=10)
 # last_seen_at is written at most this often, so the 2-second polling does not
 # turn every request into a database write.
 TOUCH_INTERVAL = dt.timedelta(seconds=30)
+# A console tab that checked in within this time counts as open: three missed touches.
+ONLINE_WITHIN = 3 * TOUCH_INTERVAL
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class SignedIn:
     counsellor_id: int
     name: str
     csrf_token: str
+    paused: bool = False
 
 
 def new_token() -> str:
@@ -76,8 +78,8 @@ class ConsoleSessions:
                 return None
             if now - row.last_seen_at > TOUCH_INTERVAL:
                 row.last_seen_at = now
-            name = session.get(Counsellor, row.counsellor_id).name
-            return SignedIn(row.counsellor_id, name, row.csrf_token)
+            counsellor = session.get(Counsellor, row.counsellor_id)
+            return SignedIn(row.counsellor_id, counsellor.name, row.csrf_token, counsellor.paused)
 
     def end(self, token: Optional[str]) -> None:
         if not token:
@@ -98,10 +100,19 @@ class ConsoleSessions:
                 ).execution_options(synchronize_session=False)
             ).rowcount
 
+    def set_paused(self, counsellor_id: int, paused: bool) -> None:
+        """Pause (not offered to visitors) or resume a counsellor, in all her tabs."""
+        with transaction(self._session_factory) as session:
+            session.execute(update(Counsellor).where(Counsellor.id == counsellor_id)
+                            .values(paused=paused).execution_options(synchronize_session=False))
+
     def anyone_online(self, within: dt.timedelta = ONLINE_WITHIN) -> bool:
-        """True when some counsellor has used the console within `within`."""
+        """True when a counsellor who has not paused has a console tab that checked in within `within`."""
         since = self._clock() - within
         with transaction(self._session_factory) as session:
             return session.execute(
-                select(ConsoleSession.id).where(ConsoleSession.last_seen_at >= since).limit(1)
+                select(ConsoleSession.id)
+                .join(Counsellor, Counsellor.id == ConsoleSession.counsellor_id)
+                .where(ConsoleSession.last_seen_at >= since, Counsellor.paused.is_(False))
+                .limit(1)
             ).first() is not None

@@ -229,8 +229,7 @@ class Console:
             # Pause here too: the bot may have stayed awake while the case waited, so the
             # visitor could still cancel (Rasa ignores every intent but restart when paused).
             try:
-                await self.call_rasa(self.rasa.pause, case.conversation_id, texts.VISITOR_CLAIMED,
-                                     me.name)
+                await self.call_rasa(self.rasa.pause, case.conversation_id, me.name)
             except RasaUnavailable as exc:
                 log.warning("Could not announce claim of case %s: %s", case.id, exc)
                 location += "?besked=ikke-annonceret"
@@ -258,8 +257,13 @@ class Console:
         case = self.queue.check_can_close(case_id, me.name)
         # Resume first: if Rasa is down the case stays open, so the visitor is never
         # left with a paused bot and nobody on the other end.
-        await self.call_rasa(self.rasa.resume, case.conversation_id, texts.VISITOR_RESUMED)
+        await self.call_rasa(self.rasa.resume, case.conversation_id)
         self.queue.close(case.id, me.name, note or None)
+        raise self.redirect("/console")
+
+    async def presence(self, request: web.Request) -> web.StreamResponse:
+        me: SignedIn = request["signed_in"]
+        self.sessions.set_paused(me.counsellor_id, (await self.form(request)).get("paused") == "1")
         raise self.redirect("/console")
 
     async def callback_done(self, request: web.Request) -> web.StreamResponse:
@@ -427,6 +431,7 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
         web.post(case + "/messages", console.send_message),
         web.post(case + "/close", console.close),
         web.post(r"/console/callbacks/{id:\d+}/done", console.callback_done),
+        web.post("/console/presence", console.presence),
         web.get("/console/api/queue", console.api_queue),
         web.get(r"/console/api/cases/{id:\d+}/transcript", console.api_transcript),
         web.static("/static/console", str(HERE / "static")),

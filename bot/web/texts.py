@@ -8,16 +8,6 @@ from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
-# Shown to the visitor in the chat window.
-VISITOR_CLAIMED = "En eVejleder har taget din samtale og skriver til dig om et øjeblik."
-VISITOR_RESUMED = (
-    "eVejlederen har afsluttet samtalen. Nu er det igen den automatiske assistent, "
-    "der svarer dig. Skriv gerne, hvis du har flere spørgsmål."
-)
-VISITOR_CANCELLED = (
-    "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen."
-)
-
 # The "error" of the visitor API's refusals, shown by the widget.
 VISITOR_BAD_SESSION = (
     "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."

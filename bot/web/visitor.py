@@ -106,8 +106,7 @@ class VisitorApi:
         # Resume first: if Rasa is down the visitor stays in the queue rather than being
         # left with a paused bot and no case.
         try:
-            await self.call_rasa(self.rasa.resume, session_id, texts.VISITOR_CANCELLED,
-                                 protocol.CANCELLED)
+            await self.call_rasa(self.rasa.resume, session_id, protocol.CANCELLED)
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
             raise _error(503, texts.VISITOR_RASA_DOWN)

@@ -1,7 +1,10 @@
 """Hand-off actions against a real database and real opening-hours files."""
+import asyncio
 import datetime as dt
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import handoff, services
@@ -57,6 +60,31 @@ def test_closed_hours_state_the_next_opening(run_action, hours):
     assert messages[0]["next_opening"] == "i morgen kl. 09:00"
 
 
+def test_channels_are_offered_with_the_configured_details(run_action, hours):
+    hours(ALWAYS_OPEN + 'contact:\n  phone: "70 20 30 40"\n  email: ev@example.dk\n')
+    messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="rest")
+    assert messages[0]["channels"] == "telefon (70 20 30 40), mail (ev@example.dk) eller chat"
+
+
+@pytest.mark.parametrize("schedule", ["timezone: Europe/Copenhagen\nweekly: {}\n", "", "weekly: [",
+                                      "weekly:\n  monday: ['9-17']\n", "timezone: Mars/Olympus\n"])
+def test_a_schedule_without_openings_or_unreadable_means_closed_and_a_callback(run_action, hours,
+                                                                             counsellor_online, schedule):
+    hours(schedule)
+    messages, events = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor",
+                                  channel="socketio")
+    assert responses(messages) == ["utter_handoff_closed_for_now", "utter_offer_callback"]
+    assert events == []
+
+
+def test_a_missing_schedule_file_means_closed(run_action, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPENING_HOURS_PATH", str(tmp_path / "missing.yml"))
+    messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="rest")
+    assert messages[0]["channels"] == "telefon, mail eller chat"
+    messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="socketio")
+    assert responses(messages) == ["utter_handoff_closed_for_now", "utter_offer_callback"]
+
+
 def test_open_with_a_counsellor_online_opens_a_case_and_pauses(run_action, hours, counsellor_online, db):
     hours(ALWAYS_OPEN)
     sender = "socket-visitor-1"
@@ -74,18 +102,66 @@ def form_slots(**slots):
     return {"requested_slot": None, **slots}
 
 
-def test_contact_validation_reasks_on_bad_input():
+def test_contact_validation_reasks_on_bad_input_with_examples_that_pass():
     validator = handoff.ValidateCallbackForm()
-    from rasa_sdk.executor import CollectingDispatcher
     for bad in ("1234", "12 34 56", "+46 12345678", "01234567", "navn@", "navn@eksempel", "ring mig op"):
         dispatcher = CollectingDispatcher()
         assert validator.validate_callback_contact(bad, dispatcher, None, {}) == {"callback_contact": None}
-        assert dispatcher.messages[0]["response"] == "utter_invalid_contact"
+        message = dispatcher.messages[0]
+        assert message["response"] == "utter_invalid_contact"
+        for example in (message["phone_example"], message["email_example"]):
+            dispatcher = CollectingDispatcher()
+            assert validator.validate_callback_contact(example, dispatcher, None, {})["callback_contact"]
+            assert dispatcher.messages == []
     for good, normalised in (("23456789", "+45 23 45 67 89"), ("+45 23 45 67 89", "+45 23 45 67 89"),
+                             ("0045 23-45-67-89", "+45 23 45 67 89"), ("mit nummer er 2345 6789", "+45 23 45 67 89"),
                              ("Navn@Eksempel.DK", "Navn@eksempel.dk")):
         dispatcher = CollectingDispatcher()
         assert validator.validate_callback_contact(good, dispatcher, None, {}) == {"callback_contact": normalised}
         assert dispatcher.messages == []
+
+
+FORM_DOMAIN = {"forms": {"callback_form": {"required_slots": list(handoff.CALLBACK_SLOTS)}}}
+
+
+def run_form_validation(text, intent, slots=None, active=True):
+    """The slots the validation action sets, as Rasa's form calls it after a visitor's message.
+
+    Rasa then asks for the first form slot still empty (consent, contact, question, time).
+    """
+    slots = {"requested_slot": None, **dict.fromkeys(handoff.CALLBACK_SLOTS), **(slots or {})}
+    tracker = Tracker("form-visitor", slots, {"text": text, "intent": {"name": intent}},
+                      [{"event": "action", "name": "action_listen"}], False, None,
+                      {"name": "callback_form"} if active else {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(handoff.ValidateCallbackForm().run(dispatcher, tracker, FORM_DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+
+
+def test_accepting_the_offer_is_the_consent_and_the_contact_is_asked_next():
+    slots, _ = run_form_validation("ja tak", "affirm", active=False)
+    assert slots == {"callback_consent": True}
+
+
+def test_contact_details_given_at_the_offer_are_kept_and_consent_is_asked_for_them():
+    for text, intent in (("ring på 23 45 67 89", "give_contact"), ("ja, 23456789", "affirm")):
+        slots, _ = run_form_validation(text, intent, active=False)
+        assert slots == {"callback_contact": "+45 23 45 67 89"}
+
+
+def test_contact_details_at_the_consent_question_replace_the_earlier_ones_without_a_loop():
+    slots, _ = run_form_validation("nej, brug anne@example.dk", "give_contact",
+                                   {"requested_slot": "callback_consent",
+                                    "callback_contact": "+45 23 45 67 89"})
+    assert slots == {"callback_contact": "anne@example.dk"}
+
+
+def test_a_number_inside_the_question_is_left_in_the_question():
+    slots, _ = run_form_validation("ring hellere på 23 45 67 89", "give_contact",
+                                   {"requested_slot": "callback_question", "callback_consent": True,
+                                    "callback_contact": "anne@example.dk",
+                                    "callback_question": "ring hellere på 23 45 67 89"})
+    assert "callback_contact" not in slots
 
 
 def callbacks(db):

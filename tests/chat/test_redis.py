@@ -12,7 +12,7 @@ import socketio
 from bot.chat import texts
 from bot.chat.redis_manager import CHANNEL, ChatQueueUnavailable, CheckedRedisManager
 from bot.config import without_password
-from tests.services import free_port
+from bot.launch.process import free_port
 from tests.e2e.people import Visitor, text_containing
 
 

@@ -27,7 +27,7 @@ CONVERSATION = [
     ('/ask_workplaces{"sector": "planteskoler"}', {"utter_answer_sector"}),
     ('/ask_education{"education": "anlægsgartner"}', {"utter_answer_education_route"}),
     ("/request_counsellor", {"utter_handoff_no_live_channel", "utter_offer_callback"}),
-    ("/affirm", {"utter_ask_callback_consent"}),
+    ("/affirm", {"utter_ask_callback_contact"}),
     ("/cancel", {"utter_callback_cancelled"}),
 ]
 

@@ -13,6 +13,7 @@ from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
+from bot.handoff.sessions import ConsoleSessions
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER, web_app
 
@@ -74,6 +75,7 @@ def test_every_console_route_refuses_without_a_session(database_url, session_fac
                 f"/console/cases/{case.id}/messages",
                 f"/console/cases/{case.id}/close",
                 f"/console/callbacks/{callback.id}/done",
+                "/console/presence",
             ]
             for path in posts:
                 response = await client.post(path, data={"text": "hej", "csrf_token": "x"},
@@ -197,8 +199,8 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             cid, query, body = peer.posts[-1]
             assert cid == "conv-1"
             assert query["execute_side_effects"] == "true" and query["output_channel"] == "socketio"
-            assert body == [{"event": "pause"}, {"event": "bot", "text": texts.VISITOR_CLAIMED},
-                            protocol.status_event("joined", counsellor="anne")]
+            # One status per event: the widget words it, no bot text says the same again.
+            assert body == [{"event": "pause"}, protocol.status_event("joined", counsellor="anne")]
 
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Hvad tjener en &lt;b&gt;leder&lt;/b&gt;?" in page
@@ -215,7 +217,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
 
             transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
             assert [line["who"] for line in transcript["lines"]] == \
-                ["visitor", "bot", "bot", "counsellor"]  # question, offer, claimed, Anne
+                ["visitor", "bot", "counsellor"]  # question, offer, Anne
             assert transcript["lines"][-1]["who_text"] == "eVejleder (anne)"
             assert transcript["status"] == "active"
 
@@ -224,8 +226,7 @@ def test_claim_chat_and_close_through_http(database_url, session_factory):
             assert response.status == 303
             assert response.headers["Location"] == "/console"
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         protocol.status_event("resumed"),
-                                         {"event": "bot", "text": texts.VISITOR_RESUMED}]
+                                         protocol.status_event("resumed")]
             assert peer.posts[-1][1]["execute_side_effects"] == "true"
             closed = queue.get(case.id)
             assert closed.status == "closed"
@@ -335,6 +336,28 @@ def test_callback_marked_done_through_http(database_url, session_factory):
             assert response.status == 303
         done = queue.list_callbacks()[0]
         assert done.is_done and done.done_by == "anne"
+
+    run(scenario)
+
+
+def test_pause_takes_the_counsellor_out_of_the_queue_and_back(database_url, session_factory):
+    setup_data(session_factory)
+    sessions = ConsoleSessions(session_factory)
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            await login(client)
+            assert sessions.anyone_online()
+            csrf = await csrf_of(client)
+            response = await client.post("/console/presence", data={"csrf_token": csrf, "paused": "1"},
+                                         allow_redirects=False)
+            assert response.status == 303
+            assert not sessions.anyone_online()
+            page = await (await client.get("/console")).text()
+            assert "Afslut pause" in page and "Hold pause" not in page
+            await client.post("/console/presence", data={"csrf_token": csrf, "paused": "0"})
+            assert sessions.anyone_online()
+            assert "Hold pause" in await (await client.get("/console")).text()
 
     run(scenario)
 

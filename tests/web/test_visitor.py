@@ -9,7 +9,6 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import transcript_from_events
-from bot.web.texts import VISITOR_CANCELLED
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -82,7 +81,8 @@ def test_history_holds_only_the_current_session(database_url, session_factory):
 
 
 def test_the_visitor_api_is_rate_limited_per_address(database_url, session_factory):
-    from bot.web.visitor import PER_ADDRESS, TOO_MANY
+    from bot.web.texts import VISITOR_TOO_MANY as TOO_MANY
+    from bot.web.visitor import PER_ADDRESS
 
     async def scenario():
         async with website(database_url, session_factory) as (client, peer, _):
@@ -108,8 +108,7 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
             response = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert response.status == 200
             assert peer.posts[-1][2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"},
-                                         protocol.status_event("cancelled"),
-                                         {"event": "bot", "text": VISITOR_CANCELLED}]
+                                         protocol.status_event("cancelled")]
             assert queue.get(case.id).status == "cancelled"
             again = await client.post(f"/api/visitor/{SESSION}/cancel")
             assert again.status == 404

@@ -277,6 +277,8 @@ describe("the chat widget on the article page", () => {
     const counsellorContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const desk = await signIn(stack, counsellorContext);
     await desk.reload();
+    // The tab title counts the waiting visitors, so a new one is seen from another tab.
+    await desk.waitForFunction(() => /^\(\d+\) /.test(document.title), null, { timeout: 30000 });
     await desk.click("form[action$='/claim'] button");
     await desk.waitForURL(/\/console\/cases\/\d+/);
 
@@ -300,9 +302,20 @@ describe("the chat widget on the article page", () => {
     });
 
     // Close: the bot is back and answers again.
+    await desk.screenshot({ path: path.join(SCREENSHOTS, "console-case.png"), fullPage: true });
+    // "Afslut" asks first; the counsellor confirms.
+    const asked = new Promise((resolve) => desk.once("dialog", (dialog) => {
+      resolve(dialog.message());
+      dialog.accept();
+    }));
     await desk.click("form[action$='/close'] button[type=submit]");
+    assert.match(await asked, /afslutte samtalen/);
     await visitor.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]
-      .some((item) => item.textContent.includes("Assistenten er tilbage")), null, { timeout: 30000 });
+      .some((item) => item.textContent.includes("afsluttet samtalen")), null, { timeout: 30000 });
+    // One message per status: the claim and the close are each said once.
+    const said = (await logEntries(visitor)).map((entry) => entry[1]).join("\n");
+    assert.equal(said.split("afsluttet samtalen").length - 1, 1);
+    assert.equal(said.split("er nu med i samtalen").length - 1, 1);
     await say(visitor, "hvad laver en leder?");
     assert.equal((await logEntries(visitor)).at(-1)[0], "bot");
 
@@ -319,6 +332,11 @@ describe("the chat widget on the article page", () => {
     const page = await openChat(stack, context);
     await say(page, "kan jeg få en vejleder?");
     await page.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
+    // A message written while waiting is acknowledged, once.
+    await say(page, "er der nogen?", "notice");
+    await page.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]
+      .some((item) => item.textContent.includes("Din besked er givet videre")), null, { timeout: 30000 });
+    assert.equal((await logEntries(page)).filter(([, text]) => text.includes("givet videre")).length, 1);
     await page.click(".evw-cancel");
     await page.waitForSelector(".evw-queue", { state: "hidden" });
     await page.waitForFunction(() => [...document.querySelectorAll(".evw-msg--notice")]

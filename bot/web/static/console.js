@@ -48,6 +48,12 @@
     return row;
   }
 
+  // The queue count in the tab title, so a new visitor is seen from another tab.
+  var baseTitle = document.title;
+  function showCountInTitle(count) {
+    document.title = count ? "(" + count + ") " + baseTitle : baseTitle;
+  }
+
   function watchQueue(section) {
     var table = document.getElementById("koe-tabel");
     var tbody = table.querySelector("tbody");
@@ -61,6 +67,7 @@
       return getJSON(section.getAttribute("data-queue-url")).then(function (result) {
         if (!result.ok) { return; }
         var waiting = result.body.waiting;
+        showCountInTitle(waiting.length);
         var ids = waiting.map(function (item) { return String(item.id); }).join(",");
         if (ids === lastIds) {
           // Same cases: update the waiting times in place so keyboard focus stays put.
@@ -122,7 +129,15 @@
     });
   }
 
+  // Forms that end something for the visitor ask first.
+  function confirmBeforeSubmit(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), confirmBeforeSubmit);
     var queue = document.getElementById("koe");
     if (queue) { watchQueue(queue); }
     var transcript = document.getElementById("samtale");

@@ -36,8 +36,9 @@
     cancelFailed: "Det lykkedes ikke at forlade køen. Prøv igen om lidt.",
     joined: "{name} fra eVejledningen er nu med i samtalen.",
     joinedNoName: "En eVejleder er nu med i samtalen.",
-    resumed: "Assistenten er tilbage.",
-    cancelled: "Du har forladt køen.",
+    resumed: "eVejlederen har afsluttet samtalen. Nu svarer den automatiske assistent dig igen. Skriv gerne, hvis du har flere spørgsmål.",
+    cancelled: "Du har forladt køen til en eVejleder. Nu svarer den automatiske assistent dig igen.",
+    passedOn: "Din besked er givet videre. eVejlederen ser den, når hun tager din samtale.",
     connecting: "Forbinder …",
     reconnecting: "Forbindelsen er afbrudt. Prøver igen … Dine beskeder sendes, når forbindelsen er tilbage.",
     notSent: "Sendes, når forbindelsen er tilbage",
@@ -448,11 +449,18 @@
       payload.metadata[REF_KEY] = item.id;
       if (item.title) { payload.metadata[CHOICE_KEY] = item.title; }
       if (!state.handoff) { setTyping(true); }
+      // Written in the queue (not the request that put the visitor there): the paused bot will
+      // not answer it, so its acknowledgement is said here.
+      var inQueue = !!(state.handoff && state.handoff.status === "waiting");
       // Rasa acknowledges after it has handled the message (and sent its replies).
       socket.timeout(60000).emit("user_uttered", payload, function (error) {
         if (error) { return; }  // not acknowledged: retried after the next reconnect
         delivered(item.id);
         setTyping(false);
+        // Acknowledged means the message is in the conversation the counsellor reads on claiming.
+        if (inQueue && state.handoff && state.handoff.status === "waiting") {
+          addEntry({ who: "notice", text: texts.passedOn });
+        }
       });
     });
     render();

@@ -1,15 +1,15 @@
 """Review labels of the Indsigt page.
 
-Revision ID: 0003_insight
-Revises: 0002_handoff
+Revision ID: 0004_insight
+Revises: 0003_presence
 Create Date: 2026-12-01 05:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_insight'
-down_revision = '0002_handoff'
+revision = '0004_insight'
+down_revision = '0003_presence'
 branch_labels = None
 depends_on = None
 

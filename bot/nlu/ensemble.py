@@ -1,0 +1,114 @@
+"""A second opinion on the intent: character n-gram logistic regression, averaged with DIET.
+
+DIET, trained on a couple of thousand examples, is sure of itself where it is wrong as often as
+a TF-IDF + logistic regression over character n-grams is; the two make different mistakes, and
+the mean of their probabilities is right more often than either (docs/nlu/comparison.md). Rasa
+3.6 has no ensemble of intent classifiers (the last classifier in the pipeline overwrites the
+intent) and its LogisticRegressionClassifier reads raw counts, so this component does the
+averaging: after DIET, it replaces `intent` and `intent_ranking` with
+
+    weight * DIET's confidence + (1 - weight) * the logistic regression's probability
+
+for every intent, and FallbackClassifier (next) decides on that. The regression reads the
+message's tokens as SpellingCorrector left them, so typing errors are corrected for it too.
+
+In config.yml, right after DIETClassifier:   - name: bot.nlu.ensemble.CharNgramIntentVote
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import skops.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+MODEL_FILE = "char_ngram_logreg.skops"
+# skops (Rasa's own choice for its LogisticRegressionClassifier) refuses any other type on load.
+TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
+
+
+def char_ngram_logreg(random_state: int = 42) -> Pipeline:
+    """TF-IDF over character 1-4-grams inside word boundaries, then a logistic regression."""
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+        LogisticRegression(C=10, max_iter=5000, random_state=random_state),
+    )
+
+
+def tokens_text(message: Message) -> Text:
+    """The message as its tokens read (corrected where SpellingCorrector corrected them)."""
+    tokens = message.get(TOKENS_NAMES[TEXT])
+    return " ".join(token.text for token in tokens) if tokens else (message.get(TEXT) or "")
+
+
+def vote(diet: Dict[Text, float], logreg: Dict[Text, float], weight: float) -> List[Dict[Text, Any]]:
+    """The weighted mean of two intent distributions, best first (an intent missing from one counts 0)."""
+    intents = set(diet) | set(logreg)
+    mean = {i: weight * diet.get(i, 0.0) + (1 - weight) * logreg.get(i, 0.0) for i in intents}
+    return [{INTENT_NAME_KEY: i, PREDICTED_CONFIDENCE_KEY: c}
+            for i, c in sorted(mean.items(), key=lambda item: (-item[1], item[0]))]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class CharNgramIntentVote(IntentClassifier, GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # weight: DIET's share of the vote, chosen on the cross-validation folds (docs/nlu/comparison.md).
+        return {"weight": 0.3, "ranking_length": 10, "random_seed": 42}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[Pipeline] = None):
+        self._config = {**self.get_default_config(), **config}
+        self.weight = self._config["weight"]  # public: nlu_eval re-weighs trained fold models
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CharNgramIntentVote":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "CharNgramIntentVote":
+        with model_storage.read_from(resource) as directory:
+            model = skops.io.load(directory / MODEL_FILE, trusted=TRUSTED_TYPES)
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT)]
+        model = char_ngram_logreg(self._config["random_seed"])
+        model.fit([tokens_text(e) for e in examples], [e.get(INTENT) for e in examples])
+        self._model = model
+        with self._model_storage.write_to(self._resource) as directory:
+            skops.io.dump(model, directory / MODEL_FILE)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if self._model is None or not message.get(TEXT):
+                continue
+            probabilities = self._model.predict_proba([tokens_text(message)])[0]
+            logreg = dict(zip(self._model.classes_, probabilities.tolist()))
+            diet = {r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING_KEY) or []}
+            ranking = vote(diet, logreg, self.weight) if diet else vote(logreg, {}, 1.0)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]] or ranking,
+                        add_to_output=True)
+        return messages
