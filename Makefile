@@ -21,7 +21,7 @@ export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run run-cluster bench-load
+.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run run-cluster bench-load export-reviewed
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -34,6 +34,7 @@ help:
 	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
 	@echo "make run-cluster  PostgreSQL + Redis + two Rasa processes behind nginx on :8080 (see README)"
 	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
+	@echo "make export-reviewed   labelled messages of the console's review queue -> review/reviewed.yml"
 	@echo "make crossval   measure understanding: 5-fold cross-validation + held-out figures into docs/nlu/"
 	@echo "make nlu-compare   compare NLU pipelines on the same folds (docs/nlu/comparison.md)"
 
@@ -73,6 +74,10 @@ node_modules/.installed: package.json package-lock.json
 	@echo "==> Installing the widget's npm packages (npm ci)"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The review queue's labelled messages, for a developer to read: outside data/, never trained on.
+export-reviewed: install
+	@$(PY) -m bot export-reviewed
 
 run: system-deps install spacy data train web
 	@scripts/run

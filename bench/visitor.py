@@ -28,8 +28,11 @@ class Visitor:
         self.client.on("bot_uttered", self.received.put)
         self.client.connect(rasa_url, transports=["polling"], wait_timeout=20)
 
-    def say(self, text: str) -> None:
-        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+    def say(self, text: str, metadata: Optional[Dict[str, Any]] = None) -> None:
+        data: Dict[str, Any] = {"message": text, "session_id": self.session_id}
+        if metadata:
+            data["metadata"] = metadata  # as the widget sends it (Rasa's metadata_key)
+        self.client.emit("user_uttered", data)
 
     def next(self, timeout: float = 30) -> Dict[str, Any]:
         return self.received.get(timeout=timeout)

@@ -8,6 +8,7 @@ from bot.db import Base, make_engine
 
 # Import every module that defines tables (all subclass bot.db.Base), so autogenerate sees them.
 import bot.handoff.models  # noqa: F401,E402
+import bot.insight.models  # noqa: F401,E402
 import bot.knowledge.models  # noqa: F401,E402
 
 config = context.config

@@ -37,6 +37,7 @@ def reaching(package: str, forbidden: Tuple[str, ...]):
     ("bot", ("rasa_sdk", "actions", "tests")),
     ("bot/handoff", ("bot.web", "bot.chat")),
     ("bot/knowledge", ("bot.web", "bot.handoff", "bot.chat")),
+    ("bot/insight", ("bot.web", "bot.chat")),
     ("actions", ("tests",)),
     ("bench", ("tests",)),
     ("nlu_eval", ("tests",)),

@@ -15,10 +15,11 @@ from typing import Any, Callable, Dict, Optional
 from bot.chat import texts
 from bot.chat.address import is_loopback
 from bot.chat.settings import ChatSettings
-from bot.handoff.protocol import CHOICE_METADATA_KEY
+from bot.handoff.protocol import CHOICE_METADATA_KEY, REF_METADATA_KEY, REF_PATTERN
 from bot.ratelimit import TokenBuckets
 
-# Metadata a visitor may send: the widget's own key (a quick-reply button's title), short.
+# Metadata a visitor may send: the widget's own keys (a quick-reply button's title, short; the
+# message's ref for ratings, hex).
 # Anything else would be stored in the tracker and shown to counsellors unchecked.
 MAX_CHOICE_CHARS = 200
 # engine.io refuses bigger packets (its default is 1 MB): a 1000-character message in any
@@ -32,10 +33,16 @@ def widget_metadata(value: Any) -> Dict[str, str]:
             value = json.loads(value)
         except ValueError:
             return {}
-    choice = value.get(CHOICE_METADATA_KEY) if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return {}
+    kept = {}
+    choice = value.get(CHOICE_METADATA_KEY)
     if isinstance(choice, str) and choice.strip() and len(choice) <= MAX_CHOICE_CHARS:
-        return {CHOICE_METADATA_KEY: choice}
-    return {}
+        kept[CHOICE_METADATA_KEY] = choice
+    ref = value.get(REF_METADATA_KEY)
+    if isinstance(ref, str) and REF_PATTERN.fullmatch(ref):
+        kept[REF_METADATA_KEY] = ref
+    return kept
 
 
 class MessageGuard:

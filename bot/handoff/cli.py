@@ -89,13 +89,15 @@ def _run_purge(args: argparse.Namespace) -> int:
     from bot.handoff.models import utcnow
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.sessions import ConsoleSessions
+    from bot.insight.review import ReviewLabels
     from bot.tracker_records import TrackerRecords, tracker_database_url, tracker_engine
 
     factory = _session_factory()
     result = HandoffQueue(factory).purge(args.older_than)
     sessions = ConsoleSessions(factory).purge_expired()
+    labels = ReviewLabels(factory).purge(args.older_than)
     print(f"deleted {result.cases} case(s), {result.callbacks} callback request(s), "
-          f"{sessions} expired console session(s)")
+          f"{sessions} expired console session(s), {labels} review label(s)")
     tracker_url = tracker_database_url(settings())
     if tracker_url is None:
         print("no SQL tracker store configured (TRACKER_DATABASE_URL, endpoints.yml): "

@@ -5,6 +5,7 @@ tests/web/test_protocol.py reads its source and fails when the two sides differ.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict
 
 # Key of the status object the widget receives: {"evejleder_handoff": status, ...details}.
@@ -19,6 +20,11 @@ STATUSES = (WAITING, JOINED, RESUMED, CANCELLED)
 # Metadata of a visitor's message that was a quick-reply button: the button's title, sent by
 # the widget so the transcript can show what the visitor chose, not "/intent".
 CHOICE_METADATA_KEY = "evejleder_choice"
+
+# Metadata of every visitor message the widget sends: a random ref (hex) that the widget ties the
+# answer to, and that a rating of that answer names (bot/web/feedback.py, bot/insight/).
+REF_METADATA_KEY = "evejleder_ref"
+REF_PATTERN = re.compile(r"[0-9a-f]{8,64}")
 
 # Metadata marking a bot event as a counsellor's message. Rasa keeps event metadata in the
 # tracker, which is how the transcript tells counsellor from bot.

@@ -31,6 +31,8 @@ from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.web import texts
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
+from bot.web.feedback import add_feedback_routes
+from bot.web.insight import add_insight_routes
 from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
@@ -438,6 +440,8 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
     add_visitor_routes(app, console.queue, rasa, console.call_rasa)
+    add_feedback_routes(app, rasa, console.call_rasa)
+    add_insight_routes(app, console, settings, session_factory, clock)
     return app
 
 

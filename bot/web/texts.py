@@ -15,6 +15,9 @@ VISITOR_BAD_SESSION = (
 VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 VISITOR_RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
+FEEDBACK_BAD = "Din vurdering kunne ikke læses. Prøv igen."
+FEEDBACK_UNKNOWN = "Svaret, du vil vurdere, findes ikke i samtalen."
+FEEDBACK_TWICE = "Du har allerede vurderet dette svar."
 VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
 VISITOR_TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
 

@@ -109,5 +109,9 @@ def test_only_the_widgets_own_metadata_passes_and_only_short():
     assert widget_metadata({"evejleder_choice": "Løn", "evejleder_counsellor": "Falsk", "x": 1}) == {
         "evejleder_choice": "Løn"}
     assert widget_metadata('{"evejleder_choice": "Løn"}') == {"evejleder_choice": "Løn"}
-    for bad in ({"evejleder_choice": "x" * 201}, {"evejleder_choice": 5}, "{broken", None, [1], {}):
+    for bad in ({"evejleder_choice": "x" * 201}, {"evejleder_choice": 5}, "{broken", None, [1], {},
+                {"evejleder_ref": "<b>x</b>"}, {"evejleder_ref": "ab" * 40}, {"evejleder_ref": 12345678}):
         assert widget_metadata(bad) == {}
+    # The widget's ref for ratings: hex only.
+    assert widget_metadata({"evejleder_ref": "0f" * 16, "evejleder_choice": "Løn"}) == {
+        "evejleder_ref": "0f" * 16, "evejleder_choice": "Løn"}

@@ -5,9 +5,11 @@ const { spawn } = require("node:child_process");
 const path = require("node:path");
 const readline = require("node:readline");
 const { chromium } = require("playwright-core");
+const assert = require("node:assert/strict");
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PYTHON = path.join(REPO, ".venv", "bin", "python");
+const AXE = require.resolve("axe-core/axe.min.js");
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -119,7 +121,55 @@ function sessionIdOf(page) {
   });
 }
 
+// The stack and a browser, once per test file; screenshots go to docs/screenshots/.
+const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
+
+async function setUp() {
+  const stack = await startStack();
+  const browser = await launchBrowser();
+  require("node:fs").mkdirSync(SCREENSHOTS, { recursive: true });
+  return { stack, browser };
+}
+
+async function tearDown(stack, browser) {
+  if (browser) { await browser.close(); }
+  if (stack) { await stack.stop(); }
+}
+
+// The article page with the chat open and the whole welcome shown.
+async function openChat(stack, context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/");
+  await page.click(".evw-launcher");
+  await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+  // Rasa has acknowledged the greeting request: the whole welcome is there.
+  await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
+  return page;
+}
+
+// A counsellor signed in to the console (the test stack's account).
+async function signIn(stack, context) {
+  const page = await watchedPage(context);
+  await page.goto(stack.web + "/console/login");
+  await page.fill("#name", stack.counsellor);
+  await page.fill("#password", stack.password);
+  await page.click("form button[type=submit]");
+  await page.waitForURL(stack.web + "/console");
+  return page;
+}
+
+async function assertAccessible(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+  }));
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [],
+    `no serious or critical accessibility violations on ${what}`);
+}
+
 module.exports = {
   REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
-  pushBotMessage, sessionIdOf,
+  pushBotMessage, sessionIdOf, signIn, assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
 };

@@ -48,3 +48,14 @@ def test_status_messages_carry_the_key_and_leave_out_empty_details():
         "event": "bot", "data": {"custom": {"data": {"evejleder_handoff": "resumed"}}}}
     with pytest.raises(ValueError):
         protocol.status_message("paused")
+
+
+def test_the_widget_sends_the_ref_and_ratings_the_feedback_api_reads(widget):
+    from bot.insight.conversations import DOWN, UP
+    from bot.web.feedback import MAX_COMMENT
+
+    assert js_constant(widget, "REF_KEY") == protocol.REF_METADATA_KEY
+    assert f'rating: "{DOWN}"' in widget and f'["{UP}", ' in widget and f'["{DOWN}", ' in widget
+    assert int(re.search(r"\bvar MAX_COMMENT = (\d+);", widget).group(1)) <= MAX_COMMENT
+    # The widget's refs are newId() values: 16 random bytes as hex.
+    assert protocol.REF_PATTERN.fullmatch("0f" * 16)

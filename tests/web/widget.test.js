@@ -5,42 +5,21 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, describe, it } = require("node:test");
 
 const {
-  REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
-  pushBotMessage, sessionIdOf,
+  watchedPage, logEntries, countOf, waitForReply, say, pushBotMessage, sessionIdOf, signIn,
+  assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
 } = require("./support");
 
-const SCREENSHOTS = path.join(REPO, "docs", "screenshots");
-const AXE = require.resolve("axe-core/axe.min.js");
 const GREETING = /^Hej! Jeg er eVejleder/;
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-}, { timeout: 400000 });
-
-after(async () => {
-  if (browser) { await browser.close(); }
-  if (stack) { await stack.stop(); }
-});
-
-async function openChat(context) {
-  const page = await watchedPage(context);
-  await page.goto(stack.web + "/");
-  await page.click(".evw-launcher");
-  await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
-  // Rasa has acknowledged the greeting request: the whole welcome is there.
-  await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
-  return page;
-}
+before(async () => { ({ stack, browser } = await setUp()); }, { timeout: 400000 });
+after(() => tearDown(stack, browser));
 
 async function greetings(page) {
   return (await logEntries(page)).filter(([, text]) => GREETING.test(text)).length;
@@ -60,7 +39,7 @@ async function quickReplies(page) {
 describe("the chat widget on the article page", () => {
   it("greets exactly once when a conversation starts", async () => {
     const context = await browser.newContext();
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await page.waitForTimeout(2000);  // a second welcome would have arrived by now
     assert.equal(await greetings(page), 1, "the welcome is shown exactly once");
     assert.deepEqual(page.problems, []);
@@ -69,7 +48,7 @@ describe("the chat widget on the article page", () => {
 
   it("holds a Danish conversation with a quick reply", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     assert.equal(await page.getAttribute(".evw-log", "aria-live"), "polite");
 
     await say(page, "hvad laver en leder?");
@@ -97,7 +76,7 @@ describe("the chat widget on the article page", () => {
 
   it("shows a long reply from its start, names the sender once per run, links the source", async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 400 } });
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "hvilke arbejdsopgaver har en leder?");
     const placement = await page.evaluate(() => {
       const log = document.querySelector(".evw-log");
@@ -128,7 +107,7 @@ describe("the chat widget on the article page", () => {
 
   it("keeps the conversation across reloads, from local storage and from Rasa", async () => {
     const context = await browser.newContext();
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "hvilken uddannelse skal man have?");
     const shown = await logEntries(page);
     const welcomes = await greetings(page);
@@ -157,7 +136,7 @@ describe("the chat widget on the article page", () => {
     const context = await browser.newContext();
     const stored = (page) => page.evaluate(() => Object.keys(localStorage)
       .filter((name) => name.startsWith("evejleder-widget:")).map((name) => localStorage.getItem(name)).join(""));
-    let page = await openChat(context);
+    let page = await openChat(stack, context);
     await say(page, "mit navn er Ida Privat, hvad laver en leder?");
     assert.ok((await stored(page)).includes("Ida Privat"));
     await page.click(".evw-restart");
@@ -186,7 +165,7 @@ describe("the chat widget on the article page", () => {
 
   it("shows HTML and script as text and runs nothing; links are safe", async () => {
     const context = await browser.newContext();
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     const attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>fed</b>';
     await say(page, attack);
     const sessionId = await sessionIdOf(page);
@@ -237,7 +216,7 @@ describe("the chat widget on the article page", () => {
 
   it("reconnects after Rasa restarts and loses nothing", { timeout: 300000 }, async () => {
     const context = await browser.newContext();
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "hvad er lønnen for en leder?");
     const shownBefore = await logEntries(page);
 
@@ -265,14 +244,14 @@ describe("the chat widget on the article page", () => {
   it("passes an axe-core scan (page and console) and saves screenshots", async () => {
     // bypassCSP only so axe can be injected; the widget itself runs under the real policy above.
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "hvad laver en leder?");
     await page.screenshot({ path: path.join(SCREENSHOTS, "site-desktop.png") });
     await assertAccessible(page, "the article page with the chat open");
 
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true,
       hasTouch: true, bypassCSP: true });
-    const small = await openChat(phone);
+    const small = await openChat(stack, phone);
     await say(small, "hvordan bliver man leder?");
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, "nothing wider than a 360 px screen");
@@ -281,7 +260,7 @@ describe("the chat widget on the article page", () => {
     await phone.close();
 
     const counsellor = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
-    const console_ = await signIn(counsellor);
+    const console_ = await signIn(stack, counsellor);
     await assertAccessible(console_, "the counsellor console");
     await console_.screenshot({ path: path.join(SCREENSHOTS, "console.png"), fullPage: true });
     await counsellor.close();
@@ -290,13 +269,13 @@ describe("the chat widget on the article page", () => {
 
   it("hands the visitor to a counsellor and back to the bot", { timeout: 240000 }, async () => {
     const visitorContext = await browser.newContext();
-    const visitor = await openChat(visitorContext);
+    const visitor = await openChat(stack, visitorContext);
     await say(visitor, "jeg vil gerne tale med en vejleder");
     await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
     assert.match(await visitor.textContent(".evw-queue-text"), /Du er i kø hos en eVejleder \(nr\. \d+\)/);
 
     const counsellorContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const desk = await signIn(counsellorContext);
+    const desk = await signIn(stack, counsellorContext);
     await desk.reload();
     // The tab title counts the waiting visitors, so a new one is seen from another tab.
     await desk.waitForFunction(() => /^\(\d+\) /.test(document.title), null, { timeout: 30000 });
@@ -350,7 +329,7 @@ describe("the chat widget on the article page", () => {
 
   it("lets a waiting visitor leave the queue", { timeout: 120000 }, async () => {
     const context = await browser.newContext();
-    const page = await openChat(context);
+    const page = await openChat(stack, context);
     await say(page, "kan jeg få en vejleder?");
     await page.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
     // A message written while waiting is acknowledged, once.
@@ -367,24 +346,3 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 });
-
-async function signIn(context) {
-  const page = await watchedPage(context);
-  await page.goto(stack.web + "/console/login");
-  await page.fill("#name", stack.counsellor);
-  await page.fill("#password", stack.password);
-  await page.click("form button[type=submit]");
-  await page.waitForURL(stack.web + "/console");
-  return page;
-}
-
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-  }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [],
-    `no serious or critical accessibility violations on ${what}`);
-}

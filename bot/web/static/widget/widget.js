@@ -43,7 +43,15 @@
     reconnecting: "Forbindelsen er afbrudt. Prøver igen … Dine beskeder sendes, når forbindelsen er tilbage.",
     notSent: "Sendes, når forbindelsen er tilbage",
     replies: "Svarmuligheder",
-    linkNewWindow: "(åbner i et nyt vindue)"
+    linkNewWindow: "(åbner i et nyt vindue)",
+    feedbackQuestion: "Hjalp svaret?",
+    feedbackUp: "Ja, svaret hjalp",
+    feedbackDown: "Nej, svaret hjalp ikke",
+    feedbackThanks: "Tak for din vurdering.",
+    feedbackCommentLabel: "Hvad manglede du? (valgfrit)",
+    feedbackCommentSend: "Send kommentar",
+    feedbackCommentThanks: "Tak for din kommentar.",
+    feedbackFailed: "Vurderingen blev ikke gemt. Prøv igen om lidt."
   };
 
   // ---- configuration from the script tag's data- attributes ------------------------------
@@ -67,6 +75,10 @@
   var GREETING = "/session_start";
   var CHOICE_KEY = "evejleder_choice";
   var STATUS_KEY = "evejleder_handoff";
+  // Sent with every visitor message; the bot's answer carries it back as `replyTo`, and a rating
+  // names it, so the rating is tied to the message it rates in Rasa's tracker.
+  var REF_KEY = "evejleder_ref";
+  var MAX_COMMENT = 300;
 
   // ---- state, kept in localStorage so a reload shows the same conversation -----------------
   // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?}
@@ -231,7 +243,7 @@
     return !!previous && previous.who === entry.who && previous.counsellor === entry.counsellor;
   }
 
-  function renderEntry(entry, isLast, continued) {
+  function renderEntry(entry, isLast, continued, rateable) {
     var item = el("div", "evw-msg evw-msg--" + entry.who + (continued ? " evw-continued" : ""));
     item.setAttribute("data-id", entry.id);
     if (entry.who === "notice") {
@@ -261,7 +273,78 @@
       });
       item.appendChild(group);
     }
+    if (rateable) { item.appendChild(renderFeedback(entry)); }
     return item;
+  }
+
+  // ---- "Hjalp svaret?": one rating per answer, an optional comment after a thumbs down ----------
+  function endsAnswer(index) {
+    var entry = state.entries[index];
+    var next = state.entries[index + 1];
+    return entry.who === "bot" && !!entry.replyTo && !(next && next.replyTo === entry.replyTo);
+  }
+
+  function renderFeedback(entry) {
+    var box = el("div", "evw-feedback");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", texts.feedbackQuestion);
+    if (!entry.rating) {
+      box.appendChild(el("span", "evw-feedback-question", texts.feedbackQuestion));
+      [["up", "👍", texts.feedbackUp], ["down", "👎", texts.feedbackDown]].forEach(function (choice) {
+        var button = el("button", "evw-feedback-button", choice[1]);
+        button.type = "button";
+        button.setAttribute("aria-label", choice[2]);
+        button.addEventListener("click", function () { rate(entry, choice[0]); });
+        box.appendChild(button);
+      });
+      return box;
+    }
+    box.appendChild(el("span", "evw-feedback-thanks", entry.commented ? texts.feedbackCommentThanks : texts.feedbackThanks));
+    if (entry.rating === "down" && !entry.commented) {
+      var comment = el("form", "evw-feedback-comment");
+      var inputId = "evw-comment-" + entry.id;
+      var label = el("label", "evw-feedback-label", texts.feedbackCommentLabel);
+      label.htmlFor = inputId;
+      var field = el("input", "evw-feedback-input");
+      field.id = inputId;
+      field.type = "text";
+      field.maxLength = MAX_COMMENT;
+      field.autocomplete = "off";
+      var submit = el("button", "evw-feedback-send", texts.feedbackCommentSend);
+      submit.type = "submit";
+      comment.append(label, field, submit);
+      comment.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var text = field.value.trim().slice(0, MAX_COMMENT);
+        if (text) { postFeedback(entry, { rating: "down", comment: text }, function () { entry.commented = true; }); }
+      });
+      box.appendChild(comment);
+    }
+    return box;
+  }
+
+  function rate(entry, rating) {
+    if (entry.rating) { return; }
+    entry.rating = rating;  // shown at once: one click, no double rating while the request runs
+    save();
+    render();
+    postFeedback(entry, { rating: rating }, null, function () { delete entry.rating; });
+  }
+
+  function postFeedback(entry, body, done, failed) {
+    body.ref = entry.replyTo;
+    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/feedback",
+          { method: "POST", body: JSON.stringify(body), cache: "no-store" })
+      .then(function (response) {
+        // 409: this answer was rated already (in another tab): keep what is shown.
+        if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
+        if (done) { done(); }
+      })
+      .catch(function () {
+        if (failed) { failed(); }
+        addEntry({ who: "notice", text: texts.feedbackFailed });
+      })
+      .then(function () { save(); render(); });
   }
 
   // Re-render only what changed: the log is a live region, so rebuilding it would make a
@@ -278,15 +361,17 @@
       var continued = continuesRun(entry, state.entries[index - 1]);
       var key = entry.id;
       wanted[key] = true;
+      var ends = endsAnswer(index);
       var signature = JSON.stringify([entry.who, entry.text, entry.counsellor, entry.pending && !confirmed,
-                                       isLast && entry.quickReplies, continued]);
+                                       isLast && entry.quickReplies, continued, ends, entry.rating,
+                                       entry.commented]);
       var node = existing[key];
       if (!node) {
         added = true;
         if (!firstNewReply && entry.who !== "visitor") { firstNewReply = key; }
       }
       if (!node || node.__evwSignature !== signature) {
-        var fresh = renderEntry(entry, isLast, continued);
+        var fresh = renderEntry(entry, isLast, continued, ends);
         fresh.__evwSignature = signature;
         if (node) { log.replaceChild(fresh, node); } else { log.appendChild(fresh); }
         node = fresh;
@@ -360,11 +445,9 @@
     state.outbox.forEach(function (item) {
       if (inflight[item.id]) { return; }
       inflight[item.id] = true;
-      var payload = { message: item.message, session_id: state.sessionId };
-      if (item.title) {
-        payload.metadata = {};
-        payload.metadata[CHOICE_KEY] = item.title;
-      }
+      var payload = { message: item.message, session_id: state.sessionId, metadata: {} };
+      payload.metadata[REF_KEY] = item.id;
+      if (item.title) { payload.metadata[CHOICE_KEY] = item.title; }
       if (!state.handoff) { setTyping(true); }
       // Written in the queue (not the request that put the visitor there): the paused bot will
       // not answer it, so its acknowledgement is said here.
@@ -397,6 +480,10 @@
     if (typeof data.text !== "string" || !data.text.trim()) { return; }
     var joined = state.handoff && state.handoff.status === "joined";
     var entry = { who: joined ? "counsellor" : "bot", text: data.text };
+    // Rasa answers one message at a time and acknowledges it after its replies: an answer
+    // belongs to the oldest message still in flight.
+    var answering = state.outbox.filter(function (item) { return inflight[item.id] && !item.hidden; })[0];
+    if (!joined && answering) { entry.replyTo = answering.id; }
     if (joined && state.handoff.counsellor) { entry.counsellor = state.handoff.counsellor; }
     if (Array.isArray(data.quick_replies)) {
       entry.quickReplies = data.quick_replies

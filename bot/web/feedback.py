@@ -1,0 +1,99 @@
+"""The widget's "Hjalp svaret?" buttons: POST /api/visitor/{session_id}/feedback.
+
+Body (JSON, sent as text/plain so an embedding site needs no CORS preflight):
+{"ref": "<the ref the widget sent as metadata with the rated message>", "rating": "up"|"down",
+ "comment": "<optional, after 👎>"}. The rating becomes a `slot` event `feedback` in the
+conversation's tracker (Rasa's HTTP API, no side effects), so it stays tied to the message it
+rates, and it is deleted with the conversation. One rating per answer: a second one is refused.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict
+
+from aiohttp import web
+
+from bot.handoff.rasa_api import RasaClient, RasaUnavailable
+from bot.handoff.protocol import REF_METADATA_KEY, REF_PATTERN
+from bot.insight.conversations import DOWN, FEEDBACK_SLOT, UP
+from bot.web import texts
+from bot.web.visitor import CallRasa, VisitorApi, _error, _json, _json_errors
+
+log = logging.getLogger(__name__)
+
+MAX_COMMENT = 500
+MAX_BODY = 4096
+
+
+def _rating(body: Any) -> Dict[str, str]:
+    if not isinstance(body, dict) or body.get("rating") not in (UP, DOWN) \
+            or not isinstance(body.get("ref"), str) or not REF_PATTERN.fullmatch(body["ref"]):
+        raise _error(400, texts.FEEDBACK_BAD)
+    value = {"ref": body["ref"], "rating": body["rating"]}
+    comment = body.get("comment")
+    if comment is not None:
+        if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+            raise _error(400, texts.FEEDBACK_BAD)
+        if comment.strip():
+            value["comment"] = comment.strip()
+    return value
+
+
+def _rated_refs(events: Any) -> Dict[str, Dict[str, Any]]:
+    """ref -> its first rating in the tracker, with a comment if one followed."""
+    rated: Dict[str, Dict[str, Any]] = {}
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == FEEDBACK_SLOT \
+                and isinstance(event.get("value"), dict):
+            value = event["value"]
+            earlier = rated.setdefault(str(value.get("ref")), dict(value))
+            if "comment" in value:
+                earlier["comment"] = value["comment"]
+    return rated
+
+
+def _allowed(earlier: Any, value: Dict[str, str]) -> bool:
+    """One rating per answer; after a 👎 one comment may follow."""
+    if earlier is None:
+        return True
+    return (earlier.get("rating") == DOWN and value["rating"] == DOWN and "comment" in value
+            and "comment" not in earlier)
+
+
+def _message_refs(events: Any) -> set:
+    return {(event.get("metadata") or {}).get(REF_METADATA_KEY)
+            for event in events if event.get("event") == "user"}
+
+
+class FeedbackApi:
+    def __init__(self, rasa: RasaClient, call_rasa: CallRasa):
+        self.rasa = rasa
+        self.call_rasa = call_rasa
+
+    async def rate(self, request: web.Request) -> web.StreamResponse:
+        session_id = VisitorApi.session_id(request)
+        raw = await request.content.read(MAX_BODY + 1)
+        if len(raw) > MAX_BODY:
+            raise _error(413, texts.FEEDBACK_BAD)
+        try:
+            value = _rating(json.loads(raw.decode("utf-8")))
+        except (ValueError, UnicodeDecodeError):
+            raise _error(400, texts.FEEDBACK_BAD)
+        try:
+            events = await self.call_rasa(self.rasa.tracker, session_id)
+            if value["ref"] not in _message_refs(events):
+                raise _error(404, texts.FEEDBACK_UNKNOWN)
+            if not _allowed(_rated_refs(events).get(value["ref"]), value):
+                raise _error(409, texts.FEEDBACK_TWICE)
+            event = {"event": "slot", "name": FEEDBACK_SLOT, "value": value}
+            await self.call_rasa(self.rasa.append_events, session_id, [event], False)
+        except RasaUnavailable as exc:
+            log.warning("Feedback not stored: %s", exc)
+            raise _error(503, texts.VISITOR_RASA_DOWN)
+        return _json({"stored": True})
+
+
+def add_feedback_routes(app: web.Application, rasa: RasaClient, call_rasa: CallRasa) -> None:
+    api = FeedbackApi(rasa, call_rasa)
+    app.add_routes([web.post("/api/visitor/{session_id}/feedback", _json_errors(api.rate))])

@@ -1,0 +1,183 @@
+"""The console's Indsigt page: figures from the conversations, the review queue, CSV and JSON.
+
+GET  /console/indsigt?dage=N          the page (server-rendered SVG bars, no script needed)
+GET  /console/indsigt.csv?dage=N      the same figures as CSV
+GET  /console/api/insight?days=N      the same figures as JSON
+POST /console/indsigt/labels          label a message of the review queue (form, CSRF token)
+
+Every route is under /console, so the console's session and CSRF rules apply to it.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any, Callable, Dict, List, Optional
+
+import yaml
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from bot.config import REPO_ROOT
+from bot.handoff.hours import OpeningHours
+from bot.handoff.models import utcnow
+from bot.insight.figures import Insight, compute
+from bot.insight.models import IRRELEVANT
+from bot.insight.review import ReviewLabels
+from bot.tracker_records import tracker_database_url, tracker_engine
+from bot.web import texts
+
+PERIODS = (1, 7, 30, 90, 365)
+DEFAULT_DAYS = 30
+REASON_NAMES = {"fallback": "ikke forstået", "low_confidence": "usikker",
+                "rated_down": "hjalp ikke"}
+
+
+def domain_intents(path=REPO_ROOT / "domain.yml") -> List[str]:
+    with open(path, encoding="utf-8") as handle:
+        return [str(intent) for intent in (yaml.safe_load(handle) or {}).get("intents", [])]
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_DAYS
+    return min(max(days, 1), max(PERIODS))
+
+
+def as_json(insight: Insight, labels: Dict[int, str]) -> Dict[str, Any]:
+    return {
+        "days": insight.days,
+        "since": insight.since.isoformat(),
+        "conversations": insight.conversations,
+        "messages": insight.messages,
+        "fallbacks": insight.fallbacks,
+        "fallback_rate": round(insight.fallback_rate, 4),
+        "handoffs": insight.handoffs,
+        "callbacks": insight.callbacks,
+        "feedback_up": insight.feedback_up,
+        "feedback_down": insight.feedback_down,
+        "median_wait_seconds": insight.median_wait_seconds,
+        "intents": insight.intents,
+        "per_day": insight.per_day,
+        "feedback_by_topic": insight.feedback_by_topic,
+        "demand_by_hour": insight.demand_by_hour,
+        "misunderstood": [
+            {"id": item.id, "text": item.text, "time": item.time.isoformat(),
+             "predicted_intent": item.predicted_intent, "confidence": item.confidence,
+             "reason": item.reason, "comment": item.comment, "label": labels.get(item.id)}
+            for item in insight.misunderstood
+        ],
+    }
+
+
+def as_csv(insight: Insight) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["afsnit", "navn", "værdi"])
+    for name in ("conversations", "messages", "fallbacks", "handoffs", "callbacks",
+                 "feedback_up", "feedback_down", "median_wait_seconds"):
+        writer.writerow(["i alt", name, getattr(insight, name)])
+    for day in insight.per_day:
+        writer.writerow(["samtaler pr. dag", day["date"], day["conversations"]])
+        writer.writerow(["beskeder pr. dag", day["date"], day["messages"]])
+    for intent, count in insight.intents.items():
+        writer.writerow(["emner", intent, count])
+    for intent, counts in insight.feedback_by_topic.items():
+        writer.writerow(["hjalp pr. emne", intent, counts["up"]])
+        writer.writerow(["hjalp ikke pr. emne", intent, counts["down"]])
+    for hour in insight.demand_by_hour:
+        writer.writerow(["beskeder pr. time", f"{hour['hour']:02d}", hour["messages"]])
+        writer.writerow(["beskeder uden for åbningstid", f"{hour['hour']:02d}", hour["while_closed"]])
+    return out.getvalue()
+
+
+def bars(rows: List[Dict[str, Any]], value: str, label: str, part: Optional[str] = None,
+         width: int = 600, step: int = 22) -> Dict[str, Any]:
+    """Geometry for a horizontal SVG bar chart, rendered by the template; `part` names a share
+    of each value drawn over its bar (the messages that came while the counsellors were closed)."""
+    top = max([row[value] for row in rows] + [1])
+    scale = (width - 220) / top
+    return {
+        "width": width, "height": step * len(rows) + 4, "step": step,
+        "bars": [{"y": i * step, "w": round(scale * row[value], 1),
+                  "part": round(scale * row[part], 1) if part else 0,
+                  "label": str(row[label]), "value": row[value],
+                  "part_value": row[part] if part else None} for i, row in enumerate(rows)],
+    }
+
+
+class InsightPages:
+    def __init__(self, console: Any, settings: Any, session_factory: Callable,
+                 clock: Callable[[], dt.datetime] = utcnow):
+        self.console = console
+        self.settings = settings
+        self.session_factory = session_factory
+        self.clock = clock
+        self.tracker_url = tracker_database_url(settings)
+        self._tracker: Optional[Engine] = None
+        self.labels = ReviewLabels(session_factory, clock)
+
+    def tracker(self) -> Optional[Engine]:
+        """The tracker store's engine, once Rasa has created the store (None before, or when
+        Rasa keeps no SQL tracker store: then there is nothing to count)."""
+        if self._tracker is None and self.tracker_url:
+            self._tracker = tracker_engine(self.tracker_url)
+        return self._tracker
+
+    def insight(self, days: int) -> Insight:
+        hours = OpeningHours.from_file(self.settings.opening_hours_path)
+        return compute(self.tracker(), self.session_factory, hours, days, self.clock())
+
+    async def api(self, request: web.Request) -> web.StreamResponse:
+        insight = self.insight(_days(request.query.get("days", "")))
+        return web.json_response(as_json(insight, self.labels.labels()))
+
+    async def csv(self, request: web.Request) -> web.StreamResponse:
+        days = _days(request.query.get("dage", ""))
+        return web.Response(
+            text=as_csv(self.insight(days)), content_type="text/csv", charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="indsigt-{days}-dage.csv"'})
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        days = _days(request.query.get("dage", ""))
+        insight = self.insight(days)
+        intents = [{"name": texts.TOPIC_NAMES.get(k, k), "count": v} for k, v in insight.intents.items()]
+        return self.console.render(
+            request, "insight.html", insight=insight, days=days, periods=PERIODS,
+            labels=self.labels.labels(), choices=domain_intents(), irrelevant=IRRELEVANT,
+            topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
+            per_day=bars(insight.per_day, "messages", "date"),
+            intent_bars=bars(intents, "count", "name"),
+            hour_bars=bars([dict(row, hour=f"kl. {row['hour']:02d}") for row in insight.demand_by_hour],
+                           "messages", "hour", part="while_closed", step=18),
+            notice=request.query.get("besked"),
+        )
+
+    async def label(self, request: web.Request) -> web.StreamResponse:
+        form = await self.console.form(request)
+        label = form.get("label", "")
+        if label != IRRELEVANT and label not in domain_intents():
+            raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-emne#gennemgang")
+        try:
+            event_id = int(form.get("id", ""))
+        except ValueError:
+            raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-besked#gennemgang")
+        items = {item.id: item for item in self.insight(max(PERIODS)).misunderstood}
+        if event_id not in items:
+            raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-besked#gennemgang")
+        self.labels.label(items[event_id], label, request["signed_in"].name)
+        days = _days(form.get("dage", ""))
+        raise web.HTTPSeeOther(f"/console/indsigt?dage={days}#besked-{event_id}")
+
+
+def add_insight_routes(app: web.Application, console: Any, settings: Any,
+                       session_factory: Callable, clock: Callable[[], dt.datetime] = utcnow) -> None:
+    pages = InsightPages(console, settings, session_factory, clock)
+    app.add_routes([
+        web.get("/console/indsigt", pages.page),
+        web.get("/console/indsigt.csv", pages.csv),
+        web.get("/console/api/insight", pages.api),
+        web.post("/console/indsigt/labels", pages.label),
+    ])

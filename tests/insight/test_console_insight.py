@@ -1,0 +1,101 @@
+"""The Indsigt page, its JSON and CSV, and the review queue, over HTTP against a real tracker store."""
+import asyncio
+import datetime as dt
+import re
+
+import yaml
+
+from bot.handoff.counsellors import Counsellors
+from bot.insight.review import ReviewLabels, export
+from tests.handoff.support import FAST_HASHER, web_app
+from tests.handoff.test_console import PASSWORD, csrf_of, login
+
+RECENT = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+FALLBACK = "må min kat ringe til 23 45 67 89?"
+
+
+def fill(conversations):
+    conversations.write("a" * 32, [
+        ("hvad tjener en leder", "ask_salary", 0.97, "action_answer_salary", "Lønnen ...", "r1"),
+        {"ref": "r1", "rating": "up"},
+        (FALLBACK, "nlu_fallback", 0.2, "action_fallback", "Undskyld ...", "r2"),
+        {"ref": "r2", "rating": "down"},
+    ], at=RECENT)
+
+
+def run(database_url, session_factory, conversations, monkeypatch, scenario):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{conversations.path}")
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+    fill(conversations)
+
+    async def main():
+        async with web_app(database_url, session_factory) as (client, _peer, _url):
+            await scenario(client)
+    asyncio.run(main())
+
+
+def test_insight_is_refused_without_a_session(database_url, session_factory, conversations, monkeypatch):
+    async def scenario(client):
+        response = await client.get("/console/api/insight?days=7", allow_redirects=False)
+        assert response.status == 401
+        for path in ("/console/indsigt", "/console/indsigt.csv"):
+            response = await client.get(path, allow_redirects=False)
+            assert response.status == 303 and response.headers["Location"] == "/console/login"
+        response = await client.post("/console/indsigt/labels", data={"id": "1", "label": "ask_tasks"},
+                                     allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/console/login"
+    run(database_url, session_factory, conversations, monkeypatch, scenario)
+
+
+def test_the_counsellor_sees_figures_and_labels_a_fallback(database_url, session_factory, conversations,
+                                                           monkeypatch, tmp_path):
+    async def scenario(client):
+        await login(client)
+        body = await (await client.get("/console/api/insight?days=7")).json()
+        assert {k: body[k] for k in ("conversations", "messages", "fallbacks", "feedback_up",
+                                     "feedback_down", "handoffs", "callbacks")} == {
+            "conversations": 1, "messages": 2, "fallbacks": 1, "feedback_up": 1,
+            "feedback_down": 1, "handoffs": 0, "callbacks": 0}
+        assert body["intents"] == {"ask_salary": 1, "nlu_fallback": 1}
+        [missed] = body["misunderstood"]
+        assert missed["text"] == "må min kat ringe til [telefonnummer]?"
+        assert (missed["predicted_intent"], missed["confidence"]) == ("nlu_fallback", 0.2)
+        assert set(missed) >= {"id", "text", "time", "predicted_intent", "confidence"}
+
+        page = await (await client.get("/console/indsigt?dage=7")).text()
+        assert "<svg" in page and "må min kat ringe til [telefonnummer]?" in page
+        assert "23 45 67 89" not in page
+
+        csrf = await csrf_of(client)
+        refused = await client.post("/console/indsigt/labels", data={"id": str(missed["id"]), "label": "irrelevant"},
+                                    allow_redirects=False)
+        assert refused.status == 403
+        unknown = await client.post("/console/indsigt/labels", allow_redirects=False, data={
+            "csrf_token": csrf, "id": str(missed["id"]), "label": "<script>"})
+        assert "ukendt-emne" in unknown.headers["Location"]
+        labelled = await client.post("/console/indsigt/labels", allow_redirects=False, data={
+            "csrf_token": csrf, "id": str(missed["id"]), "label": "out_of_scope", "dage": "7"})
+        assert labelled.status == 303
+        body = await (await client.get("/console/api/insight?days=7")).json()
+        assert body["misunderstood"][0]["label"] == "out_of_scope"
+
+        csv_text = await (await client.get("/console/indsigt.csv?dage=7")).text()
+        assert "i alt,fallbacks,1" in csv_text and "emner,ask_salary,1" in csv_text
+    run(database_url, session_factory, conversations, monkeypatch, scenario)
+
+    out = tmp_path / "reviewed.yml"
+    assert export(ReviewLabels(session_factory), out) == 1
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["nlu"] == [{"intent": "out_of_scope",
+                            "examples": "- må min kat ringe til [telefonnummer]?\n"}]
+
+
+def test_bad_periods_fall_back_to_a_sane_one(database_url, session_factory, conversations, monkeypatch):
+    async def scenario(client):
+        await login(client)
+        for days in ("abc", "-5", "99999999999999999999"):
+            response = await client.get(f"/console/api/insight?days={days}")
+            assert response.status == 200
+            assert 1 <= (await response.json())["days"] <= 365
+        assert re.search(r"<option value=\"30\" selected", await (await client.get("/console/indsigt?dage=x")).text())
+    run(database_url, session_factory, conversations, monkeypatch, scenario)

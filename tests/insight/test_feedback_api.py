@@ -1,0 +1,62 @@
+"""POST /api/visitor/{id}/feedback: a rating becomes a `feedback` slot event in the tracker
+(RasaPeer keeps the events like Rasa's API), once per answer, one comment after a thumbs down."""
+import asyncio
+
+from tests.handoff.support import web_app
+
+SESSION = "0123456789abcdef0123456789abcdef"
+URL = f"/api/visitor/{SESSION}/feedback"
+
+
+def run(database_url, session_factory, scenario, rasa_up=True):
+    async def main():
+        async with web_app(database_url, session_factory, rasa_up) as (client, peer, _url):
+            peer.events[SESSION] = [{"event": "user", "text": "hvad tjener en leder",
+                                     "metadata": {"evejleder_ref": "aa11bb22cc33dd44"}}]
+            await scenario(client, peer)
+    asyncio.run(main())
+
+
+def feedback_events(peer):
+    return [e["value"] for e in peer.events[SESSION] if e.get("event") == "slot"]
+
+
+def test_a_rating_and_a_comment_reach_the_tracker_once(database_url, session_factory):
+    async def scenario(client, peer):
+        response = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "down"}')
+        assert response.status == 200
+        assert peer.posts[-1][1].get("execute_side_effects") is None  # nothing shown to the visitor
+        again = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "up"}')
+        assert again.status == 409 and "allerede" in (await again.json())["error"]
+        comment = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "down", "comment": "for kort"}')
+        assert comment.status == 200
+        second = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "down", "comment": "igen"}')
+        assert second.status == 409
+        assert feedback_events(peer) == [{"ref": "aa11bb22cc33dd44", "rating": "down"},
+                                         {"ref": "aa11bb22cc33dd44", "rating": "down", "comment": "for kort"}]
+    run(database_url, session_factory, scenario)
+
+
+def test_bad_feedback_gets_a_danish_refusal(database_url, session_factory):
+    async def scenario(client, peer):
+        cases = [
+            (URL, "{not json", 400), (URL, '["up"]', 400), (URL, '{"ref": "aa11bb22cc33dd44", "rating": "meh"}', 400),
+            (URL, '{"ref": "<b>", "rating": "up"}', 400),
+            (URL, '{"ref": "aa11bb22cc33dd44", "rating": "down", "comment": "' + "x" * 600 + '"}', 400),
+            (URL, "x" * 10000, 413), (URL, b"\xff\xfe", 400),
+            (URL, '{"ref": "ffffffffffffffff", "rating": "up"}', 404),
+            ("/api/visitor/not-a-session/feedback", '{"ref": "aa11bb22cc33dd44", "rating": "up"}', 400),
+        ]
+        for url, body, status in cases:
+            response = await client.post(url, data=body)
+            assert response.status == status, body[:40]
+            assert (await response.json())["error"]
+        assert feedback_events(peer) == []
+    run(database_url, session_factory, scenario)
+
+
+def test_feedback_while_rasa_is_down_is_a_polite_503(database_url, session_factory):
+    async def scenario(client, peer):
+        response = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "up"}')
+        assert response.status == 503 and (await response.json())["error"]
+    run(database_url, session_factory, scenario, rasa_up=False)
