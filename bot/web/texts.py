@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
+from bot.chat import texts as chat_texts
+
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 # The "error" of the visitor API's refusals, shown by the widget.
-VISITOR_BAD_SESSION = (
-    "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
-)
+VISITOR_BAD_SESSION = chat_texts.BAD_SESSION  # the chat channel refuses the same id in the same words
 VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 VISITOR_RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
