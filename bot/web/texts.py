@@ -79,6 +79,8 @@ TOPIC_NAMES = {
 
 
 NO_TOPICS = "ingen emner"
+NO_QUESTION = "(intet spørgsmål)"
+MESSAGE_SENT = "Beskeden er sendt."
 
 
 def claim_label(case_id: int) -> str:
