@@ -1,5 +1,5 @@
 """Tables of the hand-off service: counsellors, console sessions, cases, case events,
-callback requests. Created by migrations/versions/0002_handoff.py."""
+callback requests. Created by migrations/versions/0002_handoff.py and later migrations."""
 from __future__ import annotations
 
 import datetime as dt
@@ -70,7 +70,9 @@ class Counsellor(Base):
     __tablename__ = "handoff_counsellors"
 
     id = Column(Integer, primary_key=True)
-    name = Column(String(100), nullable=False, unique=True)
+    name = Column(String(100), nullable=False, unique=True)  # the login name
+    # What visitors see ("Mette"); without one they see the login name.
+    display_name = Column(String(100), nullable=True)
     password_hash = Column(String(255), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     # A paused counsellor keeps her console but is not offered to visitors.

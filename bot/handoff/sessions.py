@@ -35,6 +35,7 @@ class SignedIn:
     name: str
     csrf_token: str
     paused: bool = False
+    display_name: str = ""  # what visitors see; the login name when none was given
 
 
 def new_token() -> str:
@@ -79,7 +80,8 @@ class ConsoleSessions:
             if now - row.last_seen_at > TOUCH_INTERVAL:
                 row.last_seen_at = now
             counsellor = session.get(Counsellor, row.counsellor_id)
-            return SignedIn(row.counsellor_id, counsellor.name, row.csrf_token, counsellor.paused)
+            return SignedIn(row.counsellor_id, counsellor.name, row.csrf_token, counsellor.paused,
+                            counsellor.display_name or counsellor.name)
 
     def end(self, token: Optional[str]) -> None:
         if not token:

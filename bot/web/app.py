@@ -234,7 +234,7 @@ class Console:
             # Pause here too: the bot may have stayed awake while the case waited, so the
             # visitor could still cancel (Rasa ignores every intent but restart when paused).
             try:
-                await self.call_rasa(self.rasa.pause, case.conversation_id, me.name)
+                await self.call_rasa(self.rasa.pause, case.conversation_id, me.display_name)
             except RasaUnavailable as exc:
                 log.warning("Could not announce claim of case %s: %s", case.id, exc)
                 location += "?besked=ikke-annonceret"
@@ -251,7 +251,7 @@ class Console:
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
         case = self.queue.check_can_message(case_id, me.name)
-        await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.name)
+        await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.display_name)
         self.queue.record_message(case.id, me.name, text)
         self.changes.notify()
         return case.id
@@ -470,7 +470,7 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     add_live_routes(app, console)
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
-    add_visitor_routes(app, console.queue, rasa, console.call_rasa)
+    add_visitor_routes(app, console.queue, rasa, console.call_rasa, console.counsellors.display_name)
     add_feedback_routes(app, rasa, console.call_rasa)
     add_insight_routes(app, console, settings, session_factory, clock)
     return app
