@@ -30,8 +30,11 @@ from bot.handoff.queue import (
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.web import texts
+from bot.handoff.canned import CannedReplyNotFound
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
+from bot.web.canned import add_canned_routes
 from bot.web.feedback import add_feedback_routes
+from bot.web.finished import add_finished_routes
 from bot.web.insight import add_insight_routes
 from bot.web.last_questions import LastQuestions
 from bot.web.live import Changes, add_live_routes
@@ -103,6 +106,7 @@ class Console:
         self.login_limit = LoginLimit()
         self.last_questions = LastQuestions(rasa.last_question)
         self.changes = Changes()  # wakes the live streams (bot.web.live) after a change here
+        self.canned: Any = None  # bot.web.canned.CannedPages, set by create_app
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -217,10 +221,17 @@ class Console:
             queue=await self.queue_state(me),
             notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
             mine=case.is_claimed_by(me.name),
+            canned=await asyncio.to_thread(self.canned.for_case, me),
             can_close=case.can_be_closed_by(me.name),
             notice=request.query.get("besked"),
-            notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED},
+            notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED, "overdraget": texts.TRANSFERRED},
+            colleagues=await self.colleagues(me) if case.is_claimed_by(me.name) else {},
         )
+
+    async def colleagues(self, me: SignedIn) -> Dict[str, str]:
+        """Colleagues a case can be handed to now: login name -> display name."""
+        available = await asyncio.to_thread(self.sessions.available)
+        return {name: shown for name, shown in available.items() if name != me.name}
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -278,6 +289,22 @@ class Console:
         self.queue.close(case.id, me.name, note or None)
         self.changes.notify()
         raise self.redirect("/console")
+
+    async def transfer(self, request: web.Request) -> web.StreamResponse:
+        """Give my case to a colleague who is available; the widget tells the visitor who now
+        answers (the "joined" status with the colleague's display name)."""
+        me: SignedIn = request["signed_in"]
+        case_id = self.record_id(request)
+        colleague = (await self.form(request)).get("colleague", "")
+        available = await asyncio.to_thread(self.sessions.available)
+        if colleague == me.name or colleague not in available:
+            raise PageError(409, texts.COLLEAGUE_NOT_AVAILABLE)
+        case = await asyncio.to_thread(self.queue.check_can_transfer, case_id, me.name)
+        # Rasa first: if it is down the case stays with me, and the visitor is not misled.
+        await self.call_rasa(self.rasa.pause, case.conversation_id, available[colleague])
+        await asyncio.to_thread(self.queue.transfer, case.id, me.name, colleague)
+        self.changes.notify()
+        raise self.redirect(f"/console/cases/{case.id}?besked=overdraget")
 
     async def presence(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
@@ -374,7 +401,7 @@ def make_middlewares(console: Console):
             return await handler(request)
         except PageError as exc:
             return _error_response(console, request, exc.status, exc.message)
-        except (CaseNotFound, CallbackNotFound):
+        except (CaseNotFound, CallbackNotFound, CannedReplyNotFound):
             return _error_response(console, request, 404, texts.NOT_FOUND)
         except CaseClaimedByOther:
             return _error_response(console, request, 409, texts.CASE_CLAIMED_BY_OTHER)
@@ -460,6 +487,7 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
         web.post(case + "/messages", console.send_message),
         web.post(r"/console/api/cases/{id:\d+}/messages", console.api_send_message),
         web.post(case + "/close", console.close),
+        web.post(case + "/transfer", console.transfer),
         web.post(r"/console/callbacks/{id:\d+}/done", console.callback_done),
         web.post("/console/presence", console.presence),
         web.get("/console/api/queue", console.api_queue),
@@ -468,6 +496,8 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     ])
     app[CONSOLE_KEY] = console
     add_live_routes(app, console)
+    console.canned = add_canned_routes(app, console, session_factory, settings.job_slug)
+    add_finished_routes(app, console)
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
     add_visitor_routes(app, console.queue, rasa, console.call_rasa, console.counsellors.display_name)

@@ -94,4 +94,102 @@ describe("the console for a day of chats", () => {
     await deskContext.close();
     await visitorContext.close();
   });
+
+  it("keeps canned replies and inserts one with the keyboard", { timeout: 300000 }, async () => {
+    const deskContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+    const desk = await signIn(stack, deskContext);
+    await desk.click("a[href='/console/svar']");
+    await desk.fill("#ny-titel", "Hilsen");
+    await desk.fill("#ny-tekst", "Hej, jeg hedder {navn}. Vil du vide mere om jobbet som {job}?");
+    await desk.click("text=Tilføj standardsvar");
+    await desk.waitForSelector("text=Standardsvaret er tilføjet.");
+    // An unknown placeholder is refused in Danish, and what was typed stays.
+    await desk.fill("#ny-titel", "Tastefejl");
+    await desk.fill("#ny-tekst", "Hej {nanv}");
+    await desk.click("text=Tilføj standardsvar");
+    assert.match(await desk.textContent("[role=alert]"), /Ukendt pladsholder: \{nanv\}/);
+    assert.equal(await desk.inputValue("#ny-tekst"), "Hej {nanv}");
+    await assertAccessible(desk, "the canned replies page");
+    await desk.screenshot({ path: path.join(SCREENSHOTS, "console-canned-replies.png"), fullPage: true });
+
+    const visitorContext = await browser.newContext();
+    const visitor = await openChat(stack, visitorContext);
+    await say(visitor, "kan jeg tale med en vejleder?");
+    await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
+    await desk.goto(stack.web + "/console");
+    await desk.click("#koe-tabel form[action$='/claim'] button");
+    await desk.waitForURL(/\/console\/cases\/\d+/);
+    await visitor.waitForSelector(".evw-queue", { state: "hidden", timeout: 30000 });
+
+    // Keyboard only: the list of canned replies, then "Indsæt svar", then send from the field.
+    await desk.focus("#standardsvar");
+    await desk.keyboard.press("Tab");
+    assert.equal(await desk.evaluate(() => document.activeElement.id), "indsaet-svar");
+    await desk.keyboard.press("Enter");
+    assert.equal(await desk.evaluate(() => document.activeElement.id), "text");
+    const filled = await desk.inputValue("#text");
+    assert.equal(filled, `Hej, jeg hedder ${stack.counsellor}. Vil du vide mere om jobbet som leder?`);
+    const before = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
+    await desk.keyboard.press("Control+Enter");
+    await waitForReply(visitor, before, "counsellor");
+    assert.equal((await logEntries(visitor)).filter(([who]) => who === "counsellor").at(-1)[1], filled);
+    // The refused placeholder above was an HTTP 400 page, on purpose.
+    assert.deepEqual(desk.problems.filter((p) => !/status of 400/.test(p)), []);
+    await deskContext.close();
+    await visitorContext.close();
+  });
+
+  it("hands a case to a colleague, who closes it with a note that the search finds", { timeout: 300000 }, async () => {
+    const visitorContext = await browser.newContext();
+    const visitor = await openChat(stack, visitorContext);
+    await say(visitor, "jeg vil gerne tale med et menneske");
+    await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
+
+    const deskContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const desk = await signIn(stack, deskContext);
+    const colleagueContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+    await colleagueContext.addInitScript(recordAlerts);
+    const colleague = await signIn(stack, colleagueContext, stack.colleague);
+    await desk.click("#koe-tabel form[action$='/claim'] button");
+    await desk.waitForURL(/\/console\/cases\/\d+/);
+    const caseUrl = desk.url();
+
+    // Only colleagues who are there are offered; the visitor hears the new name, never the login.
+    await desk.reload();
+    await desk.selectOption("#kollega", stack.colleague);
+    await desk.click("text=Overdrag samtalen >> nth=-1");
+    await desk.waitForSelector("text=Samtalen er overdraget.");
+    await visitor.waitForFunction((name) => [...document.querySelectorAll(".evw-msg--notice")]
+      .some((item) => item.textContent.includes(name + " fra eVejledningen er nu med i samtalen")),
+    stack.colleague_display_name, { timeout: 30000 });
+    assert.equal(await desk.$("#ny-besked"), null, "the case is no longer Mette's to write in");
+    // The colleague's open console tells her, without a reload.
+    await colleague.waitForFunction(() => window.__alerts.some(([kind, title]) => kind === "notification" &&
+      /overdraget en samtale til dig/.test(title)), null, { timeout: 30000 });
+
+    await colleague.goto(caseUrl);
+    const before = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
+    await colleague.fill("#text", "Hej, det er Bo. Jeg tager over herfra.");
+    await colleague.press("#text", "Control+Enter");
+    await waitForReply(visitor, before, "counsellor");
+    const note = "Spurgte til diplomuddannelse i ledelse; henvist til studievalg";
+    await colleague.fill("#note", note);
+    colleague.once("dialog", (dialog) => dialog.accept());
+    await colleague.click("form[action$='/close'] button[type=submit]");
+    await colleague.waitForURL(stack.web + "/console");
+
+    // The closed case and its note are found by a word of the note.
+    await colleague.click("a[href='/console/afsluttede']");
+    await colleague.fill("#q", "diplomuddannelse");
+    await colleague.press("#q", "Enter");
+    await colleague.waitForSelector("text=1 samtale fundet.");
+    assert.equal(await colleague.textContent("td .note"), note);
+    await assertAccessible(colleague, "the search of finished cases");
+    await colleague.screenshot({ path: path.join(SCREENSHOTS, "console-closed-search.png"), fullPage: true });
+    assert.deepEqual(colleague.problems, []);
+    assert.deepEqual(desk.problems, []);
+    await colleagueContext.close();
+    await deskContext.close();
+    await visitorContext.close();
+  });
 });

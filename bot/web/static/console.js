@@ -80,11 +80,12 @@
       });
     }
 
-    return function newVisitor(item) {
+    // title: the data attribute of the queue section that words the news
+    return function announce(title, item) {
       if (sound.checked) { beep(); }
       if ("Notification" in window && window.Notification.permission === "granted") {
-        var note = new window.Notification(section.getAttribute("data-new-visitor"), {
-          body: item.question, tag: "evejleder-case-" + item.id,
+        var note = new window.Notification(section.getAttribute(title), {
+          body: item.question || "", tag: "evejleder-case-" + item.id,
         });
         note.onclick = function () { window.focus(); window.location.assign(item.url); };
       }
@@ -120,8 +121,9 @@
     var tbody = table.querySelector("tbody");
     var empty = document.getElementById("koe-tom");
     var status = document.getElementById("koe-status");
-    var newVisitor = alerts(section);
-    var known = Array.prototype.map.call(tbody.rows, function (r) { return r.getAttribute("data-case"); });  // the visitors on the page as it loaded are not new
+    var announce = alerts(section);
+    var known = Array.prototype.map.call(tbody.rows, function (r) { return r.getAttribute("data-case"); });
+    var mine = null;  // my cases, once the first update has told them  // the visitors on the page as it loaded are not new
     var lastRows = null;
     showCountInTitle(known.length);
 
@@ -129,8 +131,15 @@
       var waiting = state.waiting;
       showCountInTitle(waiting.length);
       waiting.forEach(function (item) {
-        if (known.indexOf(String(item.id)) < 0) { newVisitor(item); }
+        if (known.indexOf(String(item.id)) < 0) { announce("data-new-visitor", item); }
       });
+      // A case that became mine without a claim of mine: a colleague handed it over.
+      state.mine.forEach(function (item) {
+        if (mine && mine.indexOf(item.id) < 0 && known.indexOf(String(item.id)) < 0) {
+          announce("data-handed-over", item);
+        }
+      });
+      mine = state.mine.map(function (item) { return item.id; });
       known = waiting.map(function (item) { return String(item.id); });
       var rows = JSON.stringify(waiting.map(function (item) { return [item.id, item.question, item.topics]; }));
       if (rows === lastRows) {
@@ -228,6 +237,19 @@
     });
   }
 
+  // A canned reply goes into the message field where the cursor is; the counsellor can edit it
+  // before sending. Reached with Tab from the field above, chosen with the arrow keys.
+  function insertCanned(button) {
+    var choice = document.getElementById("standardsvar");
+    var field = document.getElementById("text");
+    button.addEventListener("click", function () {
+      var option = choice.options[choice.selectedIndex];
+      if (!option) { return; }
+      field.focus();
+      field.setRangeText(option.getAttribute("data-text"), field.selectionStart, field.selectionEnd, "end");
+    });
+  }
+
   // Forms that end something for the visitor ask first.
   function confirmBeforeSubmit(form) {
     form.addEventListener("submit", function (event) {
@@ -239,10 +261,15 @@
     Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), confirmBeforeSubmit);
     var sendForm = document.querySelector("form[data-api]");
     if (sendForm) { sendInPlace(sendForm); }
+    var cannedButton = document.getElementById("indsaet-svar");
+    if (cannedButton) { insertCanned(cannedButton); }
     var queue = document.getElementById("koe");
     var transcript = document.getElementById("samtale");
-    if (!queue) { return; }
-    var handlers = { queue: queueView(queue) };
+    if (!document.querySelector('meta[name="csrf-token"]')) { return; }  // not signed in
+    // Every signed-in page listens: the stream is also the tab's presence (see bot/web/live.py).
+    var handlers = {
+      queue: queue ? queueView(queue) : function (state) { showCountInTitle(state.waiting.length); },
+    };
     var url = "/console/api/events";
     if (transcript) {
       transcript.scrollTop = transcript.scrollHeight;
