@@ -38,6 +38,7 @@ from bot.web.finished import add_finished_routes
 from bot.web.insight import add_insight_routes
 from bot.web.last_questions import LastQuestions
 from bot.web.live import Changes, add_live_routes
+from bot.web.typing import VISITOR, TypingMarks, add_typing_routes
 from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
@@ -107,6 +108,7 @@ class Console:
         self.last_questions = LastQuestions(rasa.last_question)
         self.changes = Changes()  # wakes the live streams (bot.web.live) after a change here
         self.canned: Any = None  # bot.web.canned.CannedPages, set by create_app
+        self.typing = TypingMarks()
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -354,6 +356,7 @@ class Console:
             "case": case.id,
             "status": case.status,
             "status_text": texts.STATUS_NAMES.get(case.status, case.status),
+            "visitor_typing": self.typing.typing(case.conversation_id, VISITOR),
         }
         try:
             lines = await self.call_rasa(self.rasa.transcript, case.conversation_id)
@@ -498,6 +501,7 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     add_live_routes(app, console)
     console.canned = add_canned_routes(app, console, session_factory, settings.job_slug)
     add_finished_routes(app, console)
+    add_typing_routes(app, console)
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
     add_visitor_routes(app, console.queue, rasa, console.call_rasa, console.counsellors.display_name)

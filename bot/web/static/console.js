@@ -6,6 +6,7 @@
 (function () {
   "use strict";
   var RETRY_MS = 3000;
+  var TYPING_EVERY_MS = 3000;  // at most one "I am typing" a visitor's widget hears of
   var SOUND_KEY = "evejleder-console:lyd";
 
   function el(tag, attrs, text) {
@@ -171,9 +172,11 @@
     var errorBox = document.getElementById("samtale-fejl");
     var statusBox = document.getElementById("sag-status");
     var emptyNote = document.getElementById("samtale-tom");
+    var visitorTyping = document.getElementById("besoegende-skriver");
     var shown = list.children.length;
 
     return function update(body) {
+      visitorTyping.hidden = !body.visitor_typing;
       if (!body.lines) {
         errorBox.textContent = body.error || errorBox.getAttribute("data-unavailable");
         errorBox.hidden = false;
@@ -205,6 +208,16 @@
     var errorBox = document.getElementById("send-fejl");
     var statusBox = document.getElementById("send-status");
     var button = form.querySelector("button[type=submit]");
+    var typingSent = 0;
+    field.addEventListener("input", function () {
+      // Only the fact, never the text; the server checks the case is mine.
+      if (!field.value || Date.now() - typingSent < TYPING_EVERY_MS) { return; }
+      typingSent = Date.now();
+      var body = new FormData();
+      body.append("csrf_token", csrfToken());
+      fetch(form.getAttribute("data-typing"), { method: "POST", credentials: "same-origin", body: body })
+        .catch(function () {});
+    });
     field.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
