@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from aiohttp import web
 
@@ -46,8 +46,12 @@ class TypingMarks:
         self._marks[(conversation_id, who)] = now
 
     def typing(self, conversation_id: str, who: str) -> bool:
+        return self.since(conversation_id, who) is not None
+
+    def since(self, conversation_id: str, who: str) -> Optional[float]:
+        """When `who` last typed, while that still counts; else None."""
         at = self._marks.get((conversation_id, who))
-        return at is not None and self._clock() - at < SHOWN_FOR
+        return at if at is not None and self._clock() - at < SHOWN_FOR else None
 
 
 class TypingRoutes:
@@ -85,16 +89,19 @@ class TypingRoutes:
         await response.prepare(request)
         # Slow to reconnect: a stream that ended with the case is closed by the widget first.
         await response.write(b"retry: 10000\n\n")
-        shown = None
+        shown: Any = object()  # nothing sent yet: the first look always sends
         looks = 0
         try:
             while not self.console.changes.closing and request.transport is not None \
                     and not request.transport.is_closing():
-                typing = self.marks.typing(session_id, COUNSELLOR)
-                if typing != shown:
-                    await response.write(f"event: typing\ndata: {{\"counsellor\": {str(typing).lower()}}}\n\n"
+                # Every new mark is sent: the widget hides the indicator when a message arrives,
+                # and shows it again on the next mark.
+                mark = self.marks.since(session_id, COUNSELLOR)
+                if mark != shown:
+                    typing = "true" if mark is not None else "false"
+                    await response.write(f"event: typing\ndata: {{\"counsellor\": {typing}}}\n\n"
                                          .encode("utf-8"))
-                    shown = typing
+                    shown = mark
                 looks += 1
                 if looks % CASE_EVERY == 0:
                     case = await asyncio.to_thread(self.console.queue.case_for_conversation, session_id)

@@ -88,6 +88,18 @@ describe("the console for a day of chats", () => {
       .some((item) => item.textContent === "Hvordan bliver jeg afdelingsleder?"), null, { timeout: 30000 });
     assert.ok(await samePage(desk), "the case page was not reloaded");
 
+    // Typing is shown both ways, and no text travels before it is sent.
+    await visitor.type("#evw-input", "Og hvad med");
+    await desk.waitForSelector("#besoegende-skriver:not([hidden])", { timeout: 30000 });
+    assert.equal(await desk.textContent("#besoegende-skriver"), "Den besøgende skriver …");
+    assert.ok(!(await desk.textContent("body")).includes("Og hvad med"));
+    await desk.type("#text", "Et øjeblik");
+    await visitor.waitForFunction(() => {
+      const typing = document.querySelector(".evw-typing");
+      return !typing.hidden && typing.textContent.includes("Vejlederen skriver …");
+    }, null, { timeout: 30000 });
+    await desk.fill("#text", "");
+
     await assertAccessible(desk, "a case page with the queue beside it");
     await desk.screenshot({ path: path.join(SCREENSHOTS, "console-queue-beside-case.png"), fullPage: true });
     assert.deepEqual(desk.problems, []);

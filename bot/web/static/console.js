@@ -238,6 +238,7 @@
         errorBox.textContent = result.ok ? "" : result.body.error;
         if (result.ok) {
           field.value = "";
+          typingSent = 0;  // the next message's first key is news again
           statusBox.textContent = result.body.status_text;
         }
       }).catch(function () {
