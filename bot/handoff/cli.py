@@ -1,5 +1,5 @@
 """CLI commands of the hand-off service, registered in bot/__main__.py:
-`counsellors add NAME`, `counsellors disable NAME`, `counsellors list`, `purge --older-than 30d`."""
+`counsellors add NAME [--display-name NAME]`, `counsellors disable NAME`, `counsellors list`, `purge --older-than 30d`."""
 from __future__ import annotations
 
 import argparse
@@ -44,7 +44,7 @@ def _run_counsellors_add(args: argparse.Namespace) -> int:
 
     try:
         password = _read_password(args)
-        Counsellors(_session_factory()).add(args.name, password)
+        Counsellors(_session_factory()).add(args.name, password, args.display_name)
     except ValueError as exc:  # includes CounsellorExists
         print(f"counsellor not added: {exc}", file=sys.stderr)
         return 1
@@ -65,8 +65,8 @@ def _run_counsellors_disable(args: argparse.Namespace) -> int:
 def _run_counsellors_list(args: argparse.Namespace) -> int:
     from bot.handoff.counsellors import Counsellors
 
-    for name in Counsellors(_session_factory()).names():
-        print(name)
+    for name, display_name in sorted(Counsellors(_session_factory()).display_names().items()):
+        print(name if display_name == name else f"{name} ({display_name})")
     return 0
 
 
@@ -74,7 +74,9 @@ def add_counsellors(subparsers) -> None:
     parser = subparsers.add_parser("counsellors", help="manage counsellor (eVejleder) accounts")
     commands = parser.add_subparsers(dest="counsellors_command", required=True, metavar="ACTION")
     add = commands.add_parser("add", help="create an account; prompts for the password")
-    add.add_argument("name")
+    add.add_argument("name", help="the login name")
+    add.add_argument("--display-name", metavar="NAME",
+                     help='the name visitors see, e.g. "Mette" (default: the login name)')
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     add.set_defaults(func=_run_counsellors_add)

@@ -1,7 +1,7 @@
 """Counsellor accounts: names and argon2id password hashes."""
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -41,16 +41,19 @@ class Counsellors:
             self._dummy_hash = self._hasher.hash("not a real password, only here to spend time")
         return self._dummy_hash
 
-    def add(self, name: str, password: str) -> int:
-        """Create an account; returns its id. Raises ValueError on a bad name or password."""
+    def add(self, name: str, password: str, display_name: Optional[str] = None) -> int:
+        """Create an account; returns its id. Raises ValueError on a bad name, display name or
+        password. Visitors see `display_name` (default: the login name)."""
         name = validate_name(name)
+        display_name = validate_name(display_name) if display_name is not None else None
         if len(password or "") < MIN_PASSWORD_LENGTH:
             raise ValueError(f"Password must have at least {MIN_PASSWORD_LENGTH} characters")
         try:
             with transaction(self._session_factory) as session:
                 if session.execute(select(Counsellor.id).where(Counsellor.name == name)).first():
                     raise CounsellorExists(f"Counsellor {name!r} already exists")
-                row = Counsellor(name=name, password_hash=self._hasher.hash(password))
+                row = Counsellor(name=name, display_name=display_name,
+                                 password_hash=self._hasher.hash(password))
                 session.add(row)
                 session.flush()
                 return row.id
@@ -92,6 +95,16 @@ class Counsellors:
     def names(self) -> List[str]:
         with transaction(self._session_factory) as session:
             return list(session.execute(select(Counsellor.name).order_by(Counsellor.name)).scalars())
+
+    def display_names(self) -> Dict[str, str]:
+        """Login name -> the name visitors see."""
+        with transaction(self._session_factory) as session:
+            rows = session.execute(select(Counsellor.name, Counsellor.display_name)).all()
+            return {name: display or name for name, display in rows}
+
+    def display_name(self, name: str) -> str:
+        """The name visitors see for the login `name` (the login name itself when unknown)."""
+        return self.display_names().get(name, name)
 
 
 def validate_name(name: str) -> str:

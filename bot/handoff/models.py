@@ -1,5 +1,5 @@
 """Tables of the hand-off service: counsellors, console sessions, cases, case events,
-callback requests. Created by migrations/versions/0002_handoff.py."""
+callback requests. Created by migrations/versions/0002_handoff.py and later migrations."""
 from __future__ import annotations
 
 import datetime as dt
@@ -70,7 +70,9 @@ class Counsellor(Base):
     __tablename__ = "handoff_counsellors"
 
     id = Column(Integer, primary_key=True)
-    name = Column(String(100), nullable=False, unique=True)
+    name = Column(String(100), nullable=False, unique=True)  # the login name
+    # What visitors see ("Mette"); without one they see the login name.
+    display_name = Column(String(100), nullable=True)
     password_hash = Column(String(255), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     # A paused counsellor keeps her console but is not offered to visitors.
@@ -140,7 +142,8 @@ class CaseEvent(Base):
     case_id = Column(
         Integer, ForeignKey("handoff_cases.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind = Column(String(20), nullable=False)  # claimed | message | note | closed | cancelled
+    # claimed | message | note | closed | cancelled | transferred (text: the colleague's name)
+    kind = Column(String(20), nullable=False)
     sender = Column(String(100), nullable=True)
     text = Column(Text, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -163,3 +166,16 @@ class CallbackRequest(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     done_at = Column(UTCDateTime, nullable=True)
     done_by = Column(String(100), nullable=True)
+
+
+class CannedReply(Base):
+    """A prepared answer the counsellors share, with placeholders such as {navn} and {job}.
+    Created by migrations/versions/0006_canned_replies.py."""
+
+    __tablename__ = "handoff_canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(100), nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)

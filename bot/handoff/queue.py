@@ -116,6 +116,24 @@ class WaitingCase:
 
 
 @dataclass(frozen=True)
+class FinishedCase:
+    """A closed or cancelled case as the list of finished cases shows it."""
+    id: int
+    status: str
+    topics: Tuple[str, ...]
+    created_at: dt.datetime
+    closed_at: Optional[dt.datetime]
+    claimed_by: Optional[str]
+    notes: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FinishedPage:
+    cases: List[FinishedCase]
+    total: int  # matching cases on every page
+
+
+@dataclass(frozen=True)
 class CaseEventInfo:
     kind: str
     sender: Optional[str]
@@ -287,6 +305,31 @@ class HandoffQueue:
         _require_can_message(case, counsellor)
         return case
 
+    def check_can_transfer(self, case_id: int, counsellor: str) -> CaseInfo:
+        """The case, when `counsellor` may hand it to a colleague (she has it, and it is active)."""
+        return self.check_can_message(case_id, counsellor)
+
+    def transfer(self, case_id: int, counsellor: str, colleague: str) -> CaseInfo:
+        """Hand an active case from `counsellor` to `colleague`, who may then write and close it."""
+        if not colleague or colleague == counsellor:
+            raise ValueError("the colleague must be someone else")
+        now = self._clock()
+        with transaction(self._session_factory) as session:
+            # Conditional, like claim: only the one who has the case can give it away, once.
+            result = session.execute(
+                update(Case)
+                .where(Case.id == case_id, Case.status == ACTIVE, Case.claimed_by == counsellor)
+                .values(claimed_by=colleague, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            case = self._case(session, case_id)
+            if result.rowcount != 1:
+                _require_can_message(CaseInfo.of(case), counsellor)
+            session.refresh(case)
+            session.add(CaseEvent(case_id=case.id, kind="transferred", sender=counsellor,
+                                  text=colleague, created_at=now))
+            return CaseInfo.of(case)
+
     def check_can_close(self, case_id: int, counsellor: str) -> CaseInfo:
         """The case, when `counsellor` may close it; else the refusal (CaseClosed,
         CaseClaimedByOther). For callers that hand the visitor back to the bot before close."""
@@ -339,6 +382,41 @@ class HandoffQueue:
             case.status = CANCELLED
             case.closed_at = now
             return CaseInfo.of(case)
+
+    # ---- finished cases ----------------------------------------------------------
+
+    def finished(self, text: str = "", since: Optional[dt.datetime] = None,
+                 until: Optional[dt.datetime] = None, page: int = 1,
+                 per_page: int = 20) -> FinishedPage:
+        """Closed and cancelled cases, last closed first, closed in [since, until), whose notes,
+        counsellor messages or counsellor's name contain `text` (ignoring case)."""
+        query = select(Case).where(Case.status.in_(FINISHED_STATUSES))
+        if since is not None:
+            query = query.where(Case.closed_at >= since)
+        if until is not None:
+            query = query.where(Case.closed_at < until)
+        text = (text or "").strip()
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            said = select(CaseEvent.id).where(
+                CaseEvent.case_id == Case.id, CaseEvent.kind.in_(("note", "message")),
+                CaseEvent.text.ilike(pattern, escape="\\"))
+            query = query.where(or_(said.exists(), Case.claimed_by.ilike(pattern, escape="\\")))
+        with transaction(self._session_factory) as session:
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = session.execute(
+                query.order_by(Case.closed_at.desc(), Case.id.desc())
+                .offset((max(page, 1) - 1) * per_page).limit(per_page)
+            ).scalars().all()
+            cases = [
+                FinishedCase(
+                    id=case.id, status=case.status, topics=tuple(case.topics or ()),
+                    created_at=case.created_at, closed_at=case.closed_at, claimed_by=case.claimed_by,
+                    notes=tuple(e.text for e in case.events if e.kind == "note" and e.text),
+                )
+                for case in rows
+            ]
+            return FinishedPage(cases, total)
 
     # ---- callback requests --------------------------------------------------------
 

@@ -18,6 +18,12 @@ from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 
 VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
 
+# Intents that manage the conversation rather than ask something: not a visitor's "question".
+NOT_QUESTIONS = frozenset({
+    "greet", "goodbye", "thank", "affirm", "deny", "request_counsellor", "cancel", "give_contact",
+    "bot_challenge",
+})
+
 
 def _loggable(url: str) -> str:
     """The URL without its query (the token) and without the conversation id."""
@@ -122,6 +128,9 @@ class RasaClient:
     def transcript(self, conversation_id: str) -> List[TranscriptLine]:
         return transcript_from_events(self.tracker(conversation_id))
 
+    def last_question(self, conversation_id: str) -> Optional[str]:
+        return last_question(self.tracker(conversation_id))
+
     def session_transcript(self, conversation_id: str) -> List[TranscriptLine]:
         """The transcript of the conversation's current session only (what the visitor sees)."""
         return transcript_from_events(current_session(self.tracker(conversation_id)))
@@ -173,3 +182,16 @@ def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]
         else:
             lines.append(TranscriptLine(BOT, text, when))
     return lines
+
+
+def last_question(events: List[Dict[str, Any]]) -> Optional[str]:
+    """What the visitor typed last that asks something (not "ja", not the request for a person,
+    not a button), or None."""
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent not in NOT_QUESTIONS:
+            return text
+    return None

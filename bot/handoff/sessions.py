@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ class SignedIn:
     name: str
     csrf_token: str
     paused: bool = False
+    display_name: str = ""  # what visitors see; the login name when none was given
 
 
 def new_token() -> str:
@@ -79,7 +80,8 @@ class ConsoleSessions:
             if now - row.last_seen_at > TOUCH_INTERVAL:
                 row.last_seen_at = now
             counsellor = session.get(Counsellor, row.counsellor_id)
-            return SignedIn(row.counsellor_id, counsellor.name, row.csrf_token, counsellor.paused)
+            return SignedIn(row.counsellor_id, counsellor.name, row.csrf_token, counsellor.paused,
+                            counsellor.display_name or counsellor.name)
 
     def end(self, token: Optional[str]) -> None:
         if not token:
@@ -116,3 +118,16 @@ class ConsoleSessions:
                 .where(ConsoleSession.last_seen_at >= since, Counsellor.paused.is_(False))
                 .limit(1)
             ).first() is not None
+
+    def available(self, within: dt.timedelta = ONLINE_WITHIN) -> Dict[str, str]:
+        """Login name -> display name of every counsellor who is available now (an open console
+        tab that checked in within `within`, not paused)."""
+        since = self._clock() - within
+        with transaction(self._session_factory) as session:
+            rows = session.execute(
+                select(Counsellor.name, Counsellor.display_name)
+                .join(ConsoleSession, Counsellor.id == ConsoleSession.counsellor_id)
+                .where(ConsoleSession.last_seen_at >= since, Counsellor.paused.is_(False))
+                .distinct()
+            ).all()
+            return {name: display or name for name, display in sorted(rows)}

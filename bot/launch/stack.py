@@ -29,8 +29,9 @@ class Servers(ProcessGroup):
         self.run_cli("migrate")
         self.run_cli("ingest", str(article))
 
-    def add_counsellor(self, name: str, password: str) -> None:
-        self.run_cli("counsellors", "add", name, "--password-stdin", stdin=password.encode())
+    def add_counsellor(self, name: str, password: str, display_name: Optional[str] = None) -> None:
+        shown = ("--display-name", display_name) if display_name else ()
+        self.run_cli("counsellors", "add", name, *shown, "--password-stdin", stdin=password.encode())
 
 
 class Stack(Servers):

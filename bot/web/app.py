@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 import jinja2
 from aiohttp import web
@@ -30,9 +30,15 @@ from bot.handoff.queue import (
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.web import texts
+from bot.handoff.canned import CannedReplyNotFound
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
+from bot.web.canned import add_canned_routes
 from bot.web.feedback import add_feedback_routes
+from bot.web.finished import add_finished_routes
 from bot.web.insight import add_insight_routes
+from bot.web.last_questions import LastQuestions
+from bot.web.live import Changes, add_live_routes
+from bot.web.typing import VISITOR, TypingMarks, add_typing_routes
 from bot.web.login_limit import LoginLimit
 from bot.web.site import SITE_CSP_KEY, add_site_routes
 from bot.web.visitor import add_visitor_routes
@@ -99,6 +105,10 @@ class Console:
         self.cookie_secure = cookie_secure
         self.templates = _render_env()
         self.login_limit = LoginLimit()
+        self.last_questions = LastQuestions(rasa.last_question)
+        self.changes = Changes()  # wakes the live streams (bot.web.live) after a change here
+        self.canned: Any = None  # bot.web.canned.CannedPages, set by create_app
+        self.typing = TypingMarks()
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -193,7 +203,7 @@ class Console:
         active = self.queue.active()
         return self.render(
             request, "console.html",
-            waiting=self.queue.waiting(),
+            queue=await self.queue_state(me),
             mine=[case for case in active if case.claimed_by == me.name],
             others=[case for case in active if case.claimed_by != me.name],
             callbacks=self.queue.list_callbacks(include_done=True)[:200],
@@ -210,12 +220,20 @@ class Console:
             rasa_error = texts.TRANSCRIPT_UNAVAILABLE
         return self.render(
             request, "case.html", case=case, transcript=transcript, rasa_error=rasa_error,
+            queue=await self.queue_state(me),
             notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
             mine=case.is_claimed_by(me.name),
+            canned=await asyncio.to_thread(self.canned.for_case, me),
             can_close=case.can_be_closed_by(me.name),
             notice=request.query.get("besked"),
-            notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED},
+            notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED, "overdraget": texts.TRANSFERRED},
+            colleagues=await self.colleagues(me) if case.is_claimed_by(me.name) else {},
         )
+
+    async def colleagues(self, me: SignedIn) -> Dict[str, str]:
+        """Colleagues a case can be handed to now: login name -> display name."""
+        available = await asyncio.to_thread(self.sessions.available)
+        return {name: shown for name, shown in available.items() if name != me.name}
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -229,13 +247,15 @@ class Console:
             # Pause here too: the bot may have stayed awake while the case waited, so the
             # visitor could still cancel (Rasa ignores every intent but restart when paused).
             try:
-                await self.call_rasa(self.rasa.pause, case.conversation_id, me.name)
+                await self.call_rasa(self.rasa.pause, case.conversation_id, me.display_name)
             except RasaUnavailable as exc:
                 log.warning("Could not announce claim of case %s: %s", case.id, exc)
                 location += "?besked=ikke-annonceret"
+        self.changes.notify()
         raise self.redirect(location)
 
-    async def send_message(self, request: web.Request) -> web.StreamResponse:
+    async def deliver_message(self, request: web.Request) -> int:
+        """Send the form's text to the visitor of the case; returns the case id."""
         me: SignedIn = request["signed_in"]
         case_id = self.record_id(request)
         text = (await self.form(request)).get("text", "").strip()
@@ -244,9 +264,19 @@ class Console:
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
         case = self.queue.check_can_message(case_id, me.name)
-        await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.name)
+        await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.display_name)
         self.queue.record_message(case.id, me.name, text)
-        raise self.redirect(f"/console/cases/{case.id}#ny-besked")
+        self.changes.notify()
+        return case.id
+
+    async def send_message(self, request: web.Request) -> web.StreamResponse:
+        case_id = await self.deliver_message(request)
+        raise self.redirect(f"/console/cases/{case_id}#ny-besked")
+
+    async def api_send_message(self, request: web.Request) -> web.StreamResponse:
+        """The same for the console's script: the page stays, and so does the focus."""
+        await self.deliver_message(request)
+        return web.json_response({"sent": True, "status_text": texts.MESSAGE_SENT})
 
     async def close(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
@@ -259,11 +289,29 @@ class Console:
         # left with a paused bot and nobody on the other end.
         await self.call_rasa(self.rasa.resume, case.conversation_id)
         self.queue.close(case.id, me.name, note or None)
+        self.changes.notify()
         raise self.redirect("/console")
+
+    async def transfer(self, request: web.Request) -> web.StreamResponse:
+        """Give my case to a colleague who is available; the widget tells the visitor who now
+        answers (the "joined" status with the colleague's display name)."""
+        me: SignedIn = request["signed_in"]
+        case_id = self.record_id(request)
+        colleague = (await self.form(request)).get("colleague", "")
+        available = await asyncio.to_thread(self.sessions.available)
+        if colleague == me.name or colleague not in available:
+            raise PageError(409, texts.COLLEAGUE_NOT_AVAILABLE)
+        case = await asyncio.to_thread(self.queue.check_can_transfer, case_id, me.name)
+        # Rasa first: if it is down the case stays with me, and the visitor is not misled.
+        await self.call_rasa(self.rasa.pause, case.conversation_id, available[colleague])
+        await asyncio.to_thread(self.queue.transfer, case.id, me.name, colleague)
+        self.changes.notify()
+        raise self.redirect(f"/console/cases/{case.id}?besked=overdraget")
 
     async def presence(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
         self.sessions.set_paused(me.counsellor_id, (await self.form(request)).get("paused") == "1")
+        self.changes.notify()
         raise self.redirect("/console")
 
     async def callback_done(self, request: web.Request) -> web.StreamResponse:
@@ -271,17 +319,22 @@ class Console:
         self.queue.mark_callback_done(self.record_id(request), me.name)
         raise self.redirect("/console#tilbagekald")
 
-    # ---- JSON for the polling script ----------------------------------------------------
+    # ---- JSON for the console's script (also sent by the event stream, bot.web.live) -------
 
-    async def api_queue(self, request: web.Request) -> web.StreamResponse:
-        me: SignedIn = request["signed_in"]
-        waiting = self.queue.waiting()
-        return web.json_response({
+    async def queue_state(self, me: SignedIn) -> Dict[str, Any]:
+        """The waiting visitors (with their last question), my open cases, open callbacks."""
+        waiting = await asyncio.to_thread(self.queue.waiting)
+        questions = await asyncio.to_thread(
+            self.last_questions.of, [case.conversation_id for case in waiting])
+        mine = await asyncio.to_thread(self.queue.active, me.name)
+        open_callbacks = len(await asyncio.to_thread(self.queue.list_callbacks, False))
+        return {
             "waiting": [
                 {
                     "id": case.id,
                     "position": case.position,
                     "topics": texts.topic_names(case.topics) or texts.NO_TOPICS,
+                    "question": questions.get(case.conversation_id) or texts.NO_QUESTION,
                     "waiting_seconds": int(case.waiting_for.total_seconds()),
                     "waiting_text": texts.waiting_text(case.waiting_for),
                     "url": f"/console/cases/{case.id}",
@@ -292,25 +345,24 @@ class Console:
                 for case in waiting
             ],
             "count_text": texts.waiting_count(len(waiting)),
-            "mine": [
-                {"id": case.id, "url": f"/console/cases/{case.id}"}
-                for case in self.queue.active(me.name)
-            ],
-            "open_callbacks": sum(1 for c in self.queue.list_callbacks(False)),
-        })
+            "mine": [{"id": case.id, "url": f"/console/cases/{case.id}"} for case in mine],
+            "open_callbacks": open_callbacks,
+        }
 
-    async def api_transcript(self, request: web.Request) -> web.StreamResponse:
-        case = self.queue.get(self.record_id(request))
+    async def transcript_state(self, case_id: int) -> Tuple[Dict[str, Any], int]:
+        """The case's status and transcript, and the HTTP status (503 when Rasa is down)."""
+        case = await asyncio.to_thread(self.queue.get, case_id)
         body: Dict[str, Any] = {
             "case": case.id,
             "status": case.status,
             "status_text": texts.STATUS_NAMES.get(case.status, case.status),
+            "visitor_typing": self.typing.typing(case.conversation_id, VISITOR),
         }
         try:
             lines = await self.call_rasa(self.rasa.transcript, case.conversation_id)
         except RasaUnavailable:
             body.update(lines=None, error=texts.TRANSCRIPT_UNAVAILABLE)
-            return web.json_response(body, status=503)
+            return body, 503
         body["lines"] = [
             {
                 "who": line.who,
@@ -322,7 +374,14 @@ class Console:
             }
             for line in lines
         ]
-        return web.json_response(body)
+        return body, 200
+
+    async def api_queue(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(await self.queue_state(request["signed_in"]))
+
+    async def api_transcript(self, request: web.Request) -> web.StreamResponse:
+        body, status = await self.transcript_state(self.record_id(request))
+        return web.json_response(body, status=status)
 
 
 # ---- middlewares ------------------------------------------------------------------------
@@ -345,7 +404,7 @@ def make_middlewares(console: Console):
             return await handler(request)
         except PageError as exc:
             return _error_response(console, request, exc.status, exc.message)
-        except (CaseNotFound, CallbackNotFound):
+        except (CaseNotFound, CallbackNotFound, CannedReplyNotFound):
             return _error_response(console, request, 404, texts.NOT_FOUND)
         except CaseClaimedByOther:
             return _error_response(console, request, 409, texts.CASE_CLAIMED_BY_OTHER)
@@ -429,7 +488,9 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
         web.get(case, console.case_page),
         web.post(case + "/claim", console.claim),
         web.post(case + "/messages", console.send_message),
+        web.post(r"/console/api/cases/{id:\d+}/messages", console.api_send_message),
         web.post(case + "/close", console.close),
+        web.post(case + "/transfer", console.transfer),
         web.post(r"/console/callbacks/{id:\d+}/done", console.callback_done),
         web.post("/console/presence", console.presence),
         web.get("/console/api/queue", console.api_queue),
@@ -437,9 +498,13 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
         web.static("/static/console", str(HERE / "static")),
     ])
     app[CONSOLE_KEY] = console
+    add_live_routes(app, console)
+    console.canned = add_canned_routes(app, console, session_factory, settings.job_slug)
+    add_finished_routes(app, console)
+    add_typing_routes(app, console)
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
-    add_visitor_routes(app, console.queue, rasa, console.call_rasa)
+    add_visitor_routes(app, console.queue, rasa, console.call_rasa, console.counsellors.display_name)
     add_feedback_routes(app, rasa, console.call_rasa)
     add_insight_routes(app, console, settings, session_factory, clock)
     return app

@@ -13,12 +13,20 @@ LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 # The "error" of the visitor API's refusals, shown by the widget.
 VISITOR_BAD_SESSION = chat_texts.BAD_SESSION  # the chat channel refuses the same id in the same words
 VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
+VISITOR_NO_COUNSELLOR = "Ingen eVejleder har din samtale lige nu."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
 VISITOR_RASA_DOWN = "Assistenten svarer ikke lige nu. Prøv igen om lidt."
 FEEDBACK_BAD = "Din vurdering kunne ikke læses. Prøv igen."
 FEEDBACK_UNKNOWN = "Svaret, du vil vurdere, findes ikke i samtalen."
 FEEDBACK_TWICE = "Du har allerede vurderet dette svar."
-VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+VISITOR_COLLEAGUE_NOT_AVAILABLE = (
+    "Kollegaen er ikke ledig lige nu (ingen åben konsol, eller på pause). Vælg en anden, eller "
+    "behold samtalen."
+)
+TRANSFERRED = "Samtalen er overdraget. Den besøgende har fået besked om, hvem der svarer nu."
+SEARCH_TOO_LONG = "Søgeteksten er for lang (højst {limit} tegn), så den blev ikke brugt."
+SEARCH_BAD_DATE = "En dato kunne ikke læses (skriv den som 2026-12-01), så den blev ikke brugt."
+SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
 VISITOR_TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
 
 # Shown to the counsellor.
@@ -45,6 +53,13 @@ TRANSCRIPT_UNAVAILABLE = "Samtalen kan ikke hentes fra assistenten lige nu."
 CLAIM_NOT_ANNOUNCED = (
     "Du har taget sagen, men den besøgende kunne ikke få besked, fordi assistenten ikke svarer."
 )
+COLLEAGUE_NOT_AVAILABLE = (
+    "Kollegaen er ikke ledig lige nu (ingen åben konsol, eller på pause). Vælg en anden, eller "
+    "behold samtalen."
+)
+TRANSFERRED = "Samtalen er overdraget. Den besøgende har fået besked om, hvem der svarer nu."
+SEARCH_TOO_LONG = "Søgeteksten er for lang (højst {limit} tegn), så den blev ikke brugt."
+SEARCH_BAD_DATE = "En dato kunne ikke læses (skriv den som 2026-12-01), så den blev ikke brugt."
 SERVER_ERROR = "Der skete en uventet fejl. Prøv igen, og kontakt en administrator, hvis det bliver ved."
 
 STATUS_NAMES = {
@@ -79,6 +94,16 @@ TOPIC_NAMES = {
 
 
 NO_TOPICS = "ingen emner"
+NO_QUESTION = "(intet spørgsmål)"
+CANNED_EMPTY = "Et standardsvar skal have både en titel og en tekst."
+CANNED_TOO_LONG = "Titlen må højst have {title} tegn og teksten højst {text} tegn."
+CANNED_UNKNOWN_PLACEHOLDER = "Ukendt pladsholder: {unknown}. Du kan bruge {known}."
+CANNED_NOTICES = {
+    "tilfoejet": "Standardsvaret er tilføjet.",
+    "gemt": "Standardsvaret er gemt.",
+    "slettet": "Standardsvaret er slettet.",
+}
+MESSAGE_SENT = "Beskeden er sendt."
 
 
 def claim_label(case_id: int) -> str:

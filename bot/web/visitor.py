@@ -54,10 +54,12 @@ def history_messages(lines: List[TranscriptLine]) -> List[Dict[str, Any]]:
 
 
 class VisitorApi:
-    def __init__(self, queue: HandoffQueue, rasa: RasaClient, call_rasa: CallRasa):
+    def __init__(self, queue: HandoffQueue, rasa: RasaClient, call_rasa: CallRasa,
+                 display_name: Callable[[str], str]):
         self.queue = queue
         self.rasa = rasa
         self.call_rasa = call_rasa  # runs a blocking RasaClient method off the event loop
+        self.display_name = display_name  # a counsellor's login name -> the name visitors see
         self.addresses = TokenBuckets(PER_ADDRESS)
 
     def check_rate(self, request: web.Request) -> None:
@@ -79,7 +81,7 @@ class VisitorApi:
         if case.status == WAITING:
             return {"status": protocol.WAITING, "position": self.queue.position(case.id)}
         if case.status == ACTIVE:
-            return {"status": protocol.JOINED, "counsellor": case.claimed_by}
+            return {"status": protocol.JOINED, "counsellor": self.display_name(case.claimed_by or "")}
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
@@ -156,8 +158,8 @@ def _allow_embedding_sites(response: web.StreamResponse) -> None:
 
 
 def add_visitor_routes(app: web.Application, queue: HandoffQueue, rasa: RasaClient,
-                       call_rasa: CallRasa) -> None:
-    api = VisitorApi(queue, rasa, call_rasa)
+                       call_rasa: CallRasa, display_name: Callable[[str], str]) -> None:
+    api = VisitorApi(queue, rasa, call_rasa, display_name)
     base = "/api/visitor/{session_id}"
     app.add_routes([
         web.get(base + "/history", _json_errors(api.history)),

@@ -4,7 +4,7 @@
 
 starts the action server, Rasa (trained model, temp tracker store, token) and
 `python -m bot web` on free ports, with a temporary bot database (migrated, article
-ingested), a counsellor account and opening hours that are always open. It prints one JSON
+ingested), two counsellor accounts (same password) and opening hours that are always open. It prints one JSON
 line with the URLs, then obeys one command per line on stdin and answers one JSON line:
 
     restart-rasa     stop Rasa and start it again (same tracker store)
@@ -31,6 +31,8 @@ from tests.e2e.stack import prepared_stack  # noqa: E402
 
 COUNSELLOR = "Mette"
 COUNSELLOR_PASSWORD = "en-lang-test-adgangskode-42"
+# A second account, for handing a case over; visitors see only its display name.
+COLLEAGUE, COLLEAGUE_DISPLAY_NAME = "bo", "Bo Hansen"
 
 def reply(**body) -> None:
     print(json.dumps(body), flush=True)
@@ -44,12 +46,14 @@ def main() -> int:
     stack = prepared_stack(workdir)
     try:
         stack.add_counsellor(COUNSELLOR, COUNSELLOR_PASSWORD)
+        stack.add_counsellor(COLLEAGUE, COUNSELLOR_PASSWORD, COLLEAGUE_DISPLAY_NAME)
         stack.start_actions()
         stack.start_rasa()
         stack.start_web()
         web_url = stack.web_url
         reply(ready=True, web=web_url, rasa=stack.rasa_url, token=stack.token, workdir=str(workdir),
-              counsellor=COUNSELLOR, password=COUNSELLOR_PASSWORD)
+              counsellor=COUNSELLOR, password=COUNSELLOR_PASSWORD, colleague=COLLEAGUE,
+              colleague_display_name=COLLEAGUE_DISPLAY_NAME)
         for line in sys.stdin:
             command = line.strip()
             try:

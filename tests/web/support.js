@@ -147,11 +147,11 @@ async function openChat(stack, context) {
   return page;
 }
 
-// A counsellor signed in to the console (the test stack's account).
-async function signIn(stack, context) {
+// A counsellor signed in to the console (the test stack's first account, or `name`).
+async function signIn(stack, context, name = stack.counsellor) {
   const page = await watchedPage(context);
   await page.goto(stack.web + "/console/login");
-  await page.fill("#name", stack.counsellor);
+  await page.fill("#name", name);
   await page.fill("#password", stack.password);
   await page.click("form button[type=submit]");
   await page.waitForURL(stack.web + "/console");

@@ -30,6 +30,7 @@
     bot: "Assistenten",
     counsellor: "eVejleder",
     typing: "Assistenten skriver …",
+    counsellorTyping: "Vejlederen skriver …",
     queue: "Du er i kø hos en eVejleder (nr. {n})",
     queueNoPosition: "Du er i kø hos en eVejleder",
     cancel: "Afbryd",
@@ -210,7 +211,8 @@
   var dots = el("span", "evw-dots");
   dots.setAttribute("aria-hidden", "true");
   dots.append(el("span"), el("span"), el("span"));
-  typing.append(dots, el("span", "evw-typing-text", texts.typing));
+  var typingText = el("span", "evw-typing-text", texts.typing);
+  typing.append(dots, typingText);
 
   var form = el("form", "evw-form");
   form.noValidate = true;
@@ -402,6 +404,7 @@
       if (queueText.textContent !== text) { queueText.textContent = text; }
     }
     root.classList.toggle("evw--counsellor", !!(state.handoff && state.handoff.status === "joined"));
+    followCounsellorTyping();
   }
 
   function setTyping(on) {
@@ -410,6 +413,38 @@
     if (on) {
       typingTimer = setTimeout(function () { typing.hidden = true; }, 30000);
       log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  // ---- typing while an eVejleder has the conversation: only the fact travels, never text ----
+  var TYPING_EVERY_MS = 3000;
+  var typingSent = 0;
+  var counsellorTyping = null;  // the web server's event stream, while an eVejleder has the chat
+
+  function typingUrl(action) {
+    return config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/" + action;
+  }
+
+  function tellTyping() {
+    var joined = state.handoff && state.handoff.status === "joined";
+    if (!joined || !input.value || Date.now() - typingSent < TYPING_EVERY_MS) { return; }
+    typingSent = Date.now();
+    fetch(typingUrl("typing"), { method: "POST" }).catch(function () {});
+  }
+
+  function followCounsellorTyping() {
+    var joined = !!(state.handoff && state.handoff.status === "joined");
+    if (joined && !counsellorTyping && window.EventSource) {
+      counsellorTyping = new EventSource(typingUrl("events"));
+      counsellorTyping.addEventListener("typing", function (event) {
+        var on = JSON.parse(event.data).counsellor === true;
+        typingText.textContent = on ? texts.counsellorTyping : texts.typing;
+        setTyping(on);
+      });
+    } else if (!joined && counsellorTyping) {
+      counsellorTyping.close();
+      counsellorTyping = null;
+      typingText.textContent = texts.typing;
     }
   }
 
@@ -692,6 +727,7 @@
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { event.preventDefault(); close(); }
   });
+  input.addEventListener("input", tellTyping);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value;

@@ -1,0 +1,82 @@
+"""The console's list of finished (closed or cancelled) cases with their notes, searchable by
+text and by the day they ended, a page at a time: GET /console/afsluttede?q=&fra=&til=&side=."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.handoff.queue import HandoffQueue
+from bot.web import texts
+
+PAGE = "/console/afsluttede"
+PER_PAGE = 20
+MAX_QUERY = 200
+
+
+def local_day(value: str) -> Optional[dt.date]:
+    """'2026-12-01' (what <input type=date> sends) -> a date; '' -> None; else ValueError."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) != 10:
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight of a Danish day, in UTC."""
+    return dt.datetime.combine(day, dt.time(), texts.LOCAL_TZ).astimezone(dt.timezone.utc)
+
+
+class FinishedPages:
+    def __init__(self, console: Any, queue: HandoffQueue):
+        self.console = console
+        self.queue = queue
+
+    def criteria(self, query: Dict[str, str]) -> Tuple[Dict[str, Any], List[str]]:
+        """The search from the query string, and Danish reasons for what was ignored."""
+        errors = []
+        text = query.get("q", "").strip()
+        if len(text) > MAX_QUERY:
+            errors.append(texts.SEARCH_TOO_LONG.format(limit=MAX_QUERY))
+            text = ""
+        days = {}
+        for key in ("fra", "til"):
+            try:
+                days[key] = local_day(query.get(key, ""))
+            except ValueError:
+                errors.append(texts.SEARCH_BAD_DATE)
+                days[key] = None
+        page = query.get("side", "1")
+        page_number = int(page) if page.isdigit() and len(page) < 7 else 1
+        return {"text": text, "fra": days["fra"], "til": days["til"], "page": max(page_number, 1)}, errors
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        search, errors = self.criteria(dict(request.query))
+        since = day_start(search["fra"]) if search["fra"] else None
+        until = day_start(search["til"] + dt.timedelta(days=1)) if search["til"] else None
+        found = await asyncio.to_thread(self.queue.finished, search["text"], since, until,
+                                        search["page"], PER_PAGE)
+        pages = max(1, math.ceil(found.total / PER_PAGE))
+
+        def link(page_number: int) -> str:
+            params = {"q": search["text"], "fra": search["fra"] or "", "til": search["til"] or "",
+                      "side": page_number}
+            return PAGE + "?" + urlencode({k: v for k, v in params.items() if v})
+
+        return self.console.render(
+            request, "finished.html", status=400 if errors else 200, errors=errors,
+            search=search, found=found, pages=pages,
+            previous_url=link(search["page"] - 1) if search["page"] > 1 else None,
+            next_url=link(search["page"] + 1) if search["page"] < pages else None,
+        )
+
+
+def add_finished_routes(app: web.Application, console: Any) -> None:
+    pages = FinishedPages(console, console.queue)
+    app.add_routes([web.get(PAGE, pages.page)])

@@ -1,0 +1,74 @@
+"""The list of finished cases: search by text and day, pages; over HTTP on a real database."""
+import datetime as dt
+
+from bot.handoff.queue import HandoffQueue
+from bot.web import texts
+from tests.handoff.test_console import console, login, run, setup_data
+
+
+def close_cases(session_factory, clock, count, note="Henvist til a-kassen."):
+    queue = HandoffQueue(session_factory, clock)
+    ids = []
+    for index in range(count):
+        case = queue.open_case(f"done-{index}-{note[:5]}")
+        queue.claim(case.id, "anne")
+        queue.close(case.id, "anne", f"{note} ({index})")
+        ids.append(case.id)
+        clock.advance(minutes=1)
+    return ids
+
+
+def test_finished_cases_are_found_by_note_message_and_day(session_factory, clock):
+    queue = HandoffQueue(session_factory, clock)
+    first = close_cases(session_factory, clock, 1, "Talte om 50%_rabat på diplomuddannelsen")[0]
+    clock.advance(days=2)
+    chatted = queue.open_case("chat")
+    queue.claim(chatted.id, "bo")
+    queue.record_message(chatted.id, "bo", "Se efteruddannelse på ug.dk")
+    queue.close(chatted.id, "bo")
+    still_open = queue.open_case("open")
+
+    assert [c.id for c in queue.finished().cases] == [chatted.id, first]
+    assert [c.id for c in queue.finished("DIPLOM").cases] == [first]
+    assert [c.id for c in queue.finished("50%_").cases] == [first]  # wildcards are plain text
+    assert queue.finished("5_%").total == 0
+    assert [c.id for c in queue.finished("ug.dk").cases] == [chatted.id]  # a counsellor message
+    assert [c.id for c in queue.finished("bo").cases] == [chatted.id]  # the counsellor
+    assert queue.finished("", since=clock() - dt.timedelta(days=1)).total == 1
+    assert queue.finished("", until=clock() - dt.timedelta(days=1)).total == 1
+    assert queue.finished().cases[1].notes == ("Talte om 50%_rabat på diplomuddannelsen (0)",)
+    assert still_open.id not in [c.id for c in queue.finished().cases]
+
+
+def test_the_page_searches_pages_and_refuses_bad_input_politely(database_url, session_factory, clock):
+    setup_data(session_factory)
+    ids = close_cases(session_factory, clock, 23)
+    close_cases(session_factory, clock, 1, "<script>alert(1)</script>")
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            anonymous = await client.get("/console/afsluttede", allow_redirects=False)
+            assert anonymous.status == 303
+            await login(client)
+            first = await (await client.get("/console/afsluttede")).text()
+            assert "24 samtaler fundet, side 1 af 2." in first
+            assert "&lt;script&gt;alert(1)&lt;/script&gt; (0)" in first and "<script>alert" not in first
+            assert 'href="/console/afsluttede?side=2"' in first
+            second = await (await client.get("/console/afsluttede?side=2")).text()
+            assert f"Samtale nr. {ids[0]}<" in second and "Forrige side" in second
+            found = await (await client.get("/console/afsluttede?q=a-kassen.+(22)")).text()
+            assert "1 samtale fundet." in found and f"Samtale nr. {ids[22]}<" in found
+            day = clock().astimezone(texts.LOCAL_TZ).date().isoformat()
+            dated = await (await client.get(f"/console/afsluttede?fra={day}&til={day}")).text()
+            assert "24 samtaler fundet" in dated
+            for query, error in [("q=" + "x" * 201, texts.SEARCH_TOO_LONG.format(limit=200)),
+                                 ("fra=1.12.2026", texts.SEARCH_BAD_DATE),
+                                 ("til=2026-13-45", texts.SEARCH_BAD_DATE)]:
+                response = await client.get("/console/afsluttede?" + query)
+                assert response.status == 400 and error in await response.text()
+                assert "24 samtaler fundet" in await response.text()  # the rest of the search still works
+            for page in ["0", "-1", "abc", "9" * 30, "99"]:
+                response = await client.get(f"/console/afsluttede?side={page}")
+                assert response.status == 200
+
+    run(scenario)
