@@ -140,7 +140,8 @@ class CaseEvent(Base):
     case_id = Column(
         Integer, ForeignKey("handoff_cases.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind = Column(String(20), nullable=False)  # claimed | message | note | closed | cancelled
+    # claimed | message | note | closed | cancelled | left | away | back | callback_offered
+    kind = Column(String(20), nullable=False)
     sender = Column(String(100), nullable=True)
     text = Column(Text, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
