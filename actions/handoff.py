@@ -6,16 +6,17 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, Restarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResumed, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import (console_sessions, contact_details, handoff_queue, job_slug, knowledge,
-                             opening_hours, tracker_records)
+                             opening_hours, queue_waits, tracker_records)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
 from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
-from bot.handoff.queue import QueueFull
+from bot.handoff.models import WAITING
+from bot.handoff.queue import CaseClaimedByOther, QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
 LIVE_CHANNELS = {"socketio"}
@@ -62,15 +63,62 @@ class ActionRequestCounsellor(Action):
             except QueueFull:
                 dispatcher.utter_message(response="utter_handoff_nobody_online")
             else:
-                position = queue.position(case.id)
-                dispatcher.utter_message(response="utter_handoff_waiting", position=position)
-                dispatcher.utter_message(json_message=protocol.status_message(protocol.WAITING,
-                                                                             position=position))
-                # The listen ends the bot's turn, as a listen does: only after one does Rasa map a
-                # /restart (the one message a pause lets through) to action_restart.
-                return [ConversationPaused(), ActionExecuted("action_listen")]
+                dispatcher.utter_message(response="utter_handoff_waiting", position=queue.position(case.id))
+                return wait_in_queue(dispatcher, case.id)
         dispatcher.utter_message(response="utter_offer_callback")
         return []
+
+
+def wait_in_queue(dispatcher: CollectingDispatcher, case_id: int) -> List[Dict]:
+    """The widget's "waiting" status (place and expected wait), and the bot falls silent."""
+    position = handoff_queue().position(case_id)
+    dispatcher.utter_message(json_message=protocol.status_message(
+        protocol.WAITING, position=position, wait_minutes=queue_waits().estimate_minutes(position)))
+    # The listen ends the bot's turn, as a listen does: only after one does Rasa map a
+    # /restart (the one message a pause lets through) to action_restart.
+    return [ConversationPaused(), ActionExecuted("action_listen")]
+
+
+def waiting_case_id(tracker: Tracker):
+    case = handoff_queue().case_for_conversation(tracker.sender_id)
+    return case.id if case is not None and case.status == WAITING else None
+
+
+class ActionOfferCallbackInQueue(Action):
+    """Run by the hand-off watch (bot/handoff/watch.py) when a visitor has waited too long: the
+    bot wakes and offers a callback; the visitor keeps the place in the queue meanwhile."""
+
+    def name(self) -> Text:
+        return "action_offer_callback_in_queue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        if waiting_case_id(tracker) is None:
+            return []  # taken or left in the meantime
+        dispatcher.utter_message(response="utter_queue_offer_callback")
+        # Rasa runs this outside a turn: the listen lets the answer start one.
+        return [ConversationResumed(), ActionExecuted("action_listen")]
+
+
+class ActionKeepPlaceInQueue(Action):
+    def name(self) -> Text:
+        return "action_keep_place_in_queue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        case_id = waiting_case_id(tracker)
+        if case_id is None:
+            dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels())
+            return []
+        dispatcher.utter_message(response="utter_queue_place_kept")
+        return wait_in_queue(dispatcher, case_id)
+
+
+def leave_queue_for_callback(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A stored callback request replaces the visitor's place in the queue."""
+    try:
+        if handoff_queue().cancel_by_visitor(tracker.sender_id):
+            dispatcher.utter_message(json_message=protocol.status_message(protocol.CANCELLED))
+    except CaseClaimedByOther:
+        pass  # a counsellor took the chat meanwhile: it goes on
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -158,6 +206,7 @@ class ActionSubmitCallback(Action):
         )
         remove_contact_from_conversation(tracker.sender_id)
         dispatcher.utter_message(response="utter_callback_stored", time=tracker.get_slot("callback_time"))
+        leave_queue_for_callback(dispatcher, tracker)
         return forget
 
 
@@ -185,13 +234,13 @@ class ActionRestart(Action):
     """Rasa's restart (/restart), which also ends the visitor's open hand-off.
 
     A paused conversation lets only /restart through, and Rasa's own restart would leave the case
-    in the counsellors' queue with nobody behind it. Cancelled here, it leaves the queue, and the
-    counsellor's open case page shows it as ended by the visitor."""
+    (waiting or taken) open with nobody behind it. Ended here, the counsellor's view says the
+    visitor has left."""
 
     def name(self) -> Text:
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
-        if handoff_queue().cancel_by_visitor(tracker.sender_id):
+        if handoff_queue().visitor_left(tracker.sender_id):
             dispatcher.utter_message(json_message=protocol.status_message(protocol.CANCELLED))  # the widget's banner
         return [Restarted()]

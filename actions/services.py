@@ -14,6 +14,7 @@ from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.waits import QueueWaits
 from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore
 from bot.language.lemmas import LemmaTable
@@ -54,6 +55,10 @@ def answerer(slug: str) -> Answerer:
 
 def handoff_queue() -> HandoffQueue:
     return HandoffQueue(_session_factory())
+
+
+def queue_waits() -> QueueWaits:
+    return QueueWaits(_session_factory())
 
 
 def console_sessions() -> ConsoleSessions:

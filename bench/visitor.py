@@ -14,9 +14,10 @@ import socketio
 class Visitor:
     """A python-socketio client on the polling transport (Rasa's aiohttp pin breaks the websocket one)."""
 
-    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None):
-        """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one)."""
-        self.session_id = uuid.uuid4().hex
+    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None, session_id: Optional[str] = None):
+        """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one);
+        `session_id`: an existing conversation to return to (a reload), else a new one."""
+        self.session_id = session_id or uuid.uuid4().hex
         self.received: "queue.Queue[Dict[str, Any]]" = queue.Queue()
         http = requests.Session()
         if ca_file:  # and not REQUESTS_CA_BUNDLE, which requests would prefer

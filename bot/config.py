@@ -20,6 +20,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     opening_hours_path: Path = REPO_ROOT / "config" / "opening_hours.yml"
+    handoff_config_path: Path = REPO_ROOT / "config" / "handoff.yml"
     cookie_secure: bool = False  # set COOKIE_SECURE=1 when the console is served over HTTPS
     # Several Rasa processes (scripts/run-cluster): Rasa's own SQL tracker store in a database of
     # its own, and Redis for the lock store and the socket.io message queue. None = one process.
@@ -59,6 +60,7 @@ def settings() -> Settings:
         opening_hours_path=_repo_path(
             os.environ.get("OPENING_HOURS_PATH") or "config/opening_hours.yml"
         ),
+        handoff_config_path=_repo_path(os.environ.get("HANDOFF_CONFIG_PATH") or "config/handoff.yml"),
         cookie_secure=(os.environ.get("COOKIE_SECURE") or "").lower() in ("1", "true", "yes"),
         tracker_database_url=os.environ.get("TRACKER_DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,

@@ -20,6 +20,7 @@ from sanic import Blueprint
 from bot.chat import texts
 from bot.chat.address import client_address
 from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, widget_metadata
+from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
 from bot.config import without_password
@@ -42,6 +43,7 @@ class SocketIOChannel(SocketIOInput):
         self.settings = settings or chat_settings()
         self.guard = MessageGuard(self.settings)
         self.redis: Optional[CheckedRedisManager] = None
+        self.presence = ConnectionPresence()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
@@ -63,6 +65,8 @@ class SocketIOChannel(SocketIOInput):
                 await self._tell(sid, texts.BAD_SESSION)
                 return
             await request_session(sid, {"session_id": session})
+            if session is not None:
+                await self.presence.connected(sid, session)
 
         async def guarded(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
@@ -97,7 +101,18 @@ class SocketIOChannel(SocketIOInput):
 
         sio.handlers[namespace][self.user_message_evt] = guarded
         sio.handlers[namespace]["session_request"] = checked_session_request
+        self._report_disconnects(namespace)
         return blueprint
+
+    def _report_disconnects(self, namespace: str) -> None:
+        """A closed connection may be a visitor leaving a hand-off (bot/chat/presence.py)."""
+        disconnect = self.sio.handlers[namespace]["disconnect"]
+
+        async def reported(sid: str, *args: Any) -> None:
+            await disconnect(sid)
+            await self.presence.disconnected(sid)
+
+        self.sio.handlers[namespace]["disconnect"] = reported
 
     async def _tell(self, sid: str, text: str) -> None:
         """Answer the connection that sent the message. It is connected to this process,

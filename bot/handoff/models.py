@@ -143,6 +143,7 @@ class CaseEvent(Base):
         Integer, ForeignKey("handoff_cases.id", ondelete="CASCADE"), nullable=False, index=True
     )
     # claimed | message | note | closed | cancelled | transferred (text: the colleague's name)
+    # | left | away | back | callback_offered
     kind = Column(String(20), nullable=False)
     sender = Column(String(100), nullable=True)
     text = Column(Text, nullable=True)

@@ -6,7 +6,7 @@ tests/web/test_protocol.py reads its source and fails when the two sides differ.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 # Key of the status object the widget receives: {"evejleder_handoff": status, ...details}.
 HANDOFF_STATUS_KEY = "evejleder_handoff"
@@ -14,7 +14,9 @@ HANDOFF_STATUS_KEY = "evejleder_handoff"
 WAITING = "waiting"  # in the queue for a counsellor; detail: position
 JOINED = "joined"  # a counsellor took the conversation; detail: counsellor (the name)
 RESUMED = "resumed"  # the counsellor closed the case: the bot answers again
-CANCELLED = "cancelled"  # the visitor left the queue: the bot answers again
+# The visitor left (Afbryd, "Start forfra", /restart, a window closed too long): the case ended
+# and the bot answers again. The counsellor's transcript shows it as a line of its own.
+CANCELLED = "cancelled"
 STATUSES = (WAITING, JOINED, RESUMED, CANCELLED)
 
 # Metadata of a visitor's message that was a quick-reply button: the button's title, sent by
@@ -47,3 +49,14 @@ def status_message(status: str, **details: Any) -> Dict[str, Any]:
 def status_event(status: str, **details: Any) -> Dict[str, Any]:
     """The same status as a `bot` event for Rasa's tracker-events API (it shows no text)."""
     return {"event": "bot", "data": {"custom": status_message(status, **details)}}
+
+
+def status_of_event(event: Dict[str, Any]) -> Optional[str]:
+    """The hand-off status a tracker event carries (a `bot` event made by status_event or by an
+    action's json_message), or None."""
+    if event.get("event") != "bot":
+        return None
+    custom = (event.get("data") or {}).get("custom")
+    status_object = custom.get("data") if isinstance(custom, dict) else None
+    status = status_object.get(HANDOFF_STATUS_KEY) if isinstance(status_object, dict) else None
+    return status if status in STATUSES else None

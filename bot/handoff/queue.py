@@ -383,6 +383,20 @@ class HandoffQueue:
             case.closed_at = now
             return CaseInfo.of(case)
 
+    def visitor_left(self, conversation_id: str) -> Optional[CaseInfo]:
+        """The visitor has gone ("Start forfra", a closed window, /restart): end the open case,
+        waiting or taken, and return it; None when there is none. A counsellor cannot keep a
+        visitor, so unlike cancel_by_visitor this ends a taken case too."""
+        now = self._clock()
+        with transaction(self._session_factory) as session:
+            case = self._open_case_row(session, conversation_id)
+            if case is None:
+                return None
+            session.add(CaseEvent(case_id=case.id, kind="left", sender=None, created_at=now))
+            case.status = CANCELLED
+            case.closed_at = now
+            return CaseInfo.of(case)
+
     # ---- finished cases ----------------------------------------------------------
 
     def finished(self, text: str = "", since: Optional[dt.datetime] = None,

@@ -17,6 +17,10 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 
 VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
+# A line that is no one's message: a hand-off status the counsellor should see in the
+# conversation (its text is the status, worded by the console).
+STATUS = "status"
+STATUSES_SHOWN = (protocol.CANCELLED,)
 
 # Intents that manage the conversation rather than ask something: not a visitor's "question".
 NOT_QUESTIONS = frozenset({
@@ -36,7 +40,7 @@ class RasaUnavailable(Exception):
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    who: str  # visitor | bot | counsellor
+    who: str  # visitor | bot | counsellor | status
     text: str
     timestamp: Optional[dt.datetime]  # aware UTC
     counsellor: Optional[str] = None  # the counsellor's name when who == counsellor
@@ -125,6 +129,14 @@ class RasaClient:
         # One request, so the widget never hears of the return without the bot being back.
         self.append_events(conversation_id, events, side_effects=True)
 
+    def execute_action(self, conversation_id: str, action: str) -> None:
+        """Run `action` in the conversation now, its messages going to the visitor's window.
+        Rasa runs it even while the conversation is paused (which a reminder cannot)."""
+        self._request(
+            "POST", self._url(conversation_id, "execute"),
+            params=self._params(output_channel=self.output_channel), json={"name": action},
+        )
+
     def transcript(self, conversation_id: str) -> List[TranscriptLine]:
         return transcript_from_events(self.tracker(conversation_id))
 
@@ -152,20 +164,25 @@ def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]:
-    """Visitor and bot/counsellor lines, in order; other events are left out."""
+    """Visitor and bot/counsellor lines, and the statuses of STATUSES_SHOWN, in order; other
+    events are left out."""
     lines = []
     for event in events:
         kind = event.get("event")
         if kind not in ("user", "bot"):
-            continue
-        text = (event.get("text") or "").strip()
-        if not text:
             continue
         timestamp = event.get("timestamp")
         when = (
             dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc)
             if isinstance(timestamp, (int, float)) else None
         )
+        status = protocol.status_of_event(event)
+        if status in STATUSES_SHOWN:
+            lines.append(TranscriptLine(STATUS, status, when))
+            continue
+        text = (event.get("text") or "").strip()
+        if not text:
+            continue
         if kind == "user":
             if text.startswith("/"):
                 # A button payload such as /request_counsellor: not typed by the visitor.

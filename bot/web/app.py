@@ -29,6 +29,9 @@ from bot.handoff.queue import (
 )
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
+from bot.handoff.visitor_presence import VisitorPresence
+from bot.handoff.waits import QueueWaits
+from bot.handoff.watch import HandoffWatch
 from bot.web import texts
 from bot.handoff.canned import CannedReplyNotFound
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
@@ -84,7 +87,7 @@ def _render_env() -> jinja2.Environment:
     env.globals.update(
         status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
         contact_kind_names=texts.CONTACT_KIND_NAMES, no_topics=texts.NO_TOPICS,
-        claim_label=texts.claim_label, read_label=texts.read_label,
+        claim_label=texts.claim_label, read_label=texts.read_label, line_text=texts.line_text,
         transcript_unavailable=texts.TRANSCRIPT_UNAVAILABLE,
         csrf_field=CSRF_FIELD, max_message=MAX_MESSAGE, max_note=MAX_NOTE,
     )
@@ -368,7 +371,7 @@ class Console:
                 "who": line.who,
                 "who_text": texts.WHO_NAMES[line.who]
                 + (f" ({line.counsellor})" if line.counsellor else ""),
-                "text": line.text,
+                "text": texts.line_text(line),
                 "timestamp": line.timestamp.isoformat() if line.timestamp else None,
                 "time_text": texts.local_time(line.timestamp),
             }
@@ -462,10 +465,12 @@ CONSOLE_KEY = web.AppKey("console", Console)
 def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
                session_factory: Optional[Callable[[], Any]] = None,
                clock: Callable[[], dt.datetime] = utcnow,
-               password_hasher: Optional[PasswordHasher] = None) -> web.Application:
+               password_hasher: Optional[PasswordHasher] = None,
+               watch: bool = False) -> web.Application:
     """The console application. `settings` is bot.config.Settings (database_url,
     rasa_url, rasa_token, cookie_secure). Tests may pass their own RasaClient, session
-    factory, clock, and a cheaper argon2 PasswordHasher."""
+    factory, clock, and a cheaper argon2 PasswordHasher. `watch`: run the hand-off watch
+    (bot/handoff/watch.py) while the server runs."""
     if session_factory is None:
         from bot.db import make_engine, make_session_factory
         session_factory = make_session_factory(make_engine(settings.database_url))
@@ -504,12 +509,25 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     add_typing_routes(app, console)
     # The visitor side: the demo article page with the chat widget, and the widget's API.
     add_site_routes(app, settings, session_factory, console.templates)
-    add_visitor_routes(app, console.queue, rasa, console.call_rasa, console.counsellors.display_name)
+    waits = QueueWaits(session_factory, clock)
+    add_visitor_routes(app, console.queue, waits, rasa, console.call_rasa,
+                       console.counsellors.display_name)
     add_feedback_routes(app, rasa, console.call_rasa)
     add_insight_routes(app, console, settings, session_factory, clock)
+    if watch:
+        app.cleanup_ctx.append(_running(HandoffWatch(
+            console.queue, VisitorPresence(session_factory, clock), waits, rasa)))
     return app
+
+
+def _running(watch: HandoffWatch):
+    async def context(app: web.Application):
+        task = asyncio.create_task(watch.run_forever())
+        yield
+        task.cancel()
+    return context
 
 
 def run(settings: Any) -> None:
     """`python -m bot web`: serve the console on WEB_HOST:WEB_PORT."""
-    web.run_app(create_app(settings), host=settings.web_host, port=settings.web_port)
+    web.run_app(create_app(settings, watch=True), host=settings.web_host, port=settings.web_port)

@@ -66,12 +66,17 @@ STATUS_NAMES = {
     "waiting": "venter på en eVejleder",
     "active": "i gang",
     "closed": "afsluttet",
-    "cancelled": "annulleret af den besøgende",
+    "cancelled": "den besøgende har forladt samtalen",
 }
 WHO_NAMES = {
     "visitor": "Besøgende",
     "bot": "Assistenten",
     "counsellor": "eVejleder",
+    "status": "Status",
+}
+# A hand-off status shown as a line of the conversation (bot.handoff.rasa_api.STATUSES_SHOWN).
+STATUS_LINES = {
+    "cancelled": "Den besøgende har forladt samtalen.",
 }
 CONTACT_KIND_NAMES = {"phone": "Telefon", "email": "E-mail"}
 
@@ -139,3 +144,8 @@ def waiting_text(delta: dt.timedelta) -> str:
     if minutes < 60:
         return f"{minutes} min."
     return f"{minutes // 60} t. {minutes % 60} min."
+
+
+def line_text(line) -> str:
+    """A transcript line's text as the console shows it: a status line worded in Danish."""
+    return STATUS_LINES.get(line.text, line.text) if line.who == "status" else line.text

@@ -3,6 +3,8 @@
 GET  /api/visitor/{session_id}/history  the current session (from Rasa's tracker) and the
                                         hand-off state, so a reload or reconnect loses nothing
 POST /api/visitor/{session_id}/cancel   leave the queue for an eVejleder and get the bot back
+POST /api/visitor/{session_id}/leave    leave the conversation ("Start forfra"): its open
+                                        case ends, waiting or taken
 
 The socket.io session id is the visitor's credential, as in Rasa's own channel: whoever
 knows it can read that conversation, so it must be a long random token. Rasa is called
@@ -22,7 +24,9 @@ from bot.chat.address import client_address
 from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import CaseClaimedByOther, CaseNotFound, HandoffQueue
-from bot.handoff.rasa_api import RasaClient, RasaUnavailable, TranscriptLine
+from bot.handoff.rasa_api import BOT, COUNSELLOR, VISITOR, RasaClient, RasaUnavailable, TranscriptLine
+from bot.handoff.waits import QueueWaits
+from bot.handoff.watch import end_for_departed_visitor
 from bot.ratelimit import RateLimit, TokenBuckets
 from bot.session_id import is_session_id
 from bot.web import texts
@@ -42,6 +46,8 @@ def history_messages(lines: List[TranscriptLine]) -> List[Dict[str, Any]]:
     message received live matches its copy from the history."""
     messages = []
     for line in lines:
+        if line.who not in (VISITOR, BOT, COUNSELLOR):
+            continue  # statuses reach the widget as statuses, not as history
         parts = line.text.strip().split("\n\n") if line.who != "visitor" else [line.text]
         for part in parts:
             if not part.strip():
@@ -54,9 +60,10 @@ def history_messages(lines: List[TranscriptLine]) -> List[Dict[str, Any]]:
 
 
 class VisitorApi:
-    def __init__(self, queue: HandoffQueue, rasa: RasaClient, call_rasa: CallRasa,
-                 display_name: Callable[[str], str]):
+    def __init__(self, queue: HandoffQueue, waits: QueueWaits, rasa: RasaClient,
+                 call_rasa: CallRasa, display_name: Callable[[str], str]):
         self.queue = queue
+        self.waits = waits
         self.rasa = rasa
         self.call_rasa = call_rasa  # runs a blocking RasaClient method off the event loop
         self.display_name = display_name  # a counsellor's login name -> the name visitors see
@@ -79,7 +86,9 @@ class VisitorApi:
         if case is None:
             return None
         if case.status == WAITING:
-            return {"status": protocol.WAITING, "position": self.queue.position(case.id)}
+            position = self.queue.position(case.id)
+            return {"status": protocol.WAITING, "position": position,
+                    "wait_minutes": self.waits.estimate_minutes(position)}
         if case.status == ACTIVE:
             return {"status": protocol.JOINED, "counsellor": self.display_name(case.claimed_by or "")}
         return None
@@ -114,6 +123,19 @@ class VisitorApi:
             raise _error(503, texts.VISITOR_RASA_DOWN)
         await asyncio.to_thread(self.queue.cancel_by_visitor, session_id)
         return _json({"handoff": None, "cancelled": True})
+
+    async def leave(self, request: web.Request) -> web.StreamResponse:
+        """The visitor leaves the conversation ("Start forfra"): its open case ends, waiting or
+        taken, and the counsellor's transcript says so."""
+        self.check_rate(request)
+        session_id = self.session_id(request)
+        try:
+            case = await asyncio.to_thread(end_for_departed_visitor, self.queue, self.rasa, session_id)
+        except RasaUnavailable as exc:
+            # The visitor starts afresh either way; the old conversation just stays paused.
+            log.warning("Could not resume a conversation the visitor left: %s", exc)
+            case = await asyncio.to_thread(self.queue.visitor_left, session_id)
+        return _json({"handoff": None, "left": case is not None})
 
 
 class VisitorError(Exception):
@@ -157,11 +179,13 @@ def _allow_embedding_sites(response: web.StreamResponse) -> None:
     response.headers["Access-Control-Allow-Origin"] = "*"
 
 
-def add_visitor_routes(app: web.Application, queue: HandoffQueue, rasa: RasaClient,
-                       call_rasa: CallRasa, display_name: Callable[[str], str]) -> None:
-    api = VisitorApi(queue, rasa, call_rasa, display_name)
+def add_visitor_routes(app: web.Application, queue: HandoffQueue, waits: QueueWaits,
+                       rasa: RasaClient, call_rasa: CallRasa,
+                       display_name: Callable[[str], str]) -> None:
+    api = VisitorApi(queue, waits, rasa, call_rasa, display_name)
     base = "/api/visitor/{session_id}"
     app.add_routes([
         web.get(base + "/history", _json_errors(api.history)),
         web.post(base + "/cancel", _json_errors(api.cancel)),
+        web.post(base + "/leave", _json_errors(api.leave)),
     ])

@@ -92,7 +92,10 @@ def test_open_with_a_counsellor_online_opens_a_case_and_pauses(run_action, hours
     messages, events = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor",
                                   channel="socketio", sender=sender, events=earlier)
     assert responses(messages) == ["utter_handoff_waiting", None]
-    assert messages[1]["custom"] == {"data": {"evejleder_handoff": "waiting", "position": 1}}
+    # The expected wait comes along once the shared database holds enough recent claims.
+    status = messages[1]["custom"]["data"]
+    assert (status["evejleder_handoff"], status["position"]) == ("waiting", 1)
+    assert set(status) <= {"evejleder_handoff", "position", "wait_minutes"}
     assert [e["event"] for e in events] == ["pause", "action"] and events[-1]["name"] == "action_listen"
     case = HandoffQueue(db).case_for_conversation(sender)
     assert case is not None and case.topics == ("ask_salary",)
@@ -224,3 +227,41 @@ def test_a_full_queue_offers_a_callback(run_action, hours, counsellor_online, db
     messages, events = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="flooder")
     assert responses(messages) == ["utter_handoff_nobody_online", "utter_offer_callback"]
     assert events == []
+
+
+def test_restart_during_a_live_chat_ends_the_taken_case_too(run_action, db):
+    queue = HandoffQueue(db)
+    case = queue.claim(queue.open_case("chatting-visitor").id, "anne")
+    messages, _ = run_action(handoff.ActionRestart(), text="/restart", intent="restart", sender="chatting-visitor")
+    assert messages[-1]["custom"] == {"data": {"evejleder_handoff": "cancelled"}}
+    assert queue.get(case.id).status == "cancelled"
+
+
+def test_the_callback_offered_in_the_queue_keeps_the_place_when_declined(run_action, db):
+    queue = HandoffQueue(db)
+    case = queue.open_case("long-waiter")
+    messages, events = run_action(handoff.ActionOfferCallbackInQueue(), sender="long-waiter")
+    assert responses(messages) == ["utter_queue_offer_callback"]
+    assert [e["event"] for e in events] == ["resume", "action"], "the bot wakes to hear the answer"
+
+    messages, events = run_action(handoff.ActionKeepPlaceInQueue(), intent="deny", sender="long-waiter")
+    assert responses(messages) == ["utter_queue_place_kept", None]
+    status = messages[1]["custom"]["data"]
+    assert (status["evejleder_handoff"], status["position"]) == ("waiting", queue.position(case.id))
+    assert [e["event"] for e in events] == ["pause", "action"]
+    assert queue.get(case.id).status == "waiting"
+
+    queue.claim(case.id, "anne")
+    assert run_action(handoff.ActionOfferCallbackInQueue(), sender="long-waiter") == ([], []), \
+        "a case taken in the meantime gets no offer"
+
+
+def test_a_callback_stored_from_the_queue_gives_up_the_place(run_action, db):
+    queue = HandoffQueue(db)
+    case = queue.open_case("cb-waiter")
+    slots = {"callback_consent": True, "callback_contact": "+45 23 45 67 89",
+             "callback_question": "Hvilken lederuddannelse passer til mig?", "callback_time": "i morgen"}
+    messages, _ = run_action(handoff.ActionSubmitCallback(), slots=slots, sender="cb-waiter")
+    assert responses(messages) == ["utter_callback_stored", None]
+    assert messages[1]["custom"] == {"data": {"evejleder_handoff": "cancelled"}}
+    assert queue.get(case.id).status == "cancelled"

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.launch.commands import MODEL
-from tests.e2e.stack import prepared_stack
+from tests.e2e.stack import DEFAULT_TIMING, prepared_stack
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
 
@@ -28,3 +28,12 @@ def closed_hours(stack):
     path.write_text(open_tomorrow_only())
     yield
     path.write_text(ALWAYS_OPEN)
+
+
+@pytest.fixture
+def short_waits(stack):
+    """A visitor without a connection for 3 s has left; a queue offers a callback after 6 s."""
+    path = stack.workdir / "handoff.yml"
+    path.write_text("offer_callback_after_minutes: 0.1\nvisitor_gone_after_seconds: 3\n")
+    yield
+    path.write_text(DEFAULT_TIMING)

@@ -100,8 +100,66 @@ def test_restart_while_waiting_ends_the_case_and_the_counsellor_sees_it(stack, c
     assert case["id"] not in {c["id"] for c in counsellor.queue()}
     page = counsellor.http.get(f"{stack.web_url}/console/api/cases/{case['id']}/transcript", timeout=10).json()
     assert page["status"] == "cancelled" and "besøgende" in page["status_text"]
+    said = [line["text"] for line in page["lines"]]
+    assert said.count("Den besøgende har forladt samtalen.") == 1
     visitor.say("hvad laver en kontorchef")  # the bot answers again
     visitor.wait_for(text_containing("Du leder arbejdet på et kontor"))
+
+
+def wait_for_case_status(stack, counsellor, case_id, wanted, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = counsellor.http.get(f"{stack.web_url}/console/api/cases/{case_id}/transcript", timeout=10).json()
+        if page["status"] == wanted:
+            return page
+        time.sleep(0.5)
+    raise AssertionError(f"case {case_id} is still {page['status']}")
+
+
+def test_a_visitor_who_closes_the_window_has_left_and_the_counsellor_sees_it(stack, counsellor, short_waits):
+    known = {c["id"] for c in counsellor.queue()}
+    visitor = Visitor(stack.rasa_url)
+    visitor.say("jeg vil gerne tale med en vejleder")
+    visitor.wait_for(status("waiting"))
+    case = wait_for_new_case(counsellor, known)
+    assert counsellor.post(f"/console/cases/{case['id']}/claim").ok
+    visitor.wait_for(status("joined"))
+
+    # A reload (a new connection within the grace period) keeps the chat going.
+    visitor.close()
+    returning = Visitor(stack.rasa_url, session_id=visitor.session_id)
+    time.sleep(6)
+    assert counsellor.post(f"/console/cases/{case['id']}/messages", text="Er du der stadig?").ok
+    returning.wait_for(text_containing("Er du der stadig?"))
+
+    # The tab is closed for good. This client leaves without a word, so the server notices only
+    # when its pings go unanswered (about 45 s); a browser's closed WebSocket is noticed at once.
+    returning.close()
+    page = wait_for_case_status(stack, counsellor, case["id"], "cancelled", timeout=120)
+    said = [line["text"] for line in page["lines"]]
+    assert said.count("Den besøgende har forladt samtalen.") == 1
+    assert [line["text"] for line in page["lines"]].count("Den besøgende har forladt samtalen.") == 1
+
+
+def test_a_queue_that_takes_too_long_offers_a_callback_and_keeps_the_place(stack, counsellor, visitor,
+                                                                         short_waits):
+    known = {c["id"] for c in counsellor.queue()}
+    visitor.say("jeg vil gerne tale med en vejleder")
+    waiting = visitor.wait_for(status("waiting"))
+    assert waiting["position"] >= 1
+    case = wait_for_new_case(counsellor, known)
+
+    offer = visitor.wait_for(text_containing("beholder du din plads"), timeout=30)
+    assert [b["payload"] for b in offer["quick_replies"]] == ["/affirm", "/deny"]
+    assert visitor.silence(3) == [], "one offer"
+    visitor.say("/deny")
+    visitor.wait_for(text_containing("Så beholder du din plads i køen"))
+    assert visitor.wait_for(status("waiting"))["position"] == waiting["position"]
+    assert case["id"] in {c["id"] for c in counsellor.queue()}
+    visitor.say("hallo?")  # the bot is paused again: the message waits for the counsellor
+    assert visitor.silence(3) == []
+    assert counsellor.post(f"/console/cases/{case['id']}/claim").ok
+    visitor.wait_for(status("joined"))
 
 
 def stored_callbacks(stack):

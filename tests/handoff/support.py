@@ -16,7 +16,8 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 class RasaPeer:
-    """Answers GET .../tracker and POST .../tracker/events like Rasa, keeping the events."""
+    """Answers GET .../tracker, POST .../tracker/events and POST .../execute like Rasa, keeping
+    the events and the actions asked for."""
 
     def __init__(self):
         self.events = {}
@@ -25,6 +26,7 @@ class RasaPeer:
         self.app.add_routes([
             web.get("/conversations/{cid}/tracker", self.tracker),
             web.post("/conversations/{cid}/tracker/events", self.append),
+            web.post("/conversations/{cid}/execute", self.execute),
         ])
 
     def _authorised(self, request):
@@ -45,6 +47,14 @@ class RasaPeer:
         for event in body if isinstance(body, list) else [body]:
             self.events.setdefault(cid, []).append(dict(event, timestamp=1795000000.0))
         return web.json_response({"sender_id": cid})
+
+
+    async def execute(self, request):
+        if not self._authorised(request):
+            return web.json_response({"message": "unauthorised"}, status=401)
+        cid = request.match_info["cid"]
+        self.posts.append((cid, dict(request.query), await request.json()))
+        return web.json_response({"tracker": {"sender_id": cid}, "messages": []})
 
 
 def free_port_url():

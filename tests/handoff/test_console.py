@@ -432,3 +432,26 @@ def test_an_oversized_form_is_refused_in_danish(database_url, session_factory):
         assert queue.get(case.id).status == "waiting"
 
     run(scenario)
+
+
+def test_the_counsellor_reads_that_the_visitor_has_left(database_url, session_factory):
+    queue, case, _ = setup_data(session_factory)
+    queue.claim(case.id, "anne")
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, peer):
+            peer.events["conv-1"] = [
+                {"event": "user", "text": "Hej", "timestamp": 1795000001.0},
+                dict(protocol.status_event("cancelled"), timestamp=1795000002.0),
+            ]
+            queue.visitor_left("conv-1")
+            await login(client)
+            transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
+            assert [(line["who_text"], line["text"]) for line in transcript["lines"]] == [
+                ("Besøgende", "Hej"), ("Status", "Den besøgende har forladt samtalen.")]
+            assert transcript["status_text"] == "den besøgende har forladt samtalen"
+            page = await (await client.get(f"/console/cases/{case.id}")).text()
+            assert "Den besøgende har forladt samtalen." in page
+            assert "Send besked" not in page
+
+    run(scenario)

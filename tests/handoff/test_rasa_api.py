@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.handoff import protocol
 from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable, transcript_from_events
 from tests.handoff.support import TOKEN, RasaPeer, free_port_url
@@ -30,6 +31,18 @@ def test_transcript_keeps_visitor_bot_and_counsellor_lines_in_order():
         ("visitor", "Tak!", None),
     ]
     assert lines[0].timestamp == dt.datetime.fromtimestamp(1795000000.0, tz=dt.timezone.utc)
+
+
+def test_the_visitor_leaving_is_a_line_of_the_transcript():
+    events = [
+        {"event": "user", "text": "Hej", "timestamp": 1795000000.0},
+        dict(protocol.status_event(protocol.WAITING, position=1), timestamp=1795000001.0),
+        dict(protocol.status_event(protocol.CANCELLED), timestamp=1795000002.0),
+        {"event": "bot", "data": {"custom": {"data": {protocol.HANDOFF_STATUS_KEY: "unknown"}}}},
+        {"event": "bot", "data": {"custom": "not a status"}},
+    ]
+    lines = transcript_from_events(events)
+    assert [(l.who, l.text) for l in lines] == [("visitor", "Hej"), ("status", protocol.CANCELLED)]
 
 
 def test_wrong_token_and_unreachable_rasa_raise_rasa_unavailable():

@@ -10,12 +10,16 @@ line with the URLs, then obeys one command per line on stdin and answers one JSO
     restart-rasa     stop Rasa and start it again (same tracker store)
     stop-rasa        stop Rasa only
     start-rasa       start it again
+    forget-presence  move every console session's last check-in back past ONLINE_WITHIN, as if
+                     that much time had passed: an open console tab checks in again at once,
+                     a closed one does not
     quit             stop everything (so does closing stdin)
 
 It starts them with the launcher (bot/launch/), like the Python end-to-end tests.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -33,6 +37,20 @@ COUNSELLOR = "Mette"
 COUNSELLOR_PASSWORD = "en-lang-test-adgangskode-42"
 # A second account, for handing a case over; visitors see only its display name.
 COLLEAGUE, COLLEAGUE_DISPLAY_NAME = "bo", "Bo Hansen"
+
+def forget_presence(database_url: str) -> None:
+    from sqlalchemy import select
+
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.handoff.models import ConsoleSession
+    from bot.handoff.sessions import ONLINE_WITHIN
+
+    engine = make_engine(database_url)
+    with transaction(make_session_factory(engine)) as session:
+        for row in session.execute(select(ConsoleSession)).scalars():
+            row.last_seen_at = row.last_seen_at - ONLINE_WITHIN - dt.timedelta(seconds=1)
+    engine.dispose()
+
 
 def reply(**body) -> None:
     print(json.dumps(body), flush=True)
@@ -64,6 +82,8 @@ def main() -> int:
                     stack.stop("rasa")
                 elif command == "start-rasa":
                     stack.start_rasa()
+                elif command == "forget-presence":
+                    forget_presence(stack.env["DATABASE_URL"])
                 elif command == "quit":
                     break
                 else:

@@ -53,7 +53,7 @@ def test_history_splits_bot_texts_like_the_socket_and_tells_the_handoff_state(
                 {"who": "visitor", "text": "<b>løn</b>"},
                 {"who": "counsellor", "text": "Hej, jeg er Mette.", "counsellor": "Mette"},
             ]
-            assert body["handoff"] == {"status": "waiting", "position": 1}
+            assert body["handoff"] == {"status": "waiting", "position": 1, "wait_minutes": None}
 
     asyncio.run(scenario())
 
@@ -124,6 +124,26 @@ def test_cancel_resumes_the_bot_with_the_cancelled_status(database_url, session_
     asyncio.run(scenario())
 
 
+def test_leaving_ends_a_taken_case_and_the_counsellor_reads_it(database_url, session_factory):
+    async def scenario():
+        async with website(database_url, session_factory) as (client, peer, _):
+            queue = HandoffQueue(session_factory)
+            nothing = await client.post(f"/api/visitor/{SESSION}/leave")
+            assert nothing.status == 200 and (await nothing.json())["left"] is False
+            assert peer.posts == []
+            case = queue.claim(queue.open_case(SESSION).id, "Mette")
+            response = await client.post(f"/api/visitor/{SESSION}/leave")
+            assert (await response.json())["left"] is True
+            assert peer.posts[-1][2][-1] == protocol.status_event("cancelled")
+            assert queue.get(case.id).status == "cancelled"
+            lines = transcript_from_events(peer.events[SESSION])
+            assert [(line.who, line.text) for line in lines] == [("status", "cancelled")]
+            history = await (await client.get(f"/api/visitor/{SESSION}/history")).json()
+            assert history["messages"] == [], "the widget gets statuses as statuses only"
+
+    asyncio.run(scenario())
+
+
 def test_refusals_are_danish_json_never_a_500(database_url, session_factory):
     async def scenario():
         async with website(database_url, session_factory, rasa_up=False) as (client, _, _url):
@@ -137,6 +157,9 @@ def test_refusals_are_danish_json_never_a_500(database_url, session_factory):
             HandoffQueue(session_factory).open_case(SESSION)
             assert (await client.post(f"/api/visitor/{SESSION}/cancel")).status == 503
             assert HandoffQueue(session_factory).case_for_conversation(SESSION).status == "waiting"
+            # "Start forfra" ends the case even when Rasa cannot be told: the visitor has gone.
+            assert (await client.post(f"/api/visitor/{SESSION}/leave")).status == 200
+            assert HandoffQueue(session_factory).case_for_conversation(SESSION) is None
             wrong_method = await client.get(f"/api/visitor/{SESSION}/cancel")
             assert wrong_method.status == 405
             assert "error" in await wrong_method.json()

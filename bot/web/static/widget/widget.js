@@ -33,6 +33,8 @@
     counsellorTyping: "Vejlederen skriver …",
     queue: "Du er i kø hos en eVejleder (nr. {n})",
     queueNoPosition: "Du er i kø hos en eVejleder",
+    queueWait: "Forventet ventetid: ca. {m} min.",
+    queueNoEstimate: "Ventetiden kan ikke beregnes lige nu.",
     cancel: "Afbryd",
     cancelFailed: "Det lykkedes ikke at forlade køen. Prøv igen om lidt.",
     joined: "{name} fra eVejledningen er nu med i samtalen.",
@@ -400,7 +402,8 @@
     var waiting = state.handoff && state.handoff.status === "waiting";
     queueBanner.hidden = !waiting;
     if (waiting) {
-      var text = state.handoff.position ? format(texts.queue, { n: state.handoff.position }) : texts.queueNoPosition;
+      var text = (state.handoff.position ? format(texts.queue, { n: state.handoff.position }) : texts.queueNoPosition) +
+        ". " + (state.handoff.waitMinutes ? format(texts.queueWait, { m: state.handoff.waitMinutes }) : texts.queueNoEstimate);
       if (queueText.textContent !== text) { queueText.textContent = text; }
     }
     root.classList.toggle("evw--counsellor", !!(state.handoff && state.handoff.status === "joined"));
@@ -492,13 +495,18 @@
         if (error) { return; }  // not acknowledged: retried after the next reconnect
         delivered(item.id);
         setTyping(false);
-        // Acknowledged means the message is in the conversation the counsellor reads on claiming.
-        if (inQueue && state.handoff && state.handoff.status === "waiting") {
+        // Acknowledged means the message is in the conversation the counsellor reads on claiming;
+        // a message the bot answered (the callback offered in the queue) needs no such notice.
+        if (inQueue && state.handoff && state.handoff.status === "waiting" && !answered(item.id)) {
           addEntry({ who: "notice", text: texts.passedOn });
         }
       });
     });
     render();
+  }
+
+  function answered(id) {
+    return state.entries.some(function (entry) { return entry.replyTo === id; });
   }
 
   function delivered(id) {
@@ -529,10 +537,15 @@
     addEntry(entry);
   }
 
+  // Place and expected wait; the wait is null when the queue has no estimate.
+  function waitingState(data) {
+    return { status: "waiting", position: Number(data.position) || null, waitMinutes: Number(data.wait_minutes) || null };
+  }
+
   function onStatus(data) {
     var status = data[STATUS_KEY];
     if (status === "waiting") {
-      state.handoff = { status: "waiting", position: Number(data.position) || null };
+      state.handoff = waitingState(data);
       setTyping(false);
     } else if (status === "joined") {
       state.handoff = { status: "joined", counsellor: typeof data.counsellor === "string" ? data.counsellor : null };
@@ -609,8 +622,9 @@
           return m && typeof m.text === "string" && ["visitor", "bot", "counsellor"].indexOf(m.who) >= 0;
         });
         merge(messages);
-        state.handoff = body.handoff && (body.handoff.status === "waiting" || body.handoff.status === "joined")
-          ? body.handoff : null;
+        var handoff = body.handoff;
+        state.handoff = handoff && handoff.status === "waiting" ? waitingState(handoff)
+          : handoff && handoff.status === "joined" ? handoff : null;
         save();
         render();
       })
@@ -680,11 +694,16 @@
     socket.on("bot_uttered", onBotUttered);
   }
 
+  // Leaving a hand-off (waiting or with a counsellor) ends it, and the counsellor sees it.
+  function leaveHandoff() {
+    if (!state.handoff || !state.sessionId) { return; }
+    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/leave",
+          { method: "POST", keepalive: true })
+      .catch(function () { /* the closed connection ends the case after the grace period */ });
+  }
+
   function restart() {
-    if (state.handoff && state.handoff.status === "waiting" && state.sessionId) {
-      fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
-        .catch(function () { /* the case stays in the queue; a counsellor can close it */ });
-    }
+    leaveHandoff();
     // Nothing of the old conversation stays on the device.
     try { window.localStorage.removeItem(config.storageKey); } catch (error) { /* storage blocked */ }
     state = { sessionId: null, entries: [], outbox: [], handoff: null, open: state.open };

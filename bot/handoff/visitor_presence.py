@@ -1,0 +1,70 @@
+"""Whether the visitor of an open hand-off still has a chat window connected.
+
+The chat channel records each change as a case event ("away" when the last connection of the
+conversation closes, "back" when one opens again), so every process sees it: a visitor may
+reconnect to another Rasa process. A case whose visitor has been away longer than the grace
+period is one the visitor has left (bot/handoff/watch.py ends it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db import transaction
+from bot.handoff.models import OPEN_STATUSES, Case, CaseEvent, utcnow
+from bot.handoff.queue import CaseInfo
+
+AWAY = "away"
+BACK = "back"
+
+
+class VisitorPresence:
+    def __init__(self, session_factory: Callable[[], Session],
+                 clock: Callable[[], dt.datetime] = utcnow):
+        self._session_factory = session_factory
+        self._clock = clock
+
+    def away(self, conversation_id: str) -> bool:
+        """The conversation's last chat connection closed. True when it has an open case."""
+        return self._record(conversation_id, AWAY)
+
+    def back(self, conversation_id: str) -> bool:
+        """A chat connection of the conversation opened. True when it has an open case."""
+        return self._record(conversation_id, BACK)
+
+    def departed(self, gone_after: dt.timedelta) -> List[CaseInfo]:
+        """Open cases whose visitor has been away for at least `gone_after`."""
+        cutoff = self._clock() - gone_after
+        with transaction(self._session_factory) as session:
+            cases = session.execute(
+                select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.id)
+                .options(selectinload(Case.events))
+            ).scalars()
+            return [CaseInfo.of(case) for case in cases
+                    if (last := _last_presence(case)) is not None
+                    and last.kind == AWAY and last.created_at <= cutoff]
+
+    def _record(self, conversation_id: str, kind: str) -> bool:
+        with transaction(self._session_factory) as session:
+            case = session.execute(
+                select(Case).where(Case.conversation_id == conversation_id,
+                                   Case.status.in_(OPEN_STATUSES))
+                .order_by(Case.id.desc()).limit(1)
+            ).scalars().first()
+            if case is None:
+                return False
+            last = _last_presence(case)
+            # Only changes are kept: a visitor who was never away has nothing to come back from.
+            if (last.kind if last else BACK) != kind:
+                session.add(CaseEvent(case_id=case.id, kind=kind, created_at=self._clock()))
+            return True
+
+
+def _last_presence(case: Case) -> Optional[CaseEvent]:
+    for event in reversed(case.events):
+        if event.kind in (AWAY, BACK):
+            return event
+    return None
