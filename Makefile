@@ -9,7 +9,9 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/evejleder.tar.gz
 SPACY_MODEL := var/spacy_da/meta.json
 # config.yml loads custom components from bot/nlu/ and the spaCy pipeline built by bot/language/.
-TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
+# bot/nlu/store_entities.py learns the article's names from the store (make data) at training time.
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py) \
+  bot/knowledge/vocabulary.py $(wildcard data/articles/*.txt)
 
 # Quiet TensorFlow's start-up chatter and SQLAlchemy's 2.0 migration notice (we write 2.0 style).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -64,6 +66,7 @@ data: $(VENV)/.installed
 
 train: $(MODEL)
 $(MODEL): $(TRAINING_FILES) $(SPACY_MODEL)
+	@$(MAKE) --no-print-directory data
 	@echo "==> Training the Rasa model (about 2 minutes)"
 	@$(RASA) train --fixed-model-name evejleder --out models --quiet
 
