@@ -145,6 +145,8 @@ class ActionSubmitCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         forget = forget_callback()
         if tracker.get_slot("callback_consent") is not True:
+            # "Jeg har ikke gemt noget": details typed at the offer leave the conversation too.
+            remove_contact_from_conversation(tracker.sender_id)
             dispatcher.utter_message(response="utter_callback_not_stored", channels=contact_channels())
             return forget
         contact = tracker.get_slot("callback_contact")
