@@ -47,3 +47,6 @@ def status_message(status: str, **details: Any) -> Dict[str, Any]:
 def status_event(status: str, **details: Any) -> Dict[str, Any]:
     """The same status as a `bot` event for Rasa's tracker-events API (it shows no text)."""
     return {"event": "bot", "data": {"custom": status_message(status, **details)}}
+
+# The header that carries a conversation's secret (bot/session_secret.py) to the visitor API.
+SESSION_SECRET_HEADER = "X-Session-Secret"

@@ -78,12 +78,14 @@
   // Sent with every visitor message; the bot's answer carries it back as `replyTo`, and a rating
   // names it, so the rating is tied to the message it rates in Rasa's tracker.
   var REF_KEY = "evejleder_ref";
+  // The visitor API's header for the secret the chat server issues with the conversation id.
+  var SECRET_HEADER = "X-Session-Secret";
   var MAX_COMMENT = 300;
 
   // ---- state, kept in localStorage so a reload shows the same conversation -----------------
   // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?}
   // outbox:  {id, message, title?, hidden?}  messages not yet acknowledged by Rasa
-  var state = load() || { sessionId: null, entries: [], outbox: [], handoff: null, open: false };
+  var state = load() || { sessionId: null, sessionSecret: null, entries: [], outbox: [], handoff: null, open: false };
   var socket = null;
   var confirmed = false;
   var inflight = {};
@@ -334,7 +336,7 @@
   function postFeedback(entry, body, done, failed) {
     body.ref = entry.replyTo;
     fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/feedback",
-          { method: "POST", body: JSON.stringify(body), cache: "no-store" })
+          { method: "POST", body: JSON.stringify(body), cache: "no-store", headers: secretHeaders() })
       .then(function (response) {
         // 409: this answer was rated already (in another tab): keep what is shown.
         if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
@@ -566,7 +568,8 @@
 
   function syncHistory() {
     var sessionId = state.sessionId;
-    return fetch(config.api + "/api/visitor/" + encodeURIComponent(sessionId) + "/history", { cache: "no-store" })
+    return fetch(config.api + "/api/visitor/" + encodeURIComponent(sessionId) + "/history",
+                 { cache: "no-store", headers: secretHeaders() })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body || sessionId !== state.sessionId || !Array.isArray(body.messages)) { return; }
@@ -584,7 +587,8 @@
 
   function cancelHandoff() {
     cancelButton.disabled = true;
-    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
+    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel",
+          { method: "POST", headers: secretHeaders() })
       .then(function (response) {
         if (response.ok || response.status === 404) {
           // The "cancelled" status arrives over the socket too; this covers a lost socket.
@@ -622,9 +626,10 @@
     socket = window.io(config.server, { transports: ["websocket"], reconnectionDelayMax: 3000 });
     socket.on("connect", function () {
       confirmed = false;
-      socket.emit("session_request", { session_id: state.sessionId });
+      socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret || null });
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (confirmation) {
+      adoptSession(confirmation);
       var wasConfirmed = confirmed;
       confirmed = true;
       inflight = {};
@@ -645,14 +650,40 @@
     socket.on("bot_uttered", onBotUttered);
   }
 
+  // ---- the conversation's id and secret, issued by the chat server ------------------------------
+  // The server reopens a conversation only for its secret; without it (a new conversation, or
+  // one this browser cannot prove) it confirms a fresh id. A conversation that had started here
+  // and is replaced starts over, greeting included.
+  function adoptSession(confirmation) {
+    if (!confirmation || typeof confirmation.session_id !== "string" ||
+        typeof confirmation.session_secret !== "string") { return; }
+    var isNew = state.outbox.some(function (item) { return item.hidden; });
+    if (confirmation.session_id !== state.sessionId && !isNew) {
+      state.entries = [];
+      state.handoff = null;
+      state.outbox = [{ id: newId(), message: GREETING, hidden: true }];
+      log.textContent = "";
+    }
+    state.sessionId = confirmation.session_id;
+    state.sessionSecret = confirmation.session_secret;
+    save();
+  }
+
+  function secretHeaders() {
+    var headers = {};
+    headers[SECRET_HEADER] = state.sessionSecret || "";
+    return headers;
+  }
+
   function restart() {
     if (state.handoff && state.handoff.status === "waiting" && state.sessionId) {
-      fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
+      fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel",
+            { method: "POST", headers: secretHeaders() })
         .catch(function () { /* the case stays in the queue; a counsellor can close it */ });
     }
     // Nothing of the old conversation stays on the device.
     try { window.localStorage.removeItem(config.storageKey); } catch (error) { /* storage blocked */ }
-    state = { sessionId: null, entries: [], outbox: [], handoff: null, open: state.open };
+    state = { sessionId: null, sessionSecret: null, entries: [], outbox: [], handoff: null, open: state.open };
     log.textContent = "";
     setTyping(false);
     ensureSession();
