@@ -15,7 +15,7 @@ from actions.services import (console_sessions, contact_details, handoff_queue, 
 from bot.danish import enumerate_da
 from bot.handoff import protocol
 from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
-from bot.handoff.queue import QueueFull
+from bot.handoff.queue import AddressQueueFull, QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
 LIVE_CHANNELS = {"socketio"}
@@ -57,8 +57,11 @@ class ActionRequestCounsellor(Action):
         elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
+            address = (tracker.latest_message.get("metadata") or {}).get(protocol.ADDRESS_METADATA_KEY)
             try:
-                case = queue.open_case(tracker.sender_id, topics_asked(tracker))
+                case = queue.open_case(tracker.sender_id, topics_asked(tracker), address)
+            except AddressQueueFull:
+                dispatcher.utter_message(response="utter_handoff_too_many_from_address")
             except QueueFull:
                 dispatcher.utter_message(response="utter_handoff_nobody_online")
             else:

@@ -16,8 +16,9 @@ from bot.handoff.protocol import SESSION_SECRET_HEADER
 class Visitor:
     """A python-socketio client on the polling transport (Rasa's aiohttp pin breaks the websocket one)."""
 
-    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None):
-        """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one)."""
+    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None, headers: Optional[Dict[str, str]] = None):
+        """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one);
+        `headers`: extra HTTP headers (X-Forwarded-For, as a proxy on this machine would add it)."""
         # The server issues the conversation id and its secret (bot/session_secret.py).
         self.session_id: Optional[str] = None
         self.session_secret: Optional[str] = None
@@ -33,7 +34,7 @@ class Visitor:
         self.client.on("connect", self.request_session)
         self.client.on("session_confirm", self.on_confirm)
         self.client.on("bot_uttered", self.received.put)
-        self.client.connect(rasa_url, transports=["polling"], wait_timeout=20)
+        self.client.connect(rasa_url, transports=["polling"], headers=headers or {}, wait_timeout=20)
         if not self.confirmed.wait(20):
             raise AssertionError("the chat did not confirm a conversation within 20 s")
 

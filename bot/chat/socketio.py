@@ -27,7 +27,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.chat import texts
-from bot.chat.address import client_address
+from bot.chat.address import address_metadata, client_address
 from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, widget_metadata
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
@@ -84,10 +84,11 @@ class SocketIOChannel(SocketIOInput):
                 log.info("Refused a visitor message: not the conversation of its socket")
                 await self._tell(sid, texts.NOT_THIS_CONNECTION)
                 return
-            data = {"message": data.get("message"), "session_id": data.get("session_id"),
-                    self.metadata_key: widget_metadata(data.get(self.metadata_key))}
-            session = data["session_id"] or sid
             address = _environ_address(sio.get_environ(sid, namespace))
+            metadata = {**widget_metadata(data.get(self.metadata_key)), **address_metadata(address)}
+            data = {"message": data.get("message"), "session_id": data.get("session_id"),
+                    self.metadata_key: metadata}
+            session = data["session_id"] or sid
             refusal = self.guard.refusal(data.get("message"), str(session), address)
             if refusal:
                 # No session id (it lets one read the conversation) and no address in the log.
