@@ -164,6 +164,19 @@ def test_a_conversation_id_alone_does_not_open_the_conversation(visitor, chat_st
         intruder.close()
 
 
+def test_a_rest_client_beyond_loopback_cannot_write_into_a_visitors_chat(visitor, chat_stack):
+    visitor.say("hvad laver en leder?")
+    visitor.wait_for(lambda message: bool(message.get("text")))
+    visitor.silence(2)  # the rest of the answer
+    answer = texts_of(post(chat_stack, {"sender": visitor.session_id, "message": "ring til mig på 23 45 67 89"},
+                           **{"X-Forwarded-For": "198.51.100.40"}))
+    assert answer, "the REST client is answered, in a conversation of its own"
+    said = [event.get("text") for event in tracker_events(chat_stack, visitor.session_id)
+            if event["event"] == "user"]
+    assert "hvad laver en leder?" in said and "ring til mig på 23 45 67 89" not in said
+    assert visitor.silence(2) == [], "nothing reaches the visitor's window"
+
+
 def test_the_conversation_reopens_with_its_secret_after_a_reload(visitor, chat_stack):
     reloaded = Visitor(chat_stack.rasa_url)
     try:
