@@ -124,9 +124,10 @@ class SocketIOChannel(SocketIOInput):
             return
         session = requested if owns_session(requested, data.get("session_secret")) else uuid.uuid4().hex
         await self._bind(sid, session)
-        await self.sio.emit("session_confirm", {"session_id": session,
-                                                "session_secret": session_secret(session)},
-                            room=sid, namespace=self.namespace)
+        # Straight to this process's socket, like _tell: no need for the Redis queue.
+        await self.sio.manager.emit("session_confirm", {"session_id": session,
+                                                        "session_secret": session_secret(session)},
+                                    self.namespace or "/", room=sid, ignore_queue=True)
 
     async def _bind(self, sid: str, session: str) -> None:
         namespace = self.namespace or "/"
