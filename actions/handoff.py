@@ -16,7 +16,7 @@ from bot.danish import enumerate_da
 from bot.handoff import protocol
 from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
 from bot.handoff.models import WAITING
-from bot.handoff.queue import CaseClaimedByOther, QueueFull
+from bot.handoff.queue import AddressQueueFull, CaseClaimedByOther, QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
 LIVE_CHANNELS = {"socketio"}
@@ -58,8 +58,11 @@ class ActionRequestCounsellor(Action):
         elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
+            address = (tracker.latest_message.get("metadata") or {}).get(protocol.ADDRESS_METADATA_KEY)
             try:
-                case = queue.open_case(tracker.sender_id, topics_asked(tracker))
+                case = queue.open_case(tracker.sender_id, topics_asked(tracker), address)
+            except AddressQueueFull:
+                dispatcher.utter_message(response="utter_handoff_too_many_from_address")
             except QueueFull:
                 dispatcher.utter_message(response="utter_handoff_nobody_online")
             else:
@@ -193,6 +196,8 @@ class ActionSubmitCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         forget = forget_callback()
         if tracker.get_slot("callback_consent") is not True:
+            # "Jeg har ikke gemt noget": details typed at the offer leave the conversation too.
+            remove_contact_from_conversation(tracker.sender_id)
             dispatcher.utter_message(response="utter_callback_not_stored", channels=contact_channels())
             return forget
         contact = tracker.get_slot("callback_contact")

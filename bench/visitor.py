@@ -2,32 +2,58 @@
 from __future__ import annotations
 
 import queue
+import threading
 import time
-import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 import socketio
+
+from bot.handoff.protocol import SESSION_SECRET_HEADER
 
 
 class Visitor:
     """A python-socketio client on the polling transport (Rasa's aiohttp pin breaks the websocket one)."""
 
-    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None, session_id: Optional[str] = None):
+    def __init__(self, rasa_url: str, ca_file: Optional[Path] = None,
+                 headers: Optional[Dict[str, str]] = None,
+                 session: Optional[Tuple[str, str]] = None):
         """`ca_file`: the certificate to trust for an https:// URL (the cluster's self-signed one);
-        `session_id`: an existing conversation to return to (a reload), else a new one."""
-        self.session_id = session_id or uuid.uuid4().hex
+        `headers`: extra HTTP headers (X-Forwarded-For, as a proxy on this machine would add it);
+        `session`: (id, secret) of a conversation to return to (a reload), else a new one."""
+        # The server issues the conversation id and its secret (bot/session_secret.py).
+        self.session_id: Optional[str] = session[0] if session else None
+        self.session_secret: Optional[str] = session[1] if session else None
+        self.confirmed = threading.Event()
         self.received: "queue.Queue[Dict[str, Any]]" = queue.Queue()
         http = requests.Session()
         if ca_file:  # and not REQUESTS_CA_BUNDLE, which requests would prefer
             http.verify, http.trust_env = str(ca_file), False
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
                                       http_session=http)
-        # After every (re)connection ask for the same session: Rasa puts us back in its room.
-        self.client.on("connect", lambda: self.client.emit("session_request", {"session_id": self.session_id}))
+        # After every (re)connection ask for the same conversation, with its secret: the channel
+        # puts us back in its room.
+        self.client.on("connect", self.request_session)
+        self.client.on("session_confirm", self.on_confirm)
         self.client.on("bot_uttered", self.received.put)
-        self.client.connect(rasa_url, transports=["polling"], wait_timeout=20)
+        self.client.connect(rasa_url, transports=["polling"], headers=headers or {}, wait_timeout=20)
+        if not self.confirmed.wait(20):
+            raise AssertionError("the chat did not confirm a conversation within 20 s")
+
+    def request_session(self) -> None:
+        self.client.emit("session_request", {"session_id": self.session_id,
+                                             "session_secret": self.session_secret})
+
+    def on_confirm(self, confirmation: Dict[str, str]) -> None:
+        self.session_id = confirmation["session_id"]
+        self.session_secret = confirmation["session_secret"]
+        self.confirmed.set()
+
+    @property
+    def secret_header(self) -> Dict[str, str]:
+        """What the visitor API (/api/visitor/*) asks for, as the widget sends it."""
+        return {SESSION_SECRET_HEADER: self.session_secret or ""}
 
     def say(self, text: str, metadata: Optional[Dict[str, Any]] = None) -> None:
         data: Dict[str, Any] = {"message": text, "session_id": self.session_id}

@@ -4,7 +4,9 @@ Rasa has no API to forget part of a conversation, so the bot works on the table 
 Rasa's `SQLTrackerStore` writes it: one row per event, the event as JSON in `data`. Two operations:
 
 - `redact_answers(sender_id, slot)`: after a callback is stored, the visitor's answers to the
-  contact question (the user messages and the slot values) are overwritten in place. Rewriting keeps
+  contact question (the user messages and the slot values), and every phone number and e-mail
+  address typed anywhere else in the conversation (at the offer, in any spelling), are
+  overwritten in place. Rewriting keeps
   the number of rows, which is what Rasa counts to know which events of a session it already saved.
 - `purge(cutoff)`: every event older than the retention period is deleted.
 
@@ -26,6 +28,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from bot.config import REPO_ROOT, Settings
 from bot.db import make_engine, zero_freed_content
+from bot.handoff.contact import contact_mentions
 
 # What the console and the widget show instead of the removed text (Danish: they read it).
 REDACTED = "[kontaktoplysning fjernet]"
@@ -146,7 +149,8 @@ def _load(text: Optional[str]) -> Optional[dict]:
 
 
 def _redact_answers(events: List[tuple], slot: str) -> Set[str]:
-    """Blank the answers in place; return the texts removed."""
+    """Blank the answers in place; return the texts removed, and every contact detail the visitor
+    typed elsewhere in the conversation."""
     found: Set[str] = set()
     requested = None
     for _id, kind, data in events:
@@ -166,9 +170,17 @@ def _redact_answers(events: List[tuple], slot: str) -> Set[str]:
                 parse["entities"] = []
         elif kind == "session_started":
             requested = None
+    found.update(_typed_contacts(events))
     found.discard("")
     found.discard(REDACTED)
     return found
+
+
+def _typed_contacts(events: List[tuple]) -> Set[str]:
+    """Every phone number and e-mail address in the visitor's messages, as typed (at the offer, in
+    an earlier question, with other spacing or capitals than the stored value)."""
+    return {typed for _id, kind, data in events if kind == "user" and data is not None
+            for typed, _normalised in contact_mentions(str(data.get("text") or ""))}
 
 
 def _replace_in(value: Any, searched: Iterable[str]) -> Any:

@@ -107,6 +107,32 @@ def test_contact_answers_are_removed_in_place_and_rasa_goes_on(rasa_store, track
     assert len(stored_texts(tracker_url, "ida")) == len(before) + 1
 
 
+def test_contact_details_typed_before_the_form_are_removed_as_typed(rasa_store, tracker_url):
+    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    asyncio.run(rasa_store.save(DialogueStateTracker.from_events("offer", [
+        rasa_events.SessionStarted(timestamp=now),
+        user("mit nummer er 23.45.67.89, hvad tjener en leder?", now),
+        rasa_events.BotUttered("Vil du have, at en eVejleder ringer eller skriver til dig?", timestamp=now),
+        user("ja, skriv til Ida.Privat@Eksempel.DK eller ring på 2345 6789", now),
+        slot("callback_contact", "+45 23 45 67 89", now),
+        slot("requested_slot", "callback_consent", now),
+        rasa_events.BotUttered("Må jeg gemme +45 23 45 67 89 og dit spørgsmål?", timestamp=now),
+        user("ja", now),
+        slot("requested_slot", None, now),
+    ], slots=DOMAIN.slots)))
+    engine = tracker_engine(tracker_url)
+    TrackerRecords(engine).redact_answers("offer", "callback_contact")
+    engine.dispose()
+
+    after = " ".join(stored_texts(tracker_url, "offer"))
+    for typed in ("23.45.67.89", "2345 6789", "23 45 67 89", "Ida.Privat@Eksempel.DK", "ida.privat"):
+        assert typed.lower() not in after.lower()
+    tracker = asyncio.run(rasa_store.retrieve("offer"))
+    said = [e.text for e in tracker.events if isinstance(e, rasa_events.UserUttered)]
+    assert said == [f"mit nummer er {REDACTED}, hvad tjener en leder?",
+                    f"ja, skriv til {REDACTED} eller ring på {REDACTED}", "ja"]
+
+
 def test_purge_deletes_events_older_than_the_cutoff(rasa_store, tracker_url):
     now = dt.datetime.now(dt.timezone.utc)
     asyncio.run(rasa_store.save(callback_conversation("old", (now - dt.timedelta(days=31)).timestamp())))

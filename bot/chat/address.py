@@ -6,8 +6,13 @@ the client's own claims.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
-from typing import Optional
+from typing import Dict, Optional
+
+from bot.handoff.protocol import ADDRESS_METADATA_KEY
+from bot.session_secret import session_key
 
 UNKNOWN = "unknown"
 
@@ -26,3 +31,13 @@ def client_address(peer: Optional[str], forwarded_for: Optional[str]) -> str:
         if last:
             return last
     return peer or UNKNOWN
+
+
+def address_metadata(address: str) -> Dict[str, str]:
+    """What a visitor's message carries of their address: a keyed hash (not reversible without
+    the server key, the same on every Rasa process), so the hand-off queue can count waiting cases
+    per address. Loopback (rasa shell, tests, a local proxy without X-Forwarded-For) carries none."""
+    if is_loopback(address) or address == UNKNOWN:
+        return {}
+    tag = hmac.new(session_key(), b"address:" + address.encode(), hashlib.sha256).hexdigest()[:32]
+    return {ADDRESS_METADATA_KEY: tag}

@@ -6,6 +6,11 @@ reply format, so Rasa never sees them.
 Rasa's REST channel logs a failed message (tracker store or lock store down) and still answers
 HTTP 200 with whatever was collected, often nothing: the client cannot tell that its message was
 lost. Here a failure turns the answer into HTTP 503 with a Danish error.
+
+The `sender` names the conversation, and REST has no secret to prove it. From beyond loopback
+(behind nginx: the last X-Forwarded-For entry) the conversation is therefore `rest-<sender>`,
+which no socket.io conversation can be: a REST client cannot write into a visitor's chat.
+`rasa shell`, scripts and tests on this machine keep their sender as given.
 """
 from __future__ import annotations
 
@@ -20,11 +25,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.chat import texts
-from bot.chat.address import client_address
+from bot.chat.address import client_address, is_loopback
 from bot.chat.guard import MessageGuard
 from bot.chat.settings import ChatSettings, chat_settings
 
 log = logging.getLogger(__name__)
+
+# The conversations of REST clients beyond loopback (socket.io ids are bare hex).
+REMOTE_PREFIX = "rest-"
 
 # Set when Rasa failed the message of the current request (same asyncio task as the handler).
 _failed: ContextVar[bool] = ContextVar("rest_message_failed", default=False)
@@ -52,6 +60,12 @@ class RestChannel(RestInput):
         blueprint.middleware("request")(self._guard)
         blueprint.middleware("response")(self._failure_answer)
         return blueprint
+
+    async def _extract_sender(self, request: Request) -> Optional[str]:
+        sender = await super()._extract_sender(request)
+        if sender is None or is_loopback(client_address(request.ip, request.headers.get("x-forwarded-for"))):
+            return sender
+        return f"{REMOTE_PREFIX}{sender}"
 
     async def _failure_answer(self, request: Request, answer: HTTPResponse) -> Optional[HTTPResponse]:
         if not _failed.get():

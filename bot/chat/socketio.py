@@ -7,10 +7,19 @@ engine.io server gets the CHAT_ALLOWED_ORIGINS allowlist instead. Clients that s
 
 Replies stay Rasa's: the channel keeps the name `socketio`, so the console's pushes with
 `output_channel=socketio` find it.
+
+A conversation is bound to the socket that opened it. Rasa's `session_request` puts any socket
+into the room of any id it names, and its `user_uttered` accepts any id: whoever learned an id
+could read the live chat and write in the visitor's name. Here `session_request` reopens a
+conversation only with the secret issued with it (bot/session_secret.py), else it opens a new
+one; the confirmation carries the id and its secret; and a message must name the conversation
+its socket opened.
 """
 from __future__ import annotations
 
+import inspect
 import logging
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
@@ -18,15 +27,19 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.chat import texts
-from bot.chat.address import client_address
+from bot.chat.address import address_metadata, client_address
 from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, widget_metadata
 from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
 from bot.config import without_password
 from bot.session_id import is_session_id
+from bot.session_secret import owns_session, session_secret
 
 log = logging.getLogger(__name__)
+
+# Where a socket's own conversation id is kept in python-socketio's per-socket session.
+BOUND_SESSION = "evejleder_session"
 
 
 def _environ_address(environ: Optional[Dict[str, Any]]) -> str:
@@ -35,6 +48,12 @@ def _environ_address(environ: Optional[Dict[str, Any]]) -> str:
     environ = environ or {}
     request = environ.get("sanic.request")
     return client_address(getattr(request, "ip", None), environ.get("HTTP_X_FORWARDED_FOR"))
+
+
+async def _maybe_await(result: Any) -> None:
+    # python-socketio 5.9 (pinned) joins and leaves rooms synchronously; from 5.10 on it awaits.
+    if inspect.isawaitable(result):
+        await result
 
 
 class SocketIOChannel(SocketIOInput):
@@ -55,18 +74,6 @@ class SocketIOChannel(SocketIOInput):
             blueprint.listener("after_server_start")(self._check_redis)
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
-        request_session = sio.handlers[namespace]["session_request"]
-
-        async def checked_session_request(sid: str, data: Any) -> None:
-            # Rasa makes an id when none is given; a given one must look like one.
-            session = data.get("session_id") if isinstance(data, dict) else None
-            if session is not None and not is_session_id(session):
-                log.info("Refused a session request: malformed session id")
-                await self._tell(sid, texts.BAD_SESSION)
-                return
-            await request_session(sid, {"session_id": session})
-            if session is not None:
-                await self.presence.connected(sid, session)
 
         async def guarded(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
@@ -75,10 +82,15 @@ class SocketIOChannel(SocketIOInput):
                 log.info("Refused a visitor message: malformed session id")
                 await self._tell(sid, texts.BAD_SESSION)
                 return
-            data = {"message": data.get("message"), "session_id": data.get("session_id"),
-                    self.metadata_key: widget_metadata(data.get(self.metadata_key))}
-            session = data["session_id"] or sid
+            if self.session_persistence and data["session_id"] != await self._bound_session(sid):
+                log.info("Refused a visitor message: not the conversation of its socket")
+                await self._tell(sid, texts.NOT_THIS_CONNECTION)
+                return
             address = _environ_address(sio.get_environ(sid, namespace))
+            metadata = {**widget_metadata(data.get(self.metadata_key)), **address_metadata(address)}
+            data = {"message": data.get("message"), "session_id": data.get("session_id"),
+                    self.metadata_key: metadata}
+            session = data["session_id"] or sid
             refusal = self.guard.refusal(data.get("message"), str(session), address)
             if refusal:
                 # No session id (it lets one read the conversation) and no address in the log.
@@ -100,7 +112,7 @@ class SocketIOChannel(SocketIOInput):
                 raise
 
         sio.handlers[namespace][self.user_message_evt] = guarded
-        sio.handlers[namespace]["session_request"] = checked_session_request
+        sio.handlers[namespace]["session_request"] = self._open_session
         self._report_disconnects(namespace)
         return blueprint
 
@@ -113,6 +125,39 @@ class SocketIOChannel(SocketIOInput):
             await self.presence.disconnected(sid)
 
         self.sio.handlers[namespace]["disconnect"] = reported
+
+    async def _open_session(self, sid: str, data: Any) -> None:
+        """Reopen the requested conversation if the secret matches, else open a new one; put the
+        socket in its room (only there), and confirm the id with its secret."""
+        data = data if isinstance(data, dict) else {}
+        requested = data.get("session_id")
+        if requested is not None and not is_session_id(requested):
+            log.info("Refused a session request: malformed session id")
+            await self._tell(sid, texts.BAD_SESSION)
+            return
+        session = requested if owns_session(requested, data.get("session_secret")) else uuid.uuid4().hex
+        await self._bind(sid, session)
+        # Straight to this process's socket, like _tell: no need for the Redis queue.
+        await self.sio.manager.emit("session_confirm", {"session_id": session,
+                                                        "session_secret": session_secret(session)},
+                                    self.namespace or "/", room=sid, ignore_queue=True)
+        await self.presence.connected(sid, session)
+
+    async def _bind(self, sid: str, session: str) -> None:
+        namespace = self.namespace or "/"
+        previous = await self._bound_session(sid)
+        if previous and previous != session:
+            await _maybe_await(self.sio.leave_room(sid, previous, namespace))
+        if self.session_persistence:
+            await _maybe_await(self.sio.enter_room(sid, session, namespace))
+        await self.sio.save_session(sid, {BOUND_SESSION: session}, namespace)
+
+    async def _bound_session(self, sid: str) -> Optional[str]:
+        """The conversation this socket opened (kept with the socket, in this process)."""
+        try:
+            return (await self.sio.get_session(sid, self.namespace or "/")).get(BOUND_SESSION)
+        except KeyError:  # the socket is gone
+            return None
 
     async def _tell(self, sid: str, text: str) -> None:
         """Answer the connection that sent the message. It is connected to this process,

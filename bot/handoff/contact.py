@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterator, Optional, Tuple
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
 # Danish subscriber numbers have 8 digits and do not start with 0 or 1
@@ -49,8 +49,8 @@ def normalise_email(text: str) -> Optional[str]:
     return f"{local}@{domain.lower()}"
 
 
-def find_contact(text: str) -> Optional[str]:
-    """The first Danish phone number or e-mail address inside a message, normalised, else None.
+def contact_mentions(text: str) -> Iterator[Tuple[str, str]]:
+    """(as typed, normalised) for each Danish phone number, then each e-mail address, in a message.
 
     Visitors wrap their details in words ("ring på 20 30 40 50", "ja, navn@eksempel.dk").
     """
@@ -58,9 +58,14 @@ def find_contact(text: str) -> Optional[str]:
     for candidate in _PHONE_CANDIDATE.findall(text):
         phone = normalise_phone(candidate)
         if phone:
-            return phone
+            yield candidate, phone
     for word in text.split():
-        email = normalise_email(word.strip(_TRAILING_PUNCTUATION))
+        typed = word.strip(_TRAILING_PUNCTUATION)
+        email = normalise_email(typed)
         if email:
-            return email
-    return None
+            yield typed, email
+
+
+def find_contact(text: str) -> Optional[str]:
+    """The first Danish phone number or e-mail address inside a message, normalised, else None."""
+    return next((normalised for _typed, normalised in contact_mentions(text)), None)

@@ -109,6 +109,9 @@ class Case(Base):
     claimed_by = Column(String(100), nullable=True)
     claimed_at = Column(UTCDateTime, nullable=True)
     closed_at = Column(UTCDateTime, nullable=True)
+    # A keyed hash of the visitor's network address (bot/chat/address.py), never the address:
+    # enough to cap the waiting cases per address. None for loopback and REST visitors.
+    visitor_address = Column(String(64), nullable=True, index=True)
 
     events = relationship(
         "CaseEvent",

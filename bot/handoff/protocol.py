@@ -28,6 +28,10 @@ CHOICE_METADATA_KEY = "evejleder_choice"
 REF_METADATA_KEY = "evejleder_ref"
 REF_PATTERN = re.compile(r"[0-9a-f]{8,64}")
 
+# Metadata the socket.io channel adds to a visitor's message (never taken from the client): a keyed
+# hash of the visitor's address, for the hand-off queue's per-address cap.
+ADDRESS_METADATA_KEY = "evejleder_address"
+
 # Metadata marking a bot event as a counsellor's message. Rasa keeps event metadata in the
 # tracker, which is how the transcript tells counsellor from bot.
 COUNSELLOR_METADATA_KEY = "evejleder_counsellor"
@@ -60,3 +64,7 @@ def status_of_event(event: Dict[str, Any]) -> Optional[str]:
     status_object = custom.get("data") if isinstance(custom, dict) else None
     status = status_object.get(HANDOFF_STATUS_KEY) if isinstance(status_object, dict) else None
     return status if status in STATUSES else None
+
+
+# The header that carries a conversation's secret (bot/session_secret.py) to the visitor API.
+SESSION_SECRET_HEADER = "X-Session-Secret"

@@ -32,6 +32,9 @@ CONTACT_KINDS = ("phone", "email")
 # More waiting visitors than counsellors can take in an afternoon is a flood, not a queue:
 # beyond this the visitor is offered a callback instead.
 MAX_WAITING = 30
+# One household or office may have a few visitors waiting; a script opening case after case
+# from one address may not fill the queue.
+MAX_WAITING_PER_ADDRESS = 3
 
 
 class HandoffError(Exception):
@@ -62,6 +65,10 @@ class CallbackNotFound(HandoffError):
 
 class QueueFull(HandoffError):
     """MAX_WAITING cases are waiting already."""
+
+
+class AddressQueueFull(QueueFull):
+    """MAX_WAITING_PER_ADDRESS cases from the visitor's address are waiting already."""
 
 
 class ConsentRequired(HandoffError):
@@ -184,16 +191,20 @@ class HandoffQueue:
         session_factory: Callable[[], Session],
         clock: Callable[[], dt.datetime] = utcnow,
         max_waiting: int = MAX_WAITING,
+        max_waiting_per_address: int = MAX_WAITING_PER_ADDRESS,
     ):
         self._session_factory = session_factory
         self._clock = clock
         self._max_waiting = max_waiting
+        self._max_waiting_per_address = max_waiting_per_address
 
     # ---- cases ------------------------------------------------------------------
 
-    def open_case(self, conversation_id: str, topics: Sequence[str] = ()) -> CaseInfo:
+    def open_case(self, conversation_id: str, topics: Sequence[str] = (),
+                  visitor_address: Optional[str] = None) -> CaseInfo:
         """Create a waiting case, or return the conversation's open case (adding new topics).
-        Raises QueueFull when max_waiting cases are waiting already."""
+        Raises QueueFull when max_waiting cases are waiting already, AddressQueueFull when
+        max_waiting_per_address of them came from `visitor_address` (a keyed hash)."""
         if not conversation_id:
             raise ValueError("conversation_id is required")
         try:
@@ -204,11 +215,13 @@ class HandoffQueue:
                         select(func.count(Case.id)).where(Case.status == WAITING)).scalar_one()
                     if waiting >= self._max_waiting:
                         raise QueueFull(f"{waiting} cases are waiting")
+                    self._check_address(session, visitor_address)
                     case = Case(
                         conversation_id=conversation_id,
                         status=WAITING,
                         topics=_unique(topics),
                         created_at=self._clock(),
+                        visitor_address=visitor_address,
                     )
                     session.add(case)
                 else:
@@ -221,6 +234,14 @@ class HandoffQueue:
             if existing is None:
                 raise
             return existing
+
+    def _check_address(self, session: Session, visitor_address: Optional[str]) -> None:
+        if visitor_address is None:
+            return
+        waiting = session.execute(select(func.count(Case.id)).where(
+            Case.status == WAITING, Case.visitor_address == visitor_address)).scalar_one()
+        if waiting >= self._max_waiting_per_address:
+            raise AddressQueueFull(f"{waiting} cases from one address are waiting")
 
     def get(self, case_id: int) -> CaseInfo:
         with transaction(self._session_factory) as session:

@@ -2,8 +2,8 @@
 
 Run with `python -m bot web`. Everything under /console except the login page needs a
 signed-in counsellor; pages redirect to the login page, /console/api answers 401.
-Rasa is called server side only (bot.handoff.rasa_api), in a worker thread so a slow
-Rasa never blocks the event loop.
+Rasa is called server side only (bot.handoff.rasa_api). Rasa calls, database work and
+password checks run in worker threads, so a slow Rasa or database never blocks the event loop.
 """
 from __future__ import annotations
 
@@ -127,6 +127,11 @@ class Console:
         return await asyncio.get_running_loop().run_in_executor(None, method, *args)
 
     @staticmethod
+    async def in_thread(work: Callable[..., Any], *args: Any) -> Any:
+        """Blocking work (the database) in a worker thread, off the event loop."""
+        return await asyncio.to_thread(work, *args)
+
+    @staticmethod
     async def form(request: web.Request) -> Dict[str, str]:
         cached = request.get("form")
         if cached is not None:
@@ -194,7 +199,7 @@ class Console:
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
-        self.sessions.end(request.cookies.get(SESSION_COOKIE))
+        await self.in_thread(self.sessions.end, request.cookies.get(SESSION_COOKIE))
         response = self.redirect("/console/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response
@@ -203,18 +208,19 @@ class Console:
 
     async def index(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        active = self.queue.active()
+        active, callbacks = await self.in_thread(lambda: (
+            self.queue.active(), self.queue.list_callbacks(include_done=True)[:200]))
         return self.render(
             request, "console.html",
             queue=await self.queue_state(me),
             mine=[case for case in active if case.claimed_by == me.name],
             others=[case for case in active if case.claimed_by != me.name],
-            callbacks=self.queue.list_callbacks(include_done=True)[:200],
+            callbacks=callbacks,
         )
 
     async def case_page(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        case = self.queue.get(self.record_id(request))
+        case = await self.in_thread(self.queue.get, self.record_id(request))
         transcript, rasa_error = [], None
         try:
             transcript = await self.call_rasa(self.rasa.transcript, case.conversation_id)
@@ -224,7 +230,7 @@ class Console:
         return self.render(
             request, "case.html", case=case, transcript=transcript, rasa_error=rasa_error,
             queue=await self.queue_state(me),
-            notes=[e for e in self.queue.events(case.id) if e.kind == "note"],
+            notes=[e for e in await self.in_thread(self.queue.events, case.id) if e.kind == "note"],
             mine=case.is_claimed_by(me.name),
             canned=await asyncio.to_thread(self.canned.for_case, me),
             can_close=case.can_be_closed_by(me.name),
@@ -243,8 +249,8 @@ class Console:
     async def claim(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
         case_id = self.record_id(request)
-        before = self.queue.get(case_id)
-        case = self.queue.claim(case_id, me.name)
+        before = await self.in_thread(self.queue.get, case_id)
+        case = await self.in_thread(self.queue.claim, case_id, me.name)
         location = f"/console/cases/{case.id}"
         if before.status == WAITING:
             # Pause here too: the bot may have stayed awake while the case waited, so the
@@ -266,9 +272,9 @@ class Console:
             raise PageError(400, texts.MESSAGE_EMPTY)
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
-        case = self.queue.check_can_message(case_id, me.name)
+        case = await self.in_thread(self.queue.check_can_message, case_id, me.name)
         await self.call_rasa(self.rasa.push_bot_message, case.conversation_id, text, me.display_name)
-        self.queue.record_message(case.id, me.name, text)
+        await self.in_thread(self.queue.record_message, case.id, me.name, text)
         self.changes.notify()
         return case.id
 
@@ -287,11 +293,11 @@ class Console:
         note = (await self.form(request)).get("note", "").strip()
         if len(note) > MAX_NOTE:
             raise PageError(400, texts.NOTE_TOO_LONG.format(limit=MAX_NOTE))
-        case = self.queue.check_can_close(case_id, me.name)
+        case = await self.in_thread(self.queue.check_can_close, case_id, me.name)
         # Resume first: if Rasa is down the case stays open, so the visitor is never
         # left with a paused bot and nobody on the other end.
         await self.call_rasa(self.rasa.resume, case.conversation_id)
-        self.queue.close(case.id, me.name, note or None)
+        await self.in_thread(self.queue.close, case.id, me.name, note or None)
         self.changes.notify()
         raise self.redirect("/console")
 
@@ -313,13 +319,14 @@ class Console:
 
     async def presence(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        self.sessions.set_paused(me.counsellor_id, (await self.form(request)).get("paused") == "1")
+        paused = (await self.form(request)).get("paused") == "1"
+        await self.in_thread(self.sessions.set_paused, me.counsellor_id, paused)
         self.changes.notify()
         raise self.redirect("/console")
 
     async def callback_done(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
-        self.queue.mark_callback_done(self.record_id(request), me.name)
+        await self.in_thread(self.queue.mark_callback_done, self.record_id(request), me.name)
         raise self.redirect("/console#tilbagekald")
 
     # ---- JSON for the console's script (also sent by the event stream, bot.web.live) -------
@@ -432,7 +439,7 @@ def make_middlewares(console: Console):
 
     @web.middleware
     async def authentication(request: web.Request, handler: Handler) -> web.StreamResponse:
-        signed_in = console.sessions.lookup(request.cookies.get(SESSION_COOKIE))
+        signed_in = await console.in_thread(console.sessions.lookup, request.cookies.get(SESSION_COOKIE))
         request["signed_in"] = signed_in
         path = request.path
         if not path.startswith("/console") or path == "/console/login":

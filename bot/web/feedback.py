@@ -1,6 +1,6 @@
 """The widget's "Hjalp svaret?" buttons: POST /api/visitor/{session_id}/feedback.
 
-Body (JSON, sent as text/plain so an embedding site needs no CORS preflight):
+Body (JSON, sent as text/plain; the conversation's secret goes in the X-Session-Secret header):
 {"ref": "<the ref the widget sent as metadata with the rated message>", "rating": "up"|"down",
  "comment": "<optional, after 👎>"}. The rating becomes a `slot` event `feedback` in the
 conversation's tracker (Rasa's HTTP API, no side effects), so it stays tied to the message it

@@ -9,10 +9,11 @@ Every route is under /console, so the console's session and CSRF rules apply to 
 """
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import yaml
 from aiohttp import web
@@ -130,23 +131,27 @@ class InsightPages:
         hours = OpeningHours.from_file(self.settings.opening_hours_path)
         return compute(self.tracker(), self.session_factory, hours, days, self.clock())
 
+    async def figures(self, days: int) -> Tuple[Insight, Any]:
+        """The figures and the labels, read in a worker thread (databases, off the event loop)."""
+        return await asyncio.to_thread(lambda: (self.insight(days), self.labels.labels()))
+
     async def api(self, request: web.Request) -> web.StreamResponse:
-        insight = self.insight(_days(request.query.get("days", "")))
-        return web.json_response(as_json(insight, self.labels.labels()))
+        insight, labels = await self.figures(_days(request.query.get("days", "")))
+        return web.json_response(as_json(insight, labels))
 
     async def csv(self, request: web.Request) -> web.StreamResponse:
         days = _days(request.query.get("dage", ""))
         return web.Response(
-            text=as_csv(self.insight(days)), content_type="text/csv", charset="utf-8",
+            text=as_csv((await self.figures(days))[0]), content_type="text/csv", charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="indsigt-{days}-dage.csv"'})
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         days = _days(request.query.get("dage", ""))
-        insight = self.insight(days)
+        insight, labels = await self.figures(days)
         intents = [{"name": texts.TOPIC_NAMES.get(k, k), "count": v} for k, v in insight.intents.items()]
         return self.console.render(
             request, "insight.html", insight=insight, days=days, periods=PERIODS,
-            labels=self.labels.labels(), choices=domain_intents(), irrelevant=IRRELEVANT,
+            labels=labels, choices=domain_intents(), irrelevant=IRRELEVANT,
             topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
             per_day=bars(insight.per_day, "messages", "date"),
             intent_bars=bars(intents, "count", "name"),
@@ -164,10 +169,10 @@ class InsightPages:
             event_id = int(form.get("id", ""))
         except ValueError:
             raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-besked#gennemgang")
-        items = {item.id: item for item in self.insight(max(PERIODS)).misunderstood}
+        items = {item.id: item for item in (await self.figures(max(PERIODS)))[0].misunderstood}
         if event_id not in items:
             raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-besked#gennemgang")
-        self.labels.label(items[event_id], label, request["signed_in"].name)
+        await asyncio.to_thread(self.labels.label, items[event_id], label, request["signed_in"].name)
         days = _days(form.get("dage", ""))
         raise web.HTTPSeeOther(f"/console/indsigt?dage={days}#besked-{event_id}")
 

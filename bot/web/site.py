@@ -6,9 +6,10 @@ The widget's script and styles are static files; socket.io-client comes from npm
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Tuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -57,15 +58,10 @@ class Site:
         self.csp = site_csp(self.chat_url)
 
     async def article(self, request: web.Request) -> web.StreamResponse:
-        slug = self.settings.job_slug
         try:
-            job = self.store.job(slug)
-            source = self.store.source(slug)
-            titles = self.store.job_titles(slug)
-            workplaces = self.store.workplaces(slug).summary
-            about = self.store.overview(slug)[:EXCERPT_SECTIONS]
+            job, source, titles, workplaces, about = await asyncio.to_thread(self.article_parts)
         except UnknownJob:
-            log.warning("The article %r is not ingested: run `python -m bot ingest`", slug)
+            log.warning("The article %r is not ingested: run `python -m bot ingest`", self.settings.job_slug)
             job, source, titles, workplaces, about = None, None, [], None, []
         request[SITE_CSP_KEY] = self.csp
         body = self.templates.get_template("site/article.html").render(
@@ -73,6 +69,12 @@ class Site:
             rasa_url=self.chat_url,
         )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+    def article_parts(self) -> Tuple[Any, ...]:
+        """The page's pieces from the store (database work: run in a worker thread)."""
+        slug = self.settings.job_slug
+        return (self.store.job(slug), self.store.source(slug), self.store.job_titles(slug),
+                self.store.workplaces(slug).summary, self.store.overview(slug)[:EXCERPT_SECTIONS])
 
     async def socket_io_client(self, request: web.Request) -> web.StreamResponse:
         if not SOCKET_IO_CLIENT.exists():

@@ -12,6 +12,8 @@ LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 # The "error" of the visitor API's refusals, shown by the widget.
 VISITOR_BAD_SESSION = chat_texts.BAD_SESSION  # the chat channel refuses the same id in the same words
+VISITOR_NOT_YOURS = ("Samtalen kan ikke åbnes i dette vindue. "
+                     "Vælg \"Start forfra\" for at begynde en ny samtale.")
 VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 VISITOR_NO_COUNSELLOR = "Ingen eVejleder har din samtale lige nu."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."

@@ -6,9 +6,9 @@ POST /api/visitor/{session_id}/cancel   leave the queue for an eVejleder and get
 POST /api/visitor/{session_id}/leave    leave the conversation ("Start forfra"): its open
                                         case ends, waiting or taken
 
-The socket.io session id is the visitor's credential, as in Rasa's own channel: whoever
-knows it can read that conversation, so it must be a long random token. Rasa is called
-server side with the API token. While a conversation is paused Rasa ignores every intent
+Every request names the conversation and carries its secret (header X-Session-Secret), the
+one the socket.io channel issued with the id (bot/session_secret.py): the id alone opens
+nothing. Rasa is called server side with the API token. While a conversation is paused Rasa ignores every intent
 except /restart, which is why cancelling goes through here and not through the chat.
 Every answer is JSON; errors carry a Danish "error" text.
 """
@@ -29,6 +29,7 @@ from bot.handoff.waits import QueueWaits
 from bot.handoff.watch import end_for_departed_visitor
 from bot.ratelimit import RateLimit, TokenBuckets
 from bot.session_id import is_session_id
+from bot.session_secret import owns_session
 from bot.web import texts
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,12 @@ class VisitorApi:
 
     @staticmethod
     def session_id(request: web.Request) -> str:
+        """The conversation of the path, if the request carries its secret."""
         value = request.match_info.get("session_id", "")
         if not is_session_id(value):
             raise _error(400, texts.VISITOR_BAD_SESSION)
+        if not owns_session(value, request.headers.get(protocol.SESSION_SECRET_HEADER)):
+            raise _error(403, texts.VISITOR_NOT_YOURS)
         return value
 
     def handoff_state(self, session_id: str) -> Optional[Dict[str, Any]]:
@@ -174,9 +178,20 @@ def _json_errors(handler: Handler) -> Handler:
 
 
 def _allow_embedding_sites(response: web.StreamResponse) -> None:
-    # The widget may be embedded on another site. No cookies are involved (the session id
-    # in the path is the credential), so any origin may read these answers.
+    # The widget may be embedded on another site. No cookies are involved (the id and its
+    # secret are the credential), so any origin may read these answers.
     response.headers["Access-Control-Allow-Origin"] = "*"
+
+
+async def _preflight(request: web.Request) -> web.StreamResponse:
+    """The browser's CORS preflight for a widget on another site: the secret's header is a
+    non-simple one."""
+    response = web.Response(status=204)
+    _allow_embedding_sites(response)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+    response.headers["Access-Control-Allow-Headers"] = protocol.SESSION_SECRET_HEADER
+    response.headers["Access-Control-Max-Age"] = "3600"
+    return response
 
 
 def add_visitor_routes(app: web.Application, queue: HandoffQueue, waits: QueueWaits,
@@ -188,4 +203,5 @@ def add_visitor_routes(app: web.Application, queue: HandoffQueue, waits: QueueWa
         web.get(base + "/history", _json_errors(api.history)),
         web.post(base + "/cancel", _json_errors(api.cancel)),
         web.post(base + "/leave", _json_errors(api.leave)),
+        web.options(base + "/{action}", _preflight),
     ])

@@ -22,7 +22,7 @@ def run_action(article_db, monkeypatch, tmp_path):
     services.reset()
 
     def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",
-            sender="test-visitor", domain=None):
+            sender="test-visitor", domain=None, metadata=None):
         events = list(events or [])
         events.append({"event": "user", "text": text, "input_channel": channel,
                        "parse_data": {"intent": {"name": intent}}})
@@ -33,6 +33,7 @@ def run_action(article_db, monkeypatch, tmp_path):
                 "text": text,
                 "intent": {"name": intent, "confidence": 1.0},
                 "entities": [{"entity": e, "value": v} for e, v in entities],
+                "metadata": metadata or {},
             },
             events=events,
             paused=False,

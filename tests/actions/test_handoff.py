@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from actions import handoff, services
 from bot.db import make_engine, make_session_factory
+from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.models import CallbackRequest
 from bot.handoff.queue import HandoffQueue
@@ -216,6 +217,25 @@ def test_restart_during_a_hand_off_ends_the_case(run_action, db):
     assert queue.case_for_conversation("restarting-visitor") is None
     # Without a case it is Rasa's plain restart.
     assert run_action(handoff.ActionRestart(), text="/restart", intent="restart")[1][0]["event"] == "restart"
+
+
+def test_one_address_gets_a_polite_refusal_past_its_waiting_cases(run_action, hours, counsellor_online, db):
+    from bot.handoff.queue import MAX_WAITING_PER_ADDRESS, HandoffQueue
+    from tests.schedules import ALWAYS_OPEN
+
+    hours(ALWAYS_OPEN)
+    home = {protocol.ADDRESS_METADATA_KEY: "a1" * 16}
+    for i in range(MAX_WAITING_PER_ADDRESS):
+        messages, _ = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender=f"home-{i}",
+                                 metadata=home)
+        assert responses(messages)[0] == "utter_handoff_waiting"
+    messages, events = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="home-x",
+                                  metadata=home)
+    assert responses(messages) == ["utter_handoff_too_many_from_address", "utter_offer_callback"]
+    assert events == [] and HandoffQueue(db).case_for_conversation("home-x") is None
+    messages, _ = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="office",
+                             metadata={protocol.ADDRESS_METADATA_KEY: "b2" * 16})
+    assert responses(messages)[0] == "utter_handoff_waiting"
 
 
 def test_a_full_queue_offers_a_callback(run_action, hours, counsellor_online, db, monkeypatch):

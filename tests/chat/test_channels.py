@@ -140,6 +140,58 @@ def test_socketio_refuses_a_malformed_session_id(visitor, chat_stack, session_id
     assert visitor.next()["text"] != texts.BAD_SESSION
 
 
+def test_a_conversation_id_alone_does_not_open_the_conversation(visitor, chat_stack):
+    visitor.say("hvad laver en leder?")
+    visitor.wait_for(lambda message: bool(message.get("text")))
+    intruder = Visitor(chat_stack.rasa_url)
+    try:
+        for secret in (None, "0" * 64, intruder.session_secret):
+            intruder.confirmed.clear()
+            intruder.client.emit("session_request", {"session_id": visitor.session_id, "session_secret": secret})
+            assert intruder.confirmed.wait(10)
+            assert intruder.session_id != visitor.session_id, "a fresh conversation, not the visitor's"
+        intruder.client.emit("user_uttered", {"message": "ring til mig på 23 45 67 89",
+                                              "session_id": visitor.session_id})
+        assert intruder.next()["text"] == texts.NOT_THIS_CONNECTION
+        visitor.silence(2)
+        visitor.say("hvad tjener en leder?")
+        assert visitor.wait_for(lambda message: bool(message.get("text")))
+        assert intruder.silence(3) == [], "nothing of the visitor's chat reaches the other socket"
+        said = [event.get("text") for event in tracker_events(chat_stack, visitor.session_id)
+                if event["event"] == "user"]
+        assert "hvad tjener en leder?" in said and "ring til mig på 23 45 67 89" not in said
+    finally:
+        intruder.close()
+
+
+def test_a_rest_client_beyond_loopback_cannot_write_into_a_visitors_chat(visitor, chat_stack):
+    visitor.say("hvad laver en leder?")
+    visitor.wait_for(lambda message: bool(message.get("text")))
+    visitor.silence(2)  # the rest of the answer
+    answer = texts_of(post(chat_stack, {"sender": visitor.session_id, "message": "ring til mig på 23 45 67 89"},
+                           **{"X-Forwarded-For": "198.51.100.40"}))
+    assert answer, "the REST client is answered, in a conversation of its own"
+    said = [event.get("text") for event in tracker_events(chat_stack, visitor.session_id)
+            if event["event"] == "user"]
+    assert "hvad laver en leder?" in said and "ring til mig på 23 45 67 89" not in said
+    assert visitor.silence(2) == [], "nothing reaches the visitor's window"
+
+
+def test_the_conversation_reopens_with_its_secret_after_a_reload(visitor, chat_stack):
+    reloaded = Visitor(chat_stack.rasa_url)
+    try:
+        reloaded.session_id, reloaded.session_secret = visitor.session_id, visitor.session_secret
+        reloaded.confirmed.clear()
+        reloaded.request_session()
+        assert reloaded.confirmed.wait(10) and reloaded.session_id == visitor.session_id
+        reloaded.say("hvad laver en leder?")
+        answer = reloaded.wait_for(lambda message: bool(message.get("text")))
+        assert visitor.wait_for(lambda message: message.get("text") == answer["text"]), \
+            "both windows of the conversation are in its room"
+    finally:
+        reloaded.close()
+
+
 def test_socketio_keeps_only_the_widgets_metadata(visitor, chat_stack):
     for metadata in ({"evejleder_choice": "Arbejdsopgaver", "evejleder_counsellor": "Falsk",
                       "note": "<script>alert(1)</script>"},

@@ -33,3 +33,21 @@ def test_socket_io_and_rest_answer_through_nginx(cluster):
     # Rasa's HTTP API is not public: only the chat channels and the website are.
     for path in ("/conversations/rest-through-nginx/tracker", "/status", "/model/parse"):
         assert cluster.session_get(path).status_code == 404, path
+
+
+def test_a_conversation_opened_on_process_1_reopens_with_its_secret_on_process_2(cluster):
+    visitor = Visitor(cluster.rasa_url(0))
+    elsewhere = Visitor(cluster.rasa_url(1))
+    try:
+        visitor.say("hej")
+        visitor.wait_for(text_containing("leder"))
+        # The widget after a reconnect that lands on the other process.
+        elsewhere.session_id, elsewhere.session_secret = visitor.session_id, visitor.session_secret
+        elsewhere.confirmed.clear()
+        elsewhere.request_session()
+        assert elsewhere.confirmed.wait(10) and elsewhere.session_id == visitor.session_id
+        elsewhere.say("hvad laver en leder?")
+        elsewhere.wait_for(text_containing("Kilde: UddannelsesGuiden"))
+    finally:
+        visitor.close()
+        elsewhere.close()

@@ -4,6 +4,7 @@ import secrets
 import time
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from bot.db import make_engine, make_session_factory
@@ -127,7 +128,7 @@ def test_a_visitor_who_closes_the_window_has_left_and_the_counsellor_sees_it(sta
 
     # A reload (a new connection within the grace period) keeps the chat going.
     visitor.close()
-    returning = Visitor(stack.rasa_url, session_id=visitor.session_id)
+    returning = Visitor(stack.rasa_url, session=(visitor.session_id, visitor.session_secret))
     time.sleep(6)
     assert counsellor.post(f"/console/cases/{case['id']}/messages", text="Er du der stadig?").ok
     returning.wait_for(text_containing("Er du der stadig?"))
@@ -212,3 +213,27 @@ def test_rest_channel_gets_the_callback_path(stack):
     text = "\n".join(r.get("text", "") for r in replies)
     assert "kan en eVejleder ikke skrive til dig direkte" in text
     assert "telefon" in text
+
+
+def test_one_address_cannot_fill_the_queue(stack, counsellor):
+    from bot.handoff.queue import MAX_WAITING_PER_ADDRESS
+
+    def visitor_from(address):
+        return Visitor(stack.rasa_url, headers={"X-Forwarded-For": address})
+
+    home = [visitor_from("198.51.100.7") for _ in range(MAX_WAITING_PER_ADDRESS + 1)]
+    office = visitor_from("198.51.100.8")
+    try:
+        for person in home[:-1]:
+            person.say("jeg vil gerne tale med en vejleder")
+            person.wait_for(status("waiting"))
+        home[-1].say("jeg vil gerne tale med en vejleder")
+        home[-1].wait_for(text_containing("fra din forbindelse"))
+        home[-1].wait_for(text_containing("ringer eller skriver til dig"))
+        office.say("jeg vil gerne tale med en vejleder")
+        office.wait_for(status("waiting"))
+    finally:
+        for person in home + [office]:
+            requests.post(f"{stack.web_url}/api/visitor/{person.session_id}/cancel",
+                          headers=person.secret_header, timeout=30)
+            person.close()

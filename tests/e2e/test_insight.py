@@ -24,8 +24,9 @@ def test_a_fallback_rated_down_is_seen_labelled_and_exported(stack):
         visitor.say(GIBBERISH, {"evejleder_ref": "bbbb000011112222"})
         visitor.wait_for(lambda message: bool(message.get("text")))
         feedback = f"{stack.web_url}/api/visitor/{visitor.session_id}/feedback"
-        assert requests.post(feedback, data='{"ref": "aaaa000011112222", "rating": "up"}', timeout=10).ok
-        response = requests.post(feedback, timeout=10,
+        assert requests.post(feedback, data='{"ref": "aaaa000011112222", "rating": "up"}', timeout=10,
+                             headers=visitor.secret_header).ok
+        response = requests.post(feedback, timeout=10, headers=visitor.secret_header,
                                  data='{"ref": "bbbb000011112222", "rating": "down", "comment": "mail a@b.dk"}')
         assert response.ok, response.text
     finally:

@@ -58,3 +58,18 @@ def requests_tracker(stack, sender):
                             params={"token": stack.token, "include_events": "ALL"}, timeout=10)
     response.raise_for_status()
     return response.json()["events"]
+
+
+def test_contact_details_typed_at_the_offer_leave_the_conversation_when_the_callback_is_stored(stack):
+    token = secrets.token_hex(6)
+    typed = f"Ida.{token}@Eksempel.DK"  # stored as Ida.<token>@eksempel.dk: the typed form differs
+    sender = f"offer-{secrets.token_hex(8)}"
+    assert "slettes senest efter 30 dage" in texts(stack.say(sender, "jeg vil gerne tale med en vejleder"))
+    assert "Må jeg gemme" in texts(stack.say(sender, f"min mail er {typed}"))
+    assert "hjælp til" in texts(stack.say(sender, "ja"))
+    assert "Hvornår" in texts(stack.say(sender, "hvilken lederuddannelse passer til mig"))
+    assert "den adresse, du gav" in texts(stack.say(sender, "hverdage efter kl. 16"))
+    # Before any purge: only the callback list (the bot's database) holds the address.
+    assert files_containing(stack.workdir, token) == ["bot.db"]
+    lines = [e.get("text") for e in requests_tracker(stack, sender) if e.get("event") == "user"]
+    assert f"min mail er {REDACTED}" in lines

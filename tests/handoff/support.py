@@ -62,8 +62,9 @@ def free_port_url():
 
 
 @asynccontextmanager
-async def web_app(database_url, session_factory, rasa_up=True):
-    """The console and website app on a test server, talking to a RasaPeer (or to nothing)."""
+async def web_app(database_url, session_factory, rasa_up=True, headers=None):
+    """The console and website app on a test server, talking to a RasaPeer (or to nothing);
+    the client sends `headers` with every request."""
     from bot.config import settings
     from bot.handoff.rasa_api import RasaClient
     from bot.web.app import create_app
@@ -78,7 +79,7 @@ async def web_app(database_url, session_factory, rasa_up=True):
         session_factory=session_factory,
         password_hasher=FAST_HASHER,
     )
-    client = TestClient(TestServer(app))
+    client = TestClient(TestServer(app), headers=headers)
     await client.start_server()
     try:
         yield client, peer, rasa_url

@@ -7,6 +7,7 @@ import pytest
 from bot.handoff import protocol
 from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
+from bot.session_secret import session_secret
 from tests.handoff.test_console import PASSWORD, console, csrf_of, login, run
 
 SESSION = "a" * 32  # a session id the visitor API accepts
@@ -42,7 +43,8 @@ def test_visitors_see_the_display_name_never_the_login_name(database_url, sessio
             assert peer.posts[-1][2][-1] == protocol.status_event("joined", counsellor="Mette Sørensen")
             await client.post(f"/console/api/cases/{case.id}/messages", data={"csrf_token": csrf, "text": "Hej"})
             assert peer.posts[-1][2][0]["metadata"] == {COUNSELLOR_METADATA_KEY: "Mette Sørensen"}
-            history = await (await client.get(f"/api/visitor/{SESSION}/history")).json()
+            history = await (await client.get(f"/api/visitor/{SESSION}/history",
+                                                headers={protocol.SESSION_SECRET_HEADER: session_secret(SESSION)})).json()
             assert history["handoff"] == {"status": "joined", "counsellor": "Mette Sørensen"}
             assert history["messages"][-1]["counsellor"] == "Mette Sørensen"
             assert "mette" not in str(peer.posts)

@@ -272,6 +272,20 @@ def test_a_disabled_counsellor_cannot_sign_in_and_is_signed_out(counsellors, ses
     assert main(["counsellors", "disable", "ukendt"]) == 1
 
 
+def test_one_address_has_at_most_max_waiting_per_address_cases_waiting(session_factory, clock):
+    from bot.handoff.queue import AddressQueueFull, HandoffQueue
+
+    queue = HandoffQueue(session_factory, clock, max_waiting_per_address=2)
+    cases = [queue.open_case(f"home-{i}", visitor_address="a1") for i in range(2)]
+    with pytest.raises(AddressQueueFull):
+        queue.open_case("home-2", visitor_address="a1")
+    assert queue.open_case("home-1", visitor_address="a1").id == cases[1].id  # not a new case
+    assert queue.open_case("office-0", visitor_address="b2").status == "waiting"
+    assert queue.open_case("unknown-0").status == "waiting"  # no address: only the overall cap
+    queue.claim(cases[0].id, "anne")  # taken: that address has room again
+    assert queue.open_case("home-2", visitor_address="a1").status == "waiting"
+
+
 def test_the_queue_takes_at_most_max_waiting_cases(session_factory, clock):
     from bot.handoff.queue import HandoffQueue, QueueFull
 

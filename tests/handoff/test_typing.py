@@ -2,12 +2,15 @@
 tell each other only that someone types (real database, RasaPeer for Rasa)."""
 import asyncio
 
+from bot.handoff import protocol
+from bot.session_secret import session_secret
 from bot.web import texts
 from bot.web.typing import TypingMarks
 from tests.handoff.test_console import console, csrf_of, login, run, setup_data
 from tests.handoff.test_console_live import next_event
 
 SESSION = "b" * 32
+OWNER = {protocol.SESSION_SECRET_HEADER: session_secret(SESSION)}  # as the widget sends it
 
 
 def test_a_mark_counts_for_a_few_seconds():
@@ -27,7 +30,7 @@ def test_typing_travels_both_ways_without_text(database_url, session_factory):
     async def scenario():
         async with console(database_url, session_factory) as (client, _):
             # Nobody has the case yet: the visitor's typing goes nowhere.
-            waiting = await client.post(f"/api/visitor/{SESSION}/typing")
+            waiting = await client.post(f"/api/visitor/{SESSION}/typing", headers=OWNER)
             assert waiting.status == 404 and (await waiting.json())["error"] == texts.VISITOR_NO_COUNSELLOR
             bad = await client.post("/api/visitor/<b>/typing")
             assert bad.status == 400
@@ -39,11 +42,11 @@ def test_typing_travels_both_ways_without_text(database_url, session_factory):
 
             console_stream = await client.get(f"/console/api/events?sag={case.id}")
             assert (await next_event(console_stream, "case"))["visitor_typing"] is False
-            assert (await client.post(f"/api/visitor/{SESSION}/typing", data="hemmelig tekst")).status == 200
+            assert (await client.post(f"/api/visitor/{SESSION}/typing", data="hemmelig tekst", headers=OWNER)).status == 200
             assert (await next_event(console_stream, "case"))["visitor_typing"] is True
             console_stream.close()
 
-            widget_stream = await client.get(f"/api/visitor/{SESSION}/events")
+            widget_stream = await client.get(f"/api/visitor/{SESSION}/events", headers=OWNER)
             assert widget_stream.headers["Access-Control-Allow-Origin"] == "*"
             assert await next_event(widget_stream, "typing") == {"counsellor": False}
             typed = await client.post(f"/console/api/cases/{case.id}/typing", data={"csrf_token": csrf})

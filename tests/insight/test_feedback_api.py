@@ -2,15 +2,18 @@
 (RasaPeer keeps the events like Rasa's API), once per answer, one comment after a thumbs down."""
 import asyncio
 
+from bot.handoff.protocol import SESSION_SECRET_HEADER
+from bot.session_secret import session_secret
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
+OWNER = {SESSION_SECRET_HEADER: session_secret(SESSION)}
 URL = f"/api/visitor/{SESSION}/feedback"
 
 
 def run(database_url, session_factory, scenario, rasa_up=True):
     async def main():
-        async with web_app(database_url, session_factory, rasa_up) as (client, peer, _url):
+        async with web_app(database_url, session_factory, rasa_up, OWNER) as (client, peer, _url):
             peer.events[SESSION] = [{"event": "user", "text": "hvad tjener en leder",
                                      "metadata": {"evejleder_ref": "aa11bb22cc33dd44"}}]
             await scenario(client, peer)

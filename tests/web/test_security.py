@@ -171,3 +171,44 @@ def test_password_checks_run_off_the_event_loop(database_url, session_factory, m
             assert threads and threading.current_thread() not in threads
 
     run(scenario)
+
+
+def test_no_route_touches_the_database_on_the_event_loop(database_url, session_factory):
+    """A slow query on the event loop would stall every other request: each route, signed in,
+    does its database work in a worker thread."""
+    import threading
+
+    from bot.handoff.queue import HandoffQueue
+
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+    queue = HandoffQueue(session_factory)
+    queue.open_case("0123456789abcdef0123456789abcdef", ["ask_salary"])
+    queue.add_callback(conversation_id=None, contact="+45 23 45 67 89", kind="phone",
+                       question="Hvad tjener en leder?", preferred_time=None, consent=True)
+    on_the_loop = []
+
+    def recording_factory():
+        if threading.current_thread() is threading.main_thread():  # asyncio.run's loop runs here
+            on_the_loop.append(threading.current_thread())
+        return session_factory()
+
+    async def scenario():
+        async with web_app(database_url, recording_factory) as (client, _, _):
+            assert (await login(client)).status == 303
+            csrf = CSRF_INPUT.search(await (await client.get("/console")).text()).group(1)
+            routes = sorted({(route.method, concrete(route.resource.canonical))
+                             for route in client.server.app.router.routes()
+                             if route.method in ("GET", "POST") and "{" not in concrete(route.resource.canonical)},
+                            key=lambda route: route[1] == "/console/logout")  # signing out comes last
+            assert len(routes) >= 15
+            form = {"csrf_token": csrf, "text": "Hej", "note": "", "paused": "0", "label": "ask_salary", "id": "1"}
+            failed = []
+            for method, path in routes:
+                response = await client.request(method, path, data=form if method == "POST" else None,
+                                                allow_redirects=False)
+                if response.status >= 500:
+                    failed.append((method, path, response.status))
+            assert failed == []
+            assert on_the_loop == [], "a route ran database work on the event loop"
+
+    run(scenario)

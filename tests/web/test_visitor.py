@@ -9,12 +9,16 @@ from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import transcript_from_events
+from bot.session_secret import session_secret
 from tests.handoff.support import web_app
 
 SESSION = "0123456789abcdef0123456789abcdef"
+OWNER = {protocol.SESSION_SECRET_HEADER: session_secret(SESSION)}
 
 
-website = web_app
+def website(database_url, session_factory, rasa_up=True, headers=OWNER):
+    """The app, with a client that holds SESSION's secret (as the widget does)."""
+    return web_app(database_url, session_factory, rasa_up, headers)
 
 
 def test_status_event_reaches_the_widget_as_the_plain_status_object():
@@ -163,6 +167,36 @@ def test_refusals_are_danish_json_never_a_500(database_url, session_factory):
             wrong_method = await client.get(f"/api/visitor/{SESSION}/cancel")
             assert wrong_method.status == 405
             assert "error" in await wrong_method.json()
+
+    asyncio.run(scenario())
+
+
+def test_the_visitor_api_opens_a_conversation_only_with_its_secret(database_url, session_factory):
+    other = "fedcba9876543210fedcba9876543210"
+
+    async def scenario():
+        async with website(database_url, session_factory, headers=None) as (client, peer, _):
+            peer.events[SESSION] = [{"event": "user", "text": "mit nummer er 12345678",
+                                     "metadata": {"evejleder_ref": "aa11bb22cc33dd44"}}]
+            case = HandoffQueue(session_factory).open_case(SESSION)
+            for secret in (None, "", "0" * 64, session_secret(other), "æ" * 64):
+                headers = {} if secret is None else {protocol.SESSION_SECRET_HEADER: secret}
+                for method, action, body in (("GET", "history", None), ("POST", "cancel", None),
+                                             ("POST", "feedback", '{"ref": "aa11bb22cc33dd44", "rating": "up"}')):
+                    response = await client.request(method, f"/api/visitor/{SESSION}/{action}",
+                                                    headers=headers, data=body)
+                    assert response.status == 403, (secret, action)
+                    assert "Start forfra" in (await response.json())["error"]
+            assert HandoffQueue(session_factory).get(case.id).status == "waiting"
+            assert not peer.posts
+            history = await client.get(f"/api/visitor/{SESSION}/history", headers=OWNER)
+            assert "12345678" in str(await history.json())
+            # A widget on another site: the browser's preflight for the secret's header.
+            preflight = await client.options(f"/api/visitor/{SESSION}/history", headers={
+                "Origin": "https://www.example.dk", "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": protocol.SESSION_SECRET_HEADER})
+            assert preflight.status == 204
+            assert preflight.headers["Access-Control-Allow-Headers"] == protocol.SESSION_SECRET_HEADER
 
     asyncio.run(scenario())
 

@@ -163,6 +163,43 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 
+  it("opens a conversation only with its secret: a copied id starts a new one", async () => {
+    const context = await browser.newContext();
+    const page = await openChat(stack, context);
+    await say(page, "mit navn er Ida Hemmelig, hvad laver en leder?");
+    const stolen = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("evejleder-widget:"));
+      const state = JSON.parse(localStorage.getItem(key));
+      return { key, sessionId: state.sessionId, hasSecret: /^[0-9a-f]{64}$/.test(state.sessionSecret || "") };
+    });
+    assert.ok(stolen.hasSecret, "the widget keeps the secret the server issued");
+
+    const otherContext = await browser.newContext();
+    const other = await watchedPage(otherContext);
+    await other.goto(stack.web + "/");
+    await other.evaluate(({ key, sessionId }) => {
+      localStorage.setItem(key, JSON.stringify({ sessionId, entries: [], outbox: [], handoff: null,
+                                                 open: true, savedAt: Date.now() }));
+    }, stolen);
+    await other.reload();
+    await other.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    await other.waitForTimeout(2000);
+    assert.notEqual(await sessionIdOf(other), stolen.sessionId, "the server gave the copy a new conversation");
+    const shown = await logEntries(other);
+    assert.ok(!shown.some(([, text]) => text.includes("Ida Hemmelig")), "nothing of the visitor's chat");
+    assert.equal(await greetings(other), 1, "a new conversation, greeted once");
+
+    await page.reload();  // the visitor's own browser still has its conversation
+    await page.waitForSelector(".evw-panel:not([hidden]) .evw-log > .evw-msg");
+    await page.waitForTimeout(1000);
+    assert.equal(await sessionIdOf(page), stolen.sessionId);
+    assert.ok((await logEntries(page)).some(([, text]) => text.includes("Ida Hemmelig")));
+    assert.deepEqual(page.problems, []);
+    assert.deepEqual(other.problems, []);
+    await otherContext.close();
+    await context.close();
+  });
+
   it("shows HTML and script as text and runs nothing; links are safe", async () => {
     const context = await browser.newContext();
     const page = await openChat(stack, context);

@@ -81,12 +81,14 @@
   // Sent with every visitor message; the bot's answer carries it back as `replyTo`, and a rating
   // names it, so the rating is tied to the message it rates in Rasa's tracker.
   var REF_KEY = "evejleder_ref";
+  // The visitor API's header for the secret the chat server issues with the conversation id.
+  var SECRET_HEADER = "X-Session-Secret";
   var MAX_COMMENT = 300;
 
   // ---- state, kept in localStorage so a reload shows the same conversation -----------------
   // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?}
   // outbox:  {id, message, title?, hidden?}  messages not yet acknowledged by Rasa
-  var state = load() || { sessionId: null, entries: [], outbox: [], handoff: null, open: false };
+  var state = load() || { sessionId: null, sessionSecret: null, entries: [], outbox: [], handoff: null, open: false };
   var socket = null;
   var confirmed = false;
   var inflight = {};
@@ -338,7 +340,7 @@
   function postFeedback(entry, body, done, failed) {
     body.ref = entry.replyTo;
     fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/feedback",
-          { method: "POST", body: JSON.stringify(body), cache: "no-store" })
+          { method: "POST", body: JSON.stringify(body), cache: "no-store", headers: secretHeaders() })
       .then(function (response) {
         // 409: this answer was rated already (in another tab): keep what is shown.
         if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
@@ -422,7 +424,7 @@
   // ---- typing while an eVejleder has the conversation: only the fact travels, never text ----
   var TYPING_EVERY_MS = 3000;
   var typingSent = 0;
-  var counsellorTyping = null;  // the web server's event stream, while an eVejleder has the chat
+  var counsellorTyping = null;  // aborts the web server's event stream, while an eVejleder has the chat
 
   function typingUrl(action) {
     return config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/" + action;
@@ -432,20 +434,52 @@
     var joined = state.handoff && state.handoff.status === "joined";
     if (!joined || !input.value || Date.now() - typingSent < TYPING_EVERY_MS) { return; }
     typingSent = Date.now();
-    fetch(typingUrl("typing"), { method: "POST" }).catch(function () {});
+    fetch(typingUrl("typing"), { method: "POST", headers: secretHeaders() }).catch(function () {});
+  }
+
+  // The server-sent `typing` events, read with fetch: EventSource cannot send the secret's header.
+  function readTypingEvents(signal) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function onEvent(block) {
+      var name = "", data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) { name = line.slice(6).trim(); }
+        if (line.indexOf("data:") === 0) { data += line.slice(5).trim(); }
+      });
+      if (name !== "typing" || !data) { return; }
+      var on = false;
+      try { on = JSON.parse(data).counsellor === true; } catch (error) { return; }
+      typingText.textContent = on ? texts.counsellorTyping : texts.typing;
+      setTyping(on);
+    }
+    fetch(typingUrl("events"), { headers: secretHeaders(), cache: "no-store", signal: signal })
+      .then(function (response) {
+        if (!response.ok || !response.body) { return; }
+        var reader = response.body.getReader();
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) { return; }
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var blocks = buffer.split("\n\n");
+            buffer = blocks.pop();
+            blocks.forEach(onEvent);
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () { /* aborted, or the stream broke: the next render follows again */ })
+      .then(function () { if (counsellorTyping && counsellorTyping.signal === signal) { counsellorTyping = null; } });
   }
 
   function followCounsellorTyping() {
     var joined = !!(state.handoff && state.handoff.status === "joined");
-    if (joined && !counsellorTyping && window.EventSource) {
-      counsellorTyping = new EventSource(typingUrl("events"));
-      counsellorTyping.addEventListener("typing", function (event) {
-        var on = JSON.parse(event.data).counsellor === true;
-        typingText.textContent = on ? texts.counsellorTyping : texts.typing;
-        setTyping(on);
-      });
+    if (joined && !counsellorTyping && window.AbortController && window.TextDecoder) {
+      counsellorTyping = new AbortController();
+      readTypingEvents(counsellorTyping.signal);
     } else if (!joined && counsellorTyping) {
-      counsellorTyping.close();
+      counsellorTyping.abort();
       counsellorTyping = null;
       typingText.textContent = texts.typing;
     }
@@ -614,7 +648,8 @@
 
   function syncHistory() {
     var sessionId = state.sessionId;
-    return fetch(config.api + "/api/visitor/" + encodeURIComponent(sessionId) + "/history", { cache: "no-store" })
+    return fetch(config.api + "/api/visitor/" + encodeURIComponent(sessionId) + "/history",
+                 { cache: "no-store", headers: secretHeaders() })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body || sessionId !== state.sessionId || !Array.isArray(body.messages)) { return; }
@@ -633,7 +668,8 @@
 
   function cancelHandoff() {
     cancelButton.disabled = true;
-    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel", { method: "POST" })
+    fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/cancel",
+          { method: "POST", headers: secretHeaders() })
       .then(function (response) {
         if (response.ok || response.status === 404) {
           // The "cancelled" status arrives over the socket too; this covers a lost socket.
@@ -671,9 +707,10 @@
     socket = window.io(config.server, { transports: ["websocket"], reconnectionDelayMax: 3000 });
     socket.on("connect", function () {
       confirmed = false;
-      socket.emit("session_request", { session_id: state.sessionId });
+      socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret || null });
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (confirmation) {
+      adoptSession(confirmation);
       var wasConfirmed = confirmed;
       confirmed = true;
       inflight = {};
@@ -694,11 +731,36 @@
     socket.on("bot_uttered", onBotUttered);
   }
 
+  // ---- the conversation's id and secret, issued by the chat server ------------------------------
+  // The server reopens a conversation only for its secret; without it (a new conversation, or
+  // one this browser cannot prove) it confirms a fresh id. A conversation that had started here
+  // and is replaced starts over, greeting included.
+  function adoptSession(confirmation) {
+    if (!confirmation || typeof confirmation.session_id !== "string" ||
+        typeof confirmation.session_secret !== "string") { return; }
+    var isNew = state.outbox.some(function (item) { return item.hidden; });
+    if (confirmation.session_id !== state.sessionId && !isNew) {
+      state.entries = [];
+      state.handoff = null;
+      state.outbox = [{ id: newId(), message: GREETING, hidden: true }];
+      log.textContent = "";
+    }
+    state.sessionId = confirmation.session_id;
+    state.sessionSecret = confirmation.session_secret;
+    save();
+  }
+
+  function secretHeaders() {
+    var headers = {};
+    headers[SECRET_HEADER] = state.sessionSecret || "";
+    return headers;
+  }
+
   // Leaving a hand-off (waiting or with a counsellor) ends it, and the counsellor sees it.
   function leaveHandoff() {
     if (!state.handoff || !state.sessionId) { return; }
     fetch(config.api + "/api/visitor/" + encodeURIComponent(state.sessionId) + "/leave",
-          { method: "POST", keepalive: true })
+          { method: "POST", keepalive: true, headers: secretHeaders() })
       .catch(function () { /* the closed connection ends the case after the grace period */ });
   }
 
@@ -706,7 +768,7 @@
     leaveHandoff();
     // Nothing of the old conversation stays on the device.
     try { window.localStorage.removeItem(config.storageKey); } catch (error) { /* storage blocked */ }
-    state = { sessionId: null, entries: [], outbox: [], handoff: null, open: state.open };
+    state = { sessionId: null, sessionSecret: null, entries: [], outbox: [], handoff: null, open: state.open };
     log.textContent = "";
     setTyping(false);
     ensureSession();
