@@ -68,7 +68,9 @@ class DanishTerms:
     def __init__(self, lemmas: LemmaTable, synonyms: Dict[str, List[str]],
                  extra_stop_words: Iterable[str] = ()) -> None:
         self._lemmas = lemmas
-        self._synonyms = {word: [w.lower() for w in words] for word, words in synonyms.items()}
+        # Keyed by lemma: one entry covers every form ("mellemlederens", "lønnen").
+        self._synonyms = {self._lemma(word.lower()): [w.lower() for w in words]
+                          for word, words in synonyms.items()}
         self._stop = STOP_WORDS | CHAT_WORDS | {self._lemma(w.lower()) for w in extra_stop_words}
 
     def _lemma(self, word: str) -> str:
@@ -78,6 +80,10 @@ class DanishTerms:
             return fold(f"{head}-{self._lemmas.lemma(last)}")
         return fold(self._lemmas.lemma(word))
 
+    def has_synonyms(self, term: str) -> bool:
+        """A visitor's word the article says differently ("rolle"): known, through its synonyms."""
+        return term in self._synonyms
+
     def lemmas(self, text: str) -> List[str]:
         """Every word of `text` as a folded lemma, stop words included."""
         return [self._lemma(word) for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower())]
@@ -85,7 +91,9 @@ class DanishTerms:
     def terms(self, text: str) -> List[str]:
         terms: List[str] = []
         for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower()):
-            for form in [word] + self._synonyms.get(word, []):
+            # "it-firma" also counts as "it" and "firma".
+            parts = word.split("-") if "-" in word else []
+            for form in [word] + parts + [s for w in [word] + parts for s in self._synonyms.get(self._lemma(w), [])]:
                 term = self._lemma(form)
                 if term not in self._stop and fold(form) not in self._stop and len(term) > 1:
                     terms.append(term)
@@ -127,9 +135,10 @@ class PassageIndex:
             return np.zeros(len(self.passages)), 0.0
         return self._present @ weights / total, weights.sum() / total
 
-    def known_share(self, terms: List[str]) -> float:
-        """The IDF-weighted share of `terms` that some passage contains."""
-        return self._coverage(terms)[1] if terms else 0.0
+    def idf(self, term: str) -> float:
+        """The term's IDF; a term no passage has weighs as much as the rarest one."""
+        column = self._words.vocabulary_.get(term)
+        return float(self._words.idf_[column] if column is not None else self._words.idf_.max())
 
     def query_terms(self, text: str) -> List[str]:
         return self.terms.terms(text)
