@@ -58,6 +58,26 @@ def evaluate(answerer: Answerer, questions: List[dict]):
     return {v: verdicts.count(v) for v in ("right", "wrong", "overview", "quiet")}
 
 
+def load_questions() -> List[dict]:
+    return yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
+
+
+def build_answerer() -> Answerer:
+    _, text = read_article(ARTICLE)
+    return Answerer.for_article(parse_article(text), LemmaTable.from_pipeline(PIPELINE))
+
+
+def answering_costs(answerer: Answerer, questions: List[dict], repeats: int = 5) -> List[float]:
+    """Milliseconds per answer, sorted: every question `repeats` times, with its intent."""
+    costs = []
+    for _ in range(repeats):
+        for q in questions:
+            started = time.perf_counter()
+            answerer.answer(q["question"], intent_of(q))
+            costs.append((time.perf_counter() - started) * 1000)
+    return sorted(costs)
+
+
 def grid(answerer: Answerer, questions: List[dict], score_name: str, margin_name: str, scores):
     """(right − 2·wrong, score, margin, counts) for each pair of one bar, the other bar as in use."""
     rows = []
@@ -81,11 +101,9 @@ def table(rows) -> List[str]:
 
 
 def main() -> None:
-    _, text = read_article(ARTICLE)
-    article = parse_article(text)
-    questions = yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
+    questions = load_questions()
     started = time.perf_counter()
-    answerer = Answerer.for_article(article, LemmaTable.from_pipeline(PIPELINE))
+    answerer = build_answerer()
     build_ms = (time.perf_counter() - started) * 1000
 
     rows = grid(answerer, questions, "score", "margin", (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5))
@@ -98,13 +116,7 @@ def main() -> None:
     answerer.thresholds = Thresholds()
     current = evaluate(answerer, questions)
 
-    costs = []
-    for _ in range(5):
-        for q in questions:
-            started = time.perf_counter()
-            answerer.answer(q["question"], intent_of(q))
-            costs.append((time.perf_counter() - started) * 1000)
-    costs.sort()
+    costs = answering_costs(answerer, questions)
     p95 = costs[int(len(costs) * 0.95) - 1]
 
     answerable = sum(1 for q in questions if q["passage"])

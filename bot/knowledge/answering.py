@@ -110,6 +110,8 @@ class Answerer:
         self.thresholds = thresholds
         self.index = PassageIndex(passages(article), terms)
         self.roles = RoleFinder.from_article(article)
+        # A message asks for the same words' roles several times over.
+        self.role_of = lru_cache(maxsize=20_000)(self.roles.role_of)
         # The section headings name what the article covers, even where no passage repeats them;
         # a message made of nothing else asks for a whole topic ("hvilke arbejdsopgaver er der?").
         self._topic_words = set(terms.terms(" ".join(KNOWN_HEADINGS)))
@@ -143,7 +145,7 @@ class Answerer:
     @lru_cache(maxsize=20_000)
     def _is_unknown(self, term: str) -> bool:
         """The article has no word for `term`, nor one a typo away or inside a compound."""
-        return (term not in self._known and not self.roles.role_of(term)
+        return (term not in self._known and not self.role_of(term)
                 and not self.index.terms.has_synonyms(term)
                 and not self._compound_of_known(term)
                 # Typos rarely hit the first letter; comparing with those words keeps this cheap.
@@ -154,7 +156,7 @@ class Answerer:
         """How much of the message is about things the article has no word for: the IDF-weighted
         share of its unknown terms, an unknown word weighing as much as the article's rarest. Role
         names say whom the message is about, not what: "får en chef firmabil"."""
-        terms = {t for t in self.index.query_terms(text) if not self.roles.role_of(t)}
+        terms = {t for t in self.index.query_terms(text) if not self.role_of(t)}
         weights = [(self.index.idf(term), self._is_unknown(term)) for term in terms]
         total = sum(weight for weight, _ in weights)
         return sum(weight for weight, unknown in weights if unknown) / total if total else 0.0
@@ -173,7 +175,7 @@ class Answerer:
         terms = self.index.query_terms(_YES_NO.sub("", text, count=1))
         words = set(self.index.query_terms(f"{passage.context} {passage.text}"))
         # "arbejder ledere med kunder": "samarbejder" holds "arbejder".
-        known = [t for t in terms if t in words or self.roles.role_of(t) or (
+        known = [t for t in terms if t in words or self.role_of(t) or (
             len(t) >= MIN_COMPOUND_PART and any(t in word for word in words))]
         return bool(terms) and len(known) / len(terms) >= YES_COVERAGE
 
@@ -222,7 +224,7 @@ class Answerer:
         named = next((p for r in roles for p in careers if fold(r.lower()) in fold(p.text.lower())), None)
         # The education passage that best fits the target: the route is always worth naming.
         # Role names say nothing about the route ("salgsleder" would pull "lederuddannelser").
-        rest = " ".join(w for w in target.split() if not self.roles.role_of(w.strip("?!.,"))
+        rest = " ".join(w for w in target.split() if not self.role_of(w.strip("?!.,"))
                         and fold(w.strip("?!.,").lower()) != fold(self.article.title.lower()))
         can_become = _CAN_BECOME.match(text) is not None
         about_education = next(iter(self.index.rank(rest, ("education",))), None)
@@ -254,7 +256,7 @@ class Answerer:
         by_shape = self.comparison(question) or self.route(question, role)
         if by_shape:
             return by_shape
-        role = (self.roles.role_of(role) or role) if role else next(iter(self.roles.find(text)), None)
+        role = (self.role_of(role) or role) if role else next(iter(self.roles.find(text)), None)
         if not role and set(self.index.query_terms(text)) <= self._topic_words:
             return None
         role_question = bool(role) and intent in ROLE_INTENTS
@@ -289,7 +291,7 @@ class Answerer:
         # A job title without a description of its own: the list of titles answers "er X en
         # leder?" and the job-titles question, not "hvad laver X".
         titles_question = intent == "ask_job_titles" or (
-            bool(_YES_NO.match(text)) and all(self.roles.role_of(t) for t in self.index.query_terms(text)))
+            bool(_YES_NO.match(text)) and all(self.role_of(t) for t in self.index.query_terms(text)))
         if passage is None and role_question and titles_question and self.titles_passage(role):
             kind = "yes" if _YES_NO.match(text) else "passage"
             return Answer(kind, (self.titles_passage(role),), "job_titles")

@@ -113,23 +113,26 @@ class PassageIndex:
         docs = [" ".join(terms.terms(f"{p.context} {p.text}")) for p in self.passages]
         self._words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._word_matrix = self._words.fit_transform(docs)
-        self._char_matrix = self._chars.fit_transform(docs)
+        # Dense: a few dozen passages, and indexing columns is far cheaper than sparse products.
+        self._word_matrix = self._words.fit_transform(docs).toarray()
+        self._char_matrix = self._chars.fit_transform(docs).toarray()
         self._present = (self._word_matrix > 0).astype(float)
+        # scikit-learn computes `idf_` anew on every access.
+        self._idf = self._words.idf_
         self.vocabulary: FrozenSet[str] = frozenset(self._words.vocabulary_)
 
     def _coverage(self, terms: List[str]):
         """Per passage, the share of the message's terms (weighted by IDF) it contains; and the
         share of the message's terms that any passage contains."""
-        weights = np.zeros(len(self._words.vocabulary_))
+        weights = np.zeros(len(self._idf))
         unknown = 0.0
         for term in set(terms):
             column = self._words.vocabulary_.get(term)
             if column is not None:
-                weights[column] = self._words.idf_[column]
+                weights[column] = self._idf[column]
             else:
                 # A word no passage has weighs as much as an average word of the article.
-                unknown += self._words.idf_.mean()
+                unknown += self._idf.mean()
         total = weights.sum() + unknown
         if not total:
             return np.zeros(len(self.passages)), 0.0
@@ -138,7 +141,7 @@ class PassageIndex:
     def idf(self, term: str) -> float:
         """The term's IDF; a term no passage has weighs as much as the rarest one."""
         column = self._words.vocabulary_.get(term)
-        return float(self._words.idf_[column] if column is not None else self._words.idf_.max())
+        return float(self._idf[column] if column is not None else self._idf.max())
 
     def query_terms(self, text: str) -> List[str]:
         return self.terms.terms(text)
@@ -150,8 +153,8 @@ class PassageIndex:
         if not terms:
             return []
         doc = [" ".join(terms)]
-        similarity = ((self._word_matrix @ self._words.transform(doc).T).toarray().ravel()
-                      + (self._char_matrix @ self._chars.transform(doc).T).toarray().ravel()) / 2
+        similarity = (_cosines(self._word_matrix, self._words.transform(doc))
+                      + _cosines(self._char_matrix, self._chars.transform(doc))) / 2
         coverage, known = self._coverage(terms)
         # Words no passage has do not count in the similarity, so they scale it down instead.
         scores = (1 - COVERAGE_WEIGHT) * similarity * known + COVERAGE_WEIGHT * coverage
@@ -162,6 +165,11 @@ class PassageIndex:
             if (topics is None or passage.topic in topics) and (kinds is None or passage.kind in kinds)
         ]
         return sorted(hits, key=lambda hit: -hit.score)
+
+
+def _cosines(matrix: np.ndarray, query) -> np.ndarray:
+    """Each row of `matrix` times the one-row sparse `query` (both L2-normalised by TF-IDF)."""
+    return matrix[:, query.indices] @ query.data
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> Dict[str, List[str]]:
