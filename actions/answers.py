@@ -132,8 +132,11 @@ class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
     def messages(self, store, slug, tracker):
-        # The article's own summary; the response's quick replies lead to the rest.
-        return [{"response": "utter_answer_overview", "summary": store.job(slug).summary}]
+        # The article's summary and the opening of "Om jobbet"; the response's quick replies lead
+        # to the rest, and its headed parts are one question away.
+        opening = [p for s in store.overview(slug) if not s.heading for p in s.paragraphs]
+        return [{"response": "utter_answer_overview",
+                 "summary": "\n".join([store.job(slug).summary] + opening)}]
 
 
 class AnswerTasks(StoreAnswer):
