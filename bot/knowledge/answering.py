@@ -227,9 +227,7 @@ class Answerer:
         rest = " ".join(w for w in target.split() if not self.role_of(w.strip("?!.,"))
                         and fold(w.strip("?!.,").lower()) != fold(self.article.title.lower()))
         can_become = _CAN_BECOME.match(text) is not None
-        about_education = next(iter(self.index.rank(rest, ("education",))), None)
-        if can_become and not roles and (about_education is None
-                                         or about_education.score < self.thresholds.score):
+        if can_become and not roles and not self._about_education(rest):
             return None       # "kan man blive leder på en tv-station": where, not how
         education = next(iter(self.index.rank(f"{rest} vej uddannelse", ("education",))), None)
         education = education.passage if education and education.score > 0 else None
@@ -238,6 +236,10 @@ class Answerer:
             return None
         yes = can_become and self.covers(found, text)
         return Answer("yes" if yes else "route", (found,), found.topic)
+
+    def _about_education(self, text: str) -> bool:
+        best = next(iter(self.index.rank(text, ("education",))), None)
+        return best is not None and best.score >= self.thresholds.score
 
     # --- the answer ------------------------------------------------------------------------
 
