@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.formatting import bullets, source_line, with_links
+from actions.formatting import bullets, continued, source_line, with_links
 from actions.services import answerer, job_slug, knowledge
 from bot.danish import enumerate_da
 from bot.knowledge.answering import Answer
@@ -54,14 +54,22 @@ def passage_answer(tracker: Tracker) -> Optional[Answer]:
     )
 
 
+def passage_text(answer: Answer) -> str:
+    if answer.kind == "compare":
+        # Side by side, each under its heading or role, so the visitor sees which is which.
+        return "\n".join(p.titled() for p in answer.passages)
+    text = "\n".join(p.quoted() for p in answer.passages)
+    # "Ja – alle uddannelsesveje kan føre til ...": the passage continues the response's "Ja –".
+    return continued(text) if answer.kind == "yes" else text
+
+
 def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) -> Message:
     message: Message = {
         "response": RESPONSE_OF_KIND[answer.kind],
-        "passage": with_links("\n".join(p.quoted() for p in answer.passages), store.links(slug)),
+        "passage": with_links(passage_text(answer), store.links(slug)),
     }
     if answer.kind == "not_covered":
-        message.update(job_title=store.job(slug).title.lower(),
-                       channels=enumerate_da(store.contact_channels(slug), "eller"))
+        message["channels"] = enumerate_da(store.contact_channels(slug), "eller")
         return message
     more = INTENT_OF_TOPIC.get(answer.topic or "")
     title = more and response_text(domain, f"utter_more_{answer.topic}")
@@ -124,11 +132,11 @@ class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
     def messages(self, store, slug, tracker):
-        job = store.job(slug)
-        sections = store.overview(slug)
-        items = [f"{s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading]
-        lead_parts = [job.summary] + [p for s in sections if not s.heading for p in s.paragraphs]
-        return [listing("\n".join(lead_parts), items)]
+        # The article's summary and the opening of "Om jobbet"; the response's quick replies lead
+        # to the rest, and its headed parts are one question away.
+        opening = [p for s in store.overview(slug) if not s.heading for p in s.paragraphs]
+        return [{"response": "utter_answer_overview",
+                 "summary": "\n".join([store.job(slug).summary] + opening)}]
 
 
 class AnswerTasks(StoreAnswer):
@@ -244,7 +252,7 @@ class AnswerOtherJob(StoreAnswer):
     action_name = "action_answer_other_job"
 
     def messages(self, store, slug, tracker):
-        return [{"response": "utter_other_job", "job_title": store.job(slug).title.lower(),
+        return [{"response": "utter_other_job",
                  "channels": enumerate_da(store.contact_channels(slug), "eller")}]
 
 

@@ -21,3 +21,11 @@ def with_links(text: str, links: Dict[str, str]) -> str:
     for name, url in links.items():
         text = re.sub(rf"\b{re.escape(name)}\b", f"{name} ({url})", text, count=1)
     return text
+
+
+def continued(text: str) -> str:
+    """`text` continuing a sentence begun before it: its first letter in lower case, unless the
+    first word is written in capitals ("NGO'er")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

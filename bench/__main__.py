@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import baseline, concurrency, latency, machine, report, startup, training
+from bench import baseline, concurrency, latency, machine, ranking, report, startup, training
 from bot.config import REPO_ROOT as REPO
 from bot.launch.stack import Stack, fresh_stack
 
@@ -53,6 +53,10 @@ def main() -> None:
     project = baseline.generate(training.BENCH / "baseline")
     r["train_baseline"], _ = training.baseline(project)
     log(f"   {r['train_baseline']:.0f} s")
+
+    log("Passage answers in process (the development questions)")
+    r["ranking"] = ranking.measure()
+    log(f"   p95 {r['ranking']['p95']:.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

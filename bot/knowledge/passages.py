@@ -35,6 +35,13 @@ class Passage:
             return f"{self.label}\n• {self.text}"
         return f"{self.label}: {self.text}"
 
+    def titled(self) -> str:
+        """Quoted with the heading it stands under, so that two passages side by side say which
+        is which ("Ledelse på mellemniveau – planlægning og resultater: ...")."""
+        if self.label or not self.context:
+            return self.quoted()
+        return f"{self.context}: {self.text}"
+
 
 def chunks(paragraph: str, limit: int = MAX_PASSAGE_CHARS) -> List[str]:
     """The paragraph itself, or runs of its whole sentences of at most `limit` characters."""

@@ -68,7 +68,9 @@ class DanishTerms:
     def __init__(self, lemmas: LemmaTable, synonyms: Dict[str, List[str]],
                  extra_stop_words: Iterable[str] = ()) -> None:
         self._lemmas = lemmas
-        self._synonyms = {word: [w.lower() for w in words] for word, words in synonyms.items()}
+        # Keyed by lemma: one entry covers every form ("mellemlederens", "lønnen").
+        self._synonyms = {self._lemma(word.lower()): [w.lower() for w in words]
+                          for word, words in synonyms.items()}
         self._stop = STOP_WORDS | CHAT_WORDS | {self._lemma(w.lower()) for w in extra_stop_words}
 
     def _lemma(self, word: str) -> str:
@@ -78,6 +80,10 @@ class DanishTerms:
             return fold(f"{head}-{self._lemmas.lemma(last)}")
         return fold(self._lemmas.lemma(word))
 
+    def has_synonyms(self, term: str) -> bool:
+        """A visitor's word the article says differently ("rolle"): known, through its synonyms."""
+        return term in self._synonyms
+
     def lemmas(self, text: str) -> List[str]:
         """Every word of `text` as a folded lemma, stop words included."""
         return [self._lemma(word) for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower())]
@@ -85,7 +91,9 @@ class DanishTerms:
     def terms(self, text: str) -> List[str]:
         terms: List[str] = []
         for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower()):
-            for form in [word] + self._synonyms.get(word, []):
+            # "it-firma" also counts as "it" and "firma".
+            parts = word.split("-") if "-" in word else []
+            for form in [word] + parts + [s for w in [word] + parts for s in self._synonyms.get(self._lemma(w), [])]:
                 term = self._lemma(form)
                 if term not in self._stop and fold(form) not in self._stop and len(term) > 1:
                     terms.append(term)
@@ -105,31 +113,35 @@ class PassageIndex:
         docs = [" ".join(terms.terms(f"{p.context} {p.text}")) for p in self.passages]
         self._words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._word_matrix = self._words.fit_transform(docs)
-        self._char_matrix = self._chars.fit_transform(docs)
+        # Dense: a few dozen passages, and indexing columns is far cheaper than sparse products.
+        self._word_matrix = self._words.fit_transform(docs).toarray()
+        self._char_matrix = self._chars.fit_transform(docs).toarray()
         self._present = (self._word_matrix > 0).astype(float)
+        # scikit-learn computes `idf_` anew on every access.
+        self._idf = self._words.idf_
         self.vocabulary: FrozenSet[str] = frozenset(self._words.vocabulary_)
 
     def _coverage(self, terms: List[str]):
         """Per passage, the share of the message's terms (weighted by IDF) it contains; and the
         share of the message's terms that any passage contains."""
-        weights = np.zeros(len(self._words.vocabulary_))
+        weights = np.zeros(len(self._idf))
         unknown = 0.0
         for term in set(terms):
             column = self._words.vocabulary_.get(term)
             if column is not None:
-                weights[column] = self._words.idf_[column]
+                weights[column] = self._idf[column]
             else:
                 # A word no passage has weighs as much as an average word of the article.
-                unknown += self._words.idf_.mean()
+                unknown += self._idf.mean()
         total = weights.sum() + unknown
         if not total:
             return np.zeros(len(self.passages)), 0.0
         return self._present @ weights / total, weights.sum() / total
 
-    def known_share(self, terms: List[str]) -> float:
-        """The IDF-weighted share of `terms` that some passage contains."""
-        return self._coverage(terms)[1] if terms else 0.0
+    def idf(self, term: str) -> float:
+        """The term's IDF; a term no passage has weighs as much as the rarest one."""
+        column = self._words.vocabulary_.get(term)
+        return float(self._idf[column] if column is not None else self._idf.max())
 
     def query_terms(self, text: str) -> List[str]:
         return self.terms.terms(text)
@@ -141,8 +153,8 @@ class PassageIndex:
         if not terms:
             return []
         doc = [" ".join(terms)]
-        similarity = ((self._word_matrix @ self._words.transform(doc).T).toarray().ravel()
-                      + (self._char_matrix @ self._chars.transform(doc).T).toarray().ravel()) / 2
+        similarity = (_cosines(self._word_matrix, self._words.transform(doc))
+                      + _cosines(self._char_matrix, self._chars.transform(doc))) / 2
         coverage, known = self._coverage(terms)
         # Words no passage has do not count in the similarity, so they scale it down instead.
         scores = (1 - COVERAGE_WEIGHT) * similarity * known + COVERAGE_WEIGHT * coverage
@@ -153,6 +165,11 @@ class PassageIndex:
             if (topics is None or passage.topic in topics) and (kinds is None or passage.kind in kinds)
         ]
         return sorted(hits, key=lambda hit: -hit.score)
+
+
+def _cosines(matrix: np.ndarray, query) -> np.ndarray:
+    """Each row of `matrix` times the one-row sparse `query` (both L2-normalised by TF-IDF)."""
+    return matrix[:, query.indices] @ query.data
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> Dict[str, List[str]]:

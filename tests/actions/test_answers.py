@@ -183,3 +183,52 @@ def test_an_off_topic_message_still_gets_the_fallback(run_action):
     message = only(run_action(conversation.ActionFallback(), text="hvad er hovedstaden i frankrig",
                               intent="out_of_scope")[0])
     assert message["response"] == "utter_out_of_scope"
+
+
+def test_a_yes_no_question_gets_the_yes_first(run_action):
+    message = only(run_action(answers.AnswerEducation(), text="kan man blive leder uden uddannelse",
+                              intent="ask_education")[0])
+    assert message["response"] == "utter_answer_passage_yes"
+    # The response reads "Ja – {passage}": the passage continues the sentence.
+    assert message["passage"].startswith("alle uddannelsesveje kan føre til arbejde som leder")
+
+
+def test_a_typed_route_question_gets_the_route_not_the_description(run_action):
+    message = only(run_action(answers.AnswerCareerPaths(), text="hvordna bliver man dierktoer",
+                              intent="ask_career_paths")[0])
+    assert message["response"] == "utter_answer_route"
+    assert "højere niveauer af ledelse" in message["passage"]
+    assert "Du har ansvar for alt i virksomheden" not in message["passage"]
+
+
+def test_a_comparison_says_which_is_which(run_action):
+    message = only(run_action(answers.AnswerOverview(), text="forskellen på mellemleder og topleder",
+                              intent="ask_job_overview")[0])
+    assert message["response"] == "utter_answer_compare"
+    middle, top = message["passage"].split("\n")
+    assert middle.startswith("Ledelse på mellemniveau") and "ført ud i livet" in middle
+    assert top.startswith("Ledelse på øverste niveau") and "største beslutninger" in top
+
+
+def test_a_misunderstood_question_the_article_answers_gets_the_softer_lead(run_action):
+    message = only(run_action(conversation.ActionFallback(), text="skal en leder også tænke på miljøet",
+                              intent="nlu_fallback")[0])
+    assert message["response"] == "utter_answer_passage_soft"
+    assert "passer godt på miljøet" in message["passage"]
+
+
+def test_a_subject_outside_the_article_is_said_plainly_whatever_the_topic(run_action):
+    for action, intent in ((answers.AnswerWorkplaces(), "ask_workplaces"),
+                           (answers.AnswerOverview(), "ask_job_overview")):
+        message = only(run_action(action, text="hvor mange timer arbejder en leder", intent=intent)[0])
+        assert message["response"] == "utter_answer_not_covered", intent
+        # {job_title} comes from the slot the session start sets, not from the action.
+        assert "job_title" not in message
+
+
+def test_the_overview_when_nothing_wins_is_short_with_quick_replies(run_action):
+    for text in ("hvordan er det at være chef", "info om leder jobbet tak"):
+        message = only(run_action(answers.AnswerOverview(), text=text, intent="ask_job_overview")[0])
+        assert message["response"] == "utter_answer_overview", text
+        assert message["summary"].startswith("Som leder kan du arbejde med alt fra daglig drift")
+        assert len(message["summary"]) <= 450

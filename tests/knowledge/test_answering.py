@@ -86,3 +86,32 @@ def test_a_misunderstood_message_is_answered_only_when_a_passage_matches_strongl
     assert answerer.answer("hvad er hovedstaden i frankrig", "out_of_scope") is None
     assert answerer.answer("", "nlu_fallback") is None
     assert answerer.answer("<b>" * 5000, "nlu_fallback") is None
+
+
+def test_a_subject_the_article_lacks_is_told_by_the_weight_of_its_words(answerer):
+    # "timer" is unknown to the article and outweighs the common "arbejde"; "folk" does not
+    # outweigh "motivere".
+    assert answerer.unknown_share("hvor mange timer arbejder en leder") >= answerer.thresholds.unknown_share
+    assert answerer.unknown_share("skal lederen motivere folk") < answerer.thresholds.unknown_share
+    assert answerer.answer("hvor mange timer arbejder en leder", "ask_workplaces").kind == "not_covered"
+    # A role name says whom a question is about, not what: the rest decides.
+    assert answerer.answer("får en chef firmabil", "ask_career_paths").kind == "not_covered"
+
+
+def test_can_one_become_is_a_route_only_when_it_asks_how(answerer):
+    answer = answerer.answer("kan man blive leder uden uddannelse", "ask_education")
+    assert answer.kind == "yes" and answer.passages[0].text.startswith("Alle uddannelsesveje")
+    answer = answerer.answer("kan man blive leder på en tv-station", "ask_workplaces")
+    assert answer.kind == "yes" and "tv-stationer" in answer.passages[0].text
+
+
+def test_a_clear_winner_outside_the_intents_topic_answers(answerer):
+    # The intent says "skills"; the article answers it among the tasks.
+    answer = answerer.answer("skal en leder kunne træffe svære beslutninger", "ask_skills")
+    assert answer.kind == "yes" and answer.passages[0].text.startswith("Træffer vigtige og evt. svære")
+
+
+def test_a_synonym_applies_to_every_form_of_its_word(answerer):
+    # config/passage_synonyms.yml names "mellemleder" once; its forms are found by lemma.
+    for text in ("mellemleder", "mellemlederne", "mellemlederens"):
+        assert "mellemniveau" in answerer.index.query_terms(text), text
