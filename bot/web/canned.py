@@ -67,7 +67,7 @@ class CannedPages:
             await asyncio.to_thread(self.replies.add, form.get("title", ""), form.get("text", ""),
                                     request["signed_in"].name)
         except InvalidCannedReply as exc:
-            return self.render(request, 400, refusal(exc), draft=form)
+            return await asyncio.to_thread(self.render, request, 400, refusal(exc), form)
         raise web.HTTPSeeOther(f"{PAGE}?besked=tilfoejet")
 
     async def update(self, request: web.Request) -> web.StreamResponse:
@@ -77,7 +77,7 @@ class CannedPages:
             await asyncio.to_thread(self.replies.update, reply_id, form.get("title", ""),
                                     form.get("text", ""), request["signed_in"].name)
         except InvalidCannedReply as exc:
-            return self.render(request, 400, refusal(exc), draft=form, editing=reply_id)
+            return await asyncio.to_thread(self.render, request, 400, refusal(exc), form, reply_id)
         raise web.HTTPSeeOther(f"{PAGE}?besked=gemt#svar-{reply_id}")
 
     async def delete(self, request: web.Request) -> web.StreamResponse:
