@@ -33,6 +33,8 @@ INTENT_OF_TOPIC = {
     "workplaces": "ask_workplaces", "education": "ask_education", "skills": "ask_skills",
     "job_titles": "ask_job_titles",
 }
+# The quick reply that shows a whole topic where its overview shows only a part of it.
+ALL_OF_TOPIC = {"tasks": '/ask_tasks{"show_all":"ja"}'}
 RESPONSE_OF_KIND = {
     "passage": "utter_answer_passage", "yes": "utter_answer_passage_yes",
     "soft": "utter_answer_passage_soft", "route": "utter_answer_route",
@@ -74,7 +76,7 @@ def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) ->
     more = INTENT_OF_TOPIC.get(answer.topic or "")
     title = more and response_text(domain, f"utter_more_{answer.topic}")
     if title:
-        message["buttons"] = [{"title": title, "payload": f"/{more}"}]
+        message["buttons"] = [{"title": title, "payload": ALL_OF_TOPIC.get(answer.topic, f"/{more}")}]
     return message
 
 
@@ -128,6 +130,21 @@ def listing(lead: str, items: List[str]) -> Message:
     return {"response": "utter_answer_list", "lead": lead, "items": bullets(items)}
 
 
+# An overview's own words from the store (lead and list), so that with its response's words and the
+# source line it fits one chat bubble (450 characters); the rest is one quick reply away.
+OVERVIEW_CHARS = 340
+
+
+def fitting(lead: str, items: List[str], limit: int = OVERVIEW_CHARS) -> List[str]:
+    """The first items that fit under `lead` in `limit` characters, at least one."""
+    shown: List[str] = []
+    for item in items:
+        if shown and len(lead) + len(bullets(shown + [item])) + 1 > limit:
+            break
+        shown.append(item)
+    return shown
+
+
 class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
@@ -145,7 +162,11 @@ class AnswerTasks(StoreAnswer):
     def messages(self, store, slug, tracker):
         tasks = store.tasks(slug)
         # The sentence that introduces the list is enough of a lead in a chat window.
-        return [listing(tasks.lead[-1] if tasks.lead else "", tasks.items)]
+        lead = tasks.lead[-1] if tasks.lead else ""
+        shown = tasks.items if latest_entity(tracker, "show_all") else fitting(lead, tasks.items)
+        if len(shown) == len(tasks.items):
+            return [listing(lead, shown)]
+        return [{**listing(lead, shown), "response": "utter_answer_tasks_first"}]
 
 
 class AnswerSkills(StoreAnswer):
@@ -201,8 +222,8 @@ class AnswerWorkplaces(StoreAnswer):
                 names = [f"{s.name} ({s.examples})" if s.examples else s.name for s in sectors]
                 return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
         workplaces = store.workplaces(slug)
-        items = [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items]
-        return [listing("\n".join(workplaces.lead), items)]
+        # The sectors' names; their examples are one question away ("arbejder ledere i banker?").
+        return [listing("\n".join(workplaces.lead), [s.name for s in workplaces.items])]
 
 
 class AnswerEducation(StoreAnswer):
@@ -215,12 +236,13 @@ class AnswerEducation(StoreAnswer):
         if routes:
             return [{"response": "utter_answer_education_route", "routes": enumerate_da(routes),
                      "requirements": education.entry_requirements or ""}]
-        # The paragraph that names the routes is the list itself; the entry requirements are
-        # part of the lead when the article states them there.
-        lead = [p for p in education.paragraphs if not any(route in p for route in education.routes)]
-        if education.entry_requirements and not any(education.entry_requirements in p for p in lead):
-            lead.append(education.entry_requirements)
-        return [listing("\n".join(lead), education.routes)]
+        # The passage the section's heading points at, and a quick reply per route that tells its
+        # entry requirements.
+        lead = answerer(slug).topic_lead("education")
+        buttons = [{"title": route[:1].upper() + route[1:],
+                    "payload": f'/ask_education{{"education":"{route}"}}'} for route in education.routes]
+        return [{"response": "utter_answer_education", "lead": lead.text if lead else "",
+                 "buttons": buttons}]
 
 
 class AnswerFurtherEducation(StoreAnswer):

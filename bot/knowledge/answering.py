@@ -17,7 +17,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.knowledge.article import Article
+from bot.knowledge.article import JOB_TITLES_LABEL, Article
 from bot.knowledge.ingest import KNOWN_HEADINGS
 from bot.knowledge.passages import Passage, passages
 from bot.knowledge.ranking import DanishTerms, Hit, PassageIndex, fold, load_synonyms
@@ -35,6 +35,8 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
     "ask_further_education": ("further_education",),
     "ask_job_titles": ("job_titles", "intro"),
 }
+# The heading a topic stands under on the page (ingest.KNOWN_HEADINGS): it points at the topic's lead.
+HEADING_OF_TOPIC = {"education": "Uddannelsesvej"}
 # The salary and outlook answers are short already and carry their links: always the whole topic.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Intents whose question a named role answers with that role's description.
@@ -114,7 +116,7 @@ class Answerer:
         self.role_of = lru_cache(maxsize=20_000)(self.roles.role_of)
         # The section headings name what the article covers, even where no passage repeats them;
         # a message made of nothing else asks for a whole topic ("hvilke arbejdsopgaver er der?").
-        self._topic_words = set(terms.terms(" ".join(KNOWN_HEADINGS)))
+        self._topic_words = set(terms.terms(" ".join(KNOWN_HEADINGS + (JOB_TITLES_LABEL,))))
         self._known = set(self.index.vocabulary) | self._topic_words
         self._vocabulary = sorted(self._known)
         self._by_first_letter: Dict[str, List[str]] = {}
@@ -127,6 +129,15 @@ class Answerer:
         wanted = role.casefold()
         return next((p for p in self.index.passages
                      if p.kind == "role" and p.context.casefold() == wanted), None)
+
+    def topic_lead(self, topic: str) -> Optional[Passage]:
+        """The topic's passage that its heading points at ("Alle uddannelsesveje kan føre til ..."),
+        else its first: the start of an overview that fits one chat bubble."""
+        heading = HEADING_OF_TOPIC.get(topic, "")
+        best = next(iter(self.index.rank(heading, (topic,))), None) if heading else None
+        if best is not None and best.score > 0:
+            return best.passage
+        return next((p for p in self.index.passages if p.topic == topic), None)
 
     def titles_passage(self, role: str) -> Optional[Passage]:
         if role.casefold() not in (t.casefold() for t in self.article.job_titles):

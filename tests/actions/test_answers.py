@@ -1,7 +1,15 @@
 """Topic actions against a real SQLite store, with real Tracker and CollectingDispatcher objects."""
 import re
+from pathlib import Path
+
+import yaml
+from rasa.core.nlg.interpolator import interpolate_text
 
 from actions import answers, conversation
+
+DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
+# What one chat bubble holds, source line included.
+BUBBLE_CHARS = 450
 
 
 def only(messages):
@@ -9,8 +17,9 @@ def only(messages):
     return messages[0]
 
 
-def test_tasks_lists_all_eight_with_source(run_action):
-    message = only(run_action(answers.AnswerTasks(), intent="ask_tasks")[0])
+def test_tasks_lists_all_eight_with_source_when_all_are_asked_for(run_action):
+    message = only(run_action(answers.AnswerTasks(), text='/ask_tasks{"show_all":"ja"}', intent="ask_tasks",
+                              entities=[("show_all", "ja")])[0])
     assert message["response"] == "utter_answer_list"
     assert message["items"].count("•") == 8
     assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in message["items"]
@@ -53,19 +62,27 @@ def test_an_unknown_role_falls_back_to_the_list(run_action):
 def test_workplaces_all_nine_and_one_named_sector(run_action):
     message = only(run_action(answers.AnswerWorkplaces(), intent="ask_workplaces")[0])
     assert message["items"].count("•") == 9
+    assert "• Den finansielle sektor\n" in message["items"]
     message = only(run_action(answers.AnswerWorkplaces(), intent="ask_workplaces",
                               entities=[("sector", "finansielle")])[0])
     assert message["response"] == "utter_answer_sector"
     assert "banker og forsikringsselskaber" in message["sectors"]
 
 
-def test_education_routes_and_one_named_programme(run_action):
+def test_education_leads_with_all_routes_and_offers_each_programme(run_action):
     message = only(run_action(answers.AnswerEducation(), intent="ask_education")[0])
-    assert message["items"].count("•") == 3
-    assert "erhvervserfaring" in message["lead"]
-    message = only(run_action(answers.AnswerEducation(), intent="ask_education",
-                              entities=[("education", "master of business administration")])[0])
+    assert message["lead"].startswith("Alle uddannelsesveje kan føre til arbejde som leder")
+    assert [b["title"] for b in message["buttons"]] == [
+        "Diplomuddannelse i ledelse", "Masteruddannelse i offentlig ledelse",
+        "Masteruddannelse til Master of Business Administration"]
+    # Each quick reply names its programme, and the answer to it tells the entry requirements.
+    payload = message["buttons"][2]["payload"]
+    assert payload == '/ask_education{"education":"masteruddannelse til Master of Business Administration"}'
+    message = only(run_action(answers.AnswerEducation(), text=payload, intent="ask_education",
+                              entities=[("education", "masteruddannelse til Master of Business Administration")])[0])
+    assert message["response"] == "utter_answer_education_route"
     assert "Master of Business Administration" in message["routes"]
+    assert "erhvervserfaring" in message["requirements"]
 
 
 def test_salary_points_elsewhere_and_states_no_amount(run_action):
@@ -232,3 +249,61 @@ def test_the_overview_when_nothing_wins_is_short_with_quick_replies(run_action):
         assert message["response"] == "utter_answer_overview", text
         assert message["summary"].startswith("Som leder kan du arbejde med alt fra daglig drift")
         assert len(message["summary"]) <= 450
+
+
+# A vague question per topic: nothing in it wins, so the topic's overview (or its one passage) answers.
+VAGUE_QUESTIONS = [
+    (answers.AnswerOverview(), "ask_job_overview", "fortæl mig om jobbet"),
+    (answers.AnswerCareerPaths(), "ask_career_paths", "hvilke karriereveje er der"),
+    (answers.AnswerEducation(), "ask_education", "hvilke uddannelser er der"),
+    (answers.AnswerEducation(), "ask_education", "hvad skal man læse"),
+    (answers.AnswerFurtherEducation(), "ask_further_education", "hvilken efteruddannelse kan man tage"),
+    (answers.AnswerWorkplaces(), "ask_workplaces", "hvor kan man arbejde"),
+    (answers.AnswerJobTitles(), "ask_job_titles", "hvilke stillingsbetegnelser er der"),
+    (answers.AnswerSkills(), "ask_skills", "hvad skal man være god til"),
+    (answers.AnswerTasks(), "ask_tasks", "hvad er arbejdsopgaverne"),
+    (answers.AnswerOutlook(), "ask_employment_outlook", "hvordan er jobmulighederne"),
+    (answers.AnswerSalary(), "ask_salary", "hvad tjener man"),
+]
+
+
+def rendered(message, domain):
+    """The reply as Rasa renders it: the action's variables and the session's job title in the
+    domain.yml response."""
+    template = answers.response_text(domain, message["response"])
+    return interpolate_text(template, {**message, "job_title": "leder"})
+
+
+def test_every_topic_overview_fits_one_chat_bubble(run_action):
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    for action, intent, text in VAGUE_QUESTIONS:
+        message = only(run_action(action, text=text, intent=intent, domain=domain)[0])
+        reply = rendered(message, domain)
+        assert "{" not in reply, reply
+        assert len(reply) <= BUBBLE_CHARS, f"{text!r}: {len(reply)} characters\n{reply}"
+        assert reply.endswith("https://www.ug.dk/job/leder"), reply
+
+
+def test_the_tasks_overview_shows_the_first_tasks_and_a_quick_reply_for_all(run_action):
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    message = only(run_action(answers.AnswerTasks(), text="hvad er arbejdsopgaverne", intent="ask_tasks")[0])
+    assert message["response"] == "utter_answer_tasks_first"
+    assert message["items"].startswith("• Deltager i møder\n")
+    assert "Rapporterer til" not in message["items"]
+    button = domain["responses"]["utter_answer_tasks_first"][0]["buttons"][0]
+    assert button["title"] == "Se alle arbejdsopgaver"
+    assert interpolate_text(button["payload"], {}) == '/ask_tasks{"show_all":"ja"}'
+
+
+def test_a_task_passage_offers_all_the_tasks(run_action):
+    domain = {"responses": {"utter_more_tasks": [{"text": "Se alle arbejdsopgaver"}]}}
+    message = only(run_action(answers.AnswerTasks(), text="skal en leder deltage i møder",
+                              intent="ask_tasks", domain=domain)[0])
+    assert message["buttons"] == [{"title": "Se alle arbejdsopgaver", "payload": '/ask_tasks{"show_all":"ja"}'}]
+
+
+def test_a_question_naming_only_the_job_titles_gets_the_list(run_action):
+    message = only(run_action(answers.AnswerJobTitles(), text="hvilke stillingsbetegnelser er der",
+                              intent="ask_job_titles")[0])
+    assert message["response"] == "utter_answer_job_titles"
+    assert message["items"].count("•") == 13
