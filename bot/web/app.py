@@ -88,6 +88,7 @@ def _render_env() -> jinja2.Environment:
         status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
         contact_kind_names=texts.CONTACT_KIND_NAMES, no_topics=texts.NO_TOPICS,
         claim_label=texts.claim_label, read_label=texts.read_label, line_text=texts.line_text,
+        case_label=texts.case_label, claimed_text=texts.claimed_text,
         transcript_unavailable=texts.TRANSCRIPT_UNAVAILABLE,
         csrf_field=CSRF_FIELD, max_message=MAX_MESSAGE, max_note=MAX_NOTE,
     )
@@ -355,7 +356,8 @@ class Console:
                 for case in waiting
             ],
             "count_text": texts.waiting_count(len(waiting)),
-            "mine": [{"id": case.id, "url": f"/console/cases/{case.id}"} for case in mine],
+            "mine": [{"id": case.id, "url": f"/console/cases/{case.id}", "label": texts.case_label(case.id),
+                      "claimed_text": texts.claimed_text(case)} for case in mine],
             "open_callbacks": open_callbacks,
         }
 

@@ -121,6 +121,16 @@ def read_label(case_id: int) -> str:
     return f"Læs samtale nr. {case_id}"
 
 
+def case_label(case_id: int) -> str:
+    return f"Samtale nr. {case_id}"
+
+
+def claimed_text(case) -> str:
+    """What follows a case's link in "Dine samtaler": when it was taken, and its topics."""
+    topics = topic_names(case.topics)
+    return f", taget {local_time(case.claimed_at)}" + (f" ({topics})" if topics else "")
+
+
 def waiting_count(count: int) -> str:
     return "1 venter i køen." if count == 1 else f"{count} venter i køen."
 

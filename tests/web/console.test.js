@@ -98,7 +98,14 @@ describe("the console for a day of chats", () => {
       const typing = document.querySelector(".evw-typing");
       return !typing.hidden && typing.textContent.includes("Vejlederen skriver …");
     }, null, { timeout: 30000 });
-    await desk.fill("#text", "");
+    // The message ends "Vejlederen skriver …" as it arrives, not seconds later.
+    const beforeMoment = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
+    await desk.press("#text", "Control+Enter");
+    const atArrival = await visitor.waitForFunction((count) => {
+      const shown = document.querySelectorAll(".evw-log > .evw-msg--counsellor").length > count;
+      return shown && { typingHidden: document.querySelector(".evw-typing").hidden };
+    }, beforeMoment, { timeout: 30000 });
+    assert.deepEqual(await atArrival.jsonValue(), { typingHidden: true });
 
     await assertAccessible(desk, "a case page with the queue beside it");
     await desk.screenshot({ path: path.join(SCREENSHOTS, "console-queue-beside-case.png"), fullPage: true });
@@ -162,6 +169,7 @@ describe("the console for a day of chats", () => {
     const colleagueContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
     await colleagueContext.addInitScript(recordAlerts);
     const colleague = await signIn(stack, colleagueContext, stack.colleague);
+    await markPage(colleague);
     await desk.click("#koe-tabel form[action$='/claim'] button");
     await desk.waitForURL(/\/console\/cases\/\d+/);
     const caseUrl = desk.url();
@@ -178,8 +186,15 @@ describe("the console for a day of chats", () => {
     // The colleague's open console tells her, without a reload.
     await colleague.waitForFunction(() => window.__alerts.some(([kind, title]) => kind === "notification" &&
       /overdraget en samtale til dig/.test(title)), null, { timeout: 30000 });
+    // Her "Dine samtaler" lists the case, also without a reload.
+    const caseLink = `#mine-liste a[href="${new URL(caseUrl).pathname}"]`;
+    await colleague.waitForSelector(caseLink, { timeout: 30000 });
+    assert.equal(await colleague.isHidden("#mine-tom"), true);
+    assert.match(await colleague.textContent("#mine-liste li"), /^Samtale nr\. \d+, taget kl\. \d\d:\d\d/);
+    assert.ok(await samePage(colleague), "the console was not reloaded");
 
-    await colleague.goto(caseUrl);
+    await colleague.click(caseLink);
+    await colleague.waitForURL(caseUrl);
     const before = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
     await colleague.fill("#text", "Hej, det er Bo. Jeg tager over herfra.");
     await colleague.press("#text", "Control+Enter");

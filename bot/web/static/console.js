@@ -117,12 +117,40 @@
     document.title = count ? "(" + count + ") " + baseTitle : baseTitle;
   }
 
+  // "Dine samtaler" on the front page: my open cases, each a link to its page.
+  function mineView(list) {
+    var empty = document.getElementById("mine-tom");
+    var lastRows = null;
+    return function update(mine) {
+      var rows = JSON.stringify(mine.map(function (item) { return [item.id, item.label, item.claimed_text]; }));
+      if (rows === lastRows) { return; }
+      lastRows = rows;
+      var focused = document.activeElement && document.activeElement.closest("#mine-liste li[data-case]");
+      var focusedId = focused ? focused.getAttribute("data-case") : null;
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      mine.forEach(function (item) {
+        var row = el("li", { "data-case": String(item.id) });
+        row.appendChild(el("a", { href: item.url }, item.label));
+        row.appendChild(document.createTextNode(item.claimed_text));
+        list.appendChild(row);
+      });
+      list.hidden = mine.length === 0;
+      empty.hidden = mine.length !== 0;
+      if (focusedId) {
+        var again = list.querySelector('li[data-case="' + focusedId + '"] a');
+        if (again) { again.focus(); }
+      }
+    };
+  }
+
   function queueView(section) {
     var table = document.getElementById("koe-tabel");
     var tbody = table.querySelector("tbody");
     var empty = document.getElementById("koe-tom");
     var status = document.getElementById("koe-status");
     var announce = alerts(section);
+    var mineList = document.getElementById("mine-liste");
+    var showMine = mineList ? mineView(mineList) : function () {};
     var known = Array.prototype.map.call(tbody.rows, function (r) { return r.getAttribute("data-case"); });
     var mine = null;  // my cases, once the first update has told them  // the visitors on the page as it loaded are not new
     var lastRows = null;
@@ -141,6 +169,7 @@
         }
       });
       mine = state.mine.map(function (item) { return item.id; });
+      showMine(state.mine);
       known = waiting.map(function (item) { return String(item.id); });
       var rows = JSON.stringify(waiting.map(function (item) { return [item.id, item.question, item.topics]; }));
       if (rows === lastRows) {

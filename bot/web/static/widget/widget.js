@@ -562,6 +562,8 @@
     var answering = state.outbox.filter(function (item) { return inflight[item.id] && !item.hidden; })[0];
     if (!joined && answering) { entry.replyTo = answering.id; }
     if (joined && state.handoff.counsellor) { entry.counsellor = state.handoff.counsellor; }
+    // The eVejleder's message is what "Vejlederen skriver …" announced; her next mark shows it again.
+    if (joined) { setTyping(false); }
     if (Array.isArray(data.quick_replies)) {
       entry.quickReplies = data.quick_replies
         .filter(function (r) { return r && typeof r.title === "string" && typeof r.payload === "string"; })
