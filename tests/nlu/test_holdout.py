@@ -1,22 +1,23 @@
 """Understanding, measured on held-out messages written separately from the training data.
 
-The model is trained with fixed seeds (config.yml). TensorFlow on the CPU is not bit-for-bit
-deterministic in general, but two trainings of this model on this machine gave the same figures.
+The model is trained with fixed seeds (config.yml). The intent comes from a scikit-learn logistic
+regression (deterministic for the same data); only the entities come from DIET (TensorFlow, whose
+CPU training is not bit-for-bit deterministic in general).
 The baseline (nlu_eval/baseline.py, scikit-learn, seconds to train) is trained here on the same
 data/nlu files; a fallback counts as a miss for config.yml, the baseline never falls back.
 
 | figure                                 | target  | measured | asserted |
 |----------------------------------------|---------|----------|----------|
-| intent accuracy                        | >= 0.97 | 0.959    | >= 0.95  |
-| lead over the baseline, clean          | >= 0.02 | 0.016    | >= 0.01  |
-| lead over the baseline, perturbed copy | >= 0.02 | 0.069    | >= 0.02  |
-| macro-F1                               | >= 0.95 | 0.971    | >= 0.95  |
+| intent accuracy                        | >= 0.97 | 0.980    | >= 0.97  |
+| lead over the baseline, clean          | >= 0.02 | 0.037    | >= 0.02  |
+| lead over the baseline, perturbed copy | >= 0.02 | 0.082    | >= 0.02  |
+| macro-F1                               | >= 0.95 | 0.982    | >= 0.95  |
 | entity F1 (type + value)               | >= 0.90 | 0.946    | >= 0.90  |
-| in-scope messages falling back         | <= 0.02 | 0.009    | <= 0.02  |
+| in-scope messages falling back         | <= 0.02 | 0.000    | <= 0.02  |
 | off-topic messages handled             | >= 0.95 | 0.961    | >= 0.95  |
-| accuracy drop, perturbed copy          | <= 0.05 | 0.012    | <= 0.05  |
+| accuracy drop, perturbed copy          | <= 0.05 | 0.025    | <= 0.05  |
 
-The first two targets are not met (docs/nlu/comparison.md); the asserts hold what is measured.
+Measured: config.yml 0.980 clean and 0.955 perturbed, the baseline 0.943 and 0.873.
 """
 import re
 from difflib import SequenceMatcher
@@ -88,7 +89,7 @@ def test_held_out_examples_are_not_in_the_training_data():
 
 def test_held_out_intents(held_out):
     assert held_out.n >= 150
-    assert held_out.intent_accuracy >= 0.95, held_out.errors
+    assert held_out.intent_accuracy >= 0.97, held_out.errors
     assert held_out.macro_f1 >= 0.95, held_out.errors
 
 
@@ -113,7 +114,7 @@ def test_typing_noise_costs_a_bounded_number_of_points(held_out, perturbed_held_
     assert held_out.intent_accuracy - perturbed_held_out.intent_accuracy <= 0.05, perturbed_held_out.errors
 
 
-@pytest.mark.parametrize("copy, lead", [("clean", 0.01), ("perturbed", 0.02)])
+@pytest.mark.parametrize("copy, lead", [("clean", 0.02), ("perturbed", 0.02)])
 def test_the_pipeline_beats_the_baseline(copy, lead, baseline, held_out, perturbed_held_out):
     ours = held_out if copy == "clean" else perturbed_held_out
     theirs = score(baseline.predict(labelled(HOLDOUT) if copy == "clean" else perturbed_holdout()))
