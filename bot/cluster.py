@@ -43,10 +43,11 @@ class ClusterPorts:
 
 
 def redis_lock_store(redis_url: str) -> Dict[str, object]:
-    """Rasa's redis lock store takes host/port/db, not a URL."""
+    """Rasa's Redis lock store, with atomic ticket changes (bot/lock_store.py); it takes host/port/db,
+    not a URL."""
     url = make_url(redis_url)
     config: Dict[str, object] = {
-        "type": "redis",
+        "type": "bot.lock_store.AtomicRedisLockStore",
         "url": url.host or "localhost",
         "port": url.port or 6379,
         "db": int(url.database or 0),

@@ -29,7 +29,7 @@ from tests.services import services_required
 
 def test_redis_url_becomes_rasa_lock_store_fields():
     assert redis_lock_store("redis://:s3cret@cache.internal:6390/2") == {
-        "type": "redis", "url": "cache.internal", "port": 6390, "db": 2, "key_prefix": "evejleder",
+        "type": "bot.lock_store.AtomicRedisLockStore", "url": "cache.internal", "port": 6390, "db": 2, "key_prefix": "evejleder",
         "password": "s3cret"}
     assert redis_lock_store("redis://localhost")["port"] == 6379
 
