@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import bullets, continued, source_line, with_links
-from actions.services import answerer, job_slug, knowledge
+from actions.services import answerer, contact_channels, job_slug, knowledge
 from bot.danish import enumerate_da
 from bot.knowledge.answering import Answer
 from bot.knowledge.passages import is_site_notice
@@ -71,7 +71,7 @@ def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) ->
         "passage": with_links(passage_text(answer), store.links(slug)),
     }
     if answer.kind == "not_covered":
-        message["channels"] = enumerate_da(store.contact_channels(slug), "eller")
+        message["channels"] = contact_channels(store, slug)
         return message
     more = INTENT_OF_TOPIC.get(answer.topic or "")
     title = more and response_text(domain, f"utter_more_{answer.topic}")
@@ -275,7 +275,7 @@ class AnswerOtherJob(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         return [{"response": "utter_other_job",
-                 "channels": enumerate_da(store.contact_channels(slug), "eller")}]
+                 "channels": contact_channels(store, slug)}]
 
 
 def first_sentence(paragraphs: List[str]) -> str:

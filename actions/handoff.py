@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResu
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import (console_sessions, contact_details, handoff_queue, job_slug, knowledge,
+from actions.services import (console_sessions, contact_channels, handoff_queue, job_slug, knowledge,
                              opening_hours, queue_waits, tracker_records)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
@@ -33,11 +33,6 @@ def topics_asked(tracker: Tracker) -> List[str]:
         for event in tracker.events if event.get("event") == "user"
     ]
     return list(dict.fromkeys(i for i in intents if i and i.startswith("ask_")))
-
-
-def contact_channels() -> str:
-    """The article's channels with the configured number, address and link: 'telefon (70 20 30 40), ...'."""
-    return enumerate_da(contact_details().labels(knowledge().contact_channels(job_slug())), "eller")
 
 
 class ActionRequestCounsellor(Action):

@@ -9,6 +9,7 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from bot.config import REPO_ROOT, settings
+from bot.danish import enumerate_da
 from bot.db import make_engine, make_session_factory
 from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
@@ -84,6 +85,12 @@ def contact_details() -> ContactDetails:
     except UNREADABLE as error:
         logger.error("Contact details unreadable, channels are named without them: %s", error)
         return ContactDetails()
+
+
+def contact_channels(store: Optional[KnowledgeStore] = None, slug: Optional[str] = None) -> str:
+    """The article's channels with the configured number, address and link: 'telefon (70 20 30 40), ...'."""
+    store, slug = store or knowledge(), slug or job_slug()
+    return enumerate_da(contact_details().labels(store.contact_channels(slug)), "eller")
 
 
 _tracker_engines: dict = {}
