@@ -30,7 +30,9 @@ def _session_factory():
     return make_session_factory(make_engine(settings().database_url))
 
 
+@lru_cache(maxsize=None)
 def knowledge() -> KnowledgeStore:
+    """One store per process: it keeps the article it read until the article is re-ingested."""
     return KnowledgeStore(_session_factory())
 
 
@@ -119,6 +121,7 @@ def job_slug() -> str:
 def reset() -> None:
     """Forget the cached database connections (tests switch databases)."""
     _session_factory.cache_clear()
+    knowledge.cache_clear()
     _answerer.cache_clear()
     for engine in _tracker_engines.values():
         engine.dispose()

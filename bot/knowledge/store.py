@@ -48,38 +48,96 @@ def _matches_word_start(query: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(query.casefold()), text.casefold()) is not None
 
 
+def _read_article(session: Session, job: models.Job) -> Article:
+    """The job's article, equal to what `ingest.parse_article` made of its text."""
+    job_id = job.id
+
+    def ordered(model, column) -> List:
+        return list(session.execute(
+            select(column).where(model.job_id == job_id).order_by(model.position)
+        ).scalars())
+
+    sections: Dict[str, List[Section]] = {}
+    for row in session.execute(
+        select(models.Section).where(models.Section.job_id == job_id)
+        .order_by(models.Section.position).options(selectinload(models.Section.paragraphs))
+    ).scalars():
+        sections.setdefault(row.kind, []).append(Section(row.heading, [p.text for p in row.paragraphs]))
+
+    def paragraphs(kind: str) -> List[str]:
+        return [p for section in sections.get(kind, []) for p in section.paragraphs]
+
+    careers = ordered(models.CareerPath, models.CareerPath)
+    facts = {s.heading: " ".join(s.paragraphs) for s in sections.get("fact", [])}
+    routes = ordered(models.EducationRoute, models.EducationRoute)
+    contact = paragraphs("contact")
+    outlook_source = session.execute(
+        select(models.OutlookSource.source).where(models.OutlookSource.job_id == job_id)
+    ).scalar_one_or_none()
+    return Article(
+        title=job.title,
+        source_title=job.source_title,
+        summary=job.summary,
+        facts=facts,
+        job_titles=ordered(models.JobTitle, models.JobTitle.title),
+        intro=paragraphs("intro"),
+        skills=Listing(paragraphs("skills"), ordered(models.Skill, models.Skill.text)),
+        overview=sections.get("overview", []),
+        tasks=Listing(paragraphs("tasks"), ordered(models.Task, models.Task.text)),
+        career_paths=CareerPaths(
+            paragraphs("career_paths"),
+            [CareerPath(r.role, r.description) for r in careers if not r.is_entrepreneur],
+            next((CareerPath(r.role, r.description) for r in careers if r.is_entrepreneur), None),
+        ),
+        workplaces=Workplaces(
+            paragraphs("workplaces"),
+            [Sector(r.name, r.examples) for r in ordered(models.WorkplaceSector, models.WorkplaceSector)],
+            facts.get(WORKPLACES_LABEL),
+        ),
+        salary=Salary(paragraphs("salary"), ordered(models.SalaryPointer, models.SalaryPointer.name)),
+        education=Education(paragraphs("education"), [r.name for r in routes],
+                            next((r.entry_requirements for r in routes if r.entry_requirements), None)),
+        further_education=paragraphs("further_education"),
+        outlook=Outlook(paragraphs("employment_outlook"),
+                        ordered(models.OutlookStep, models.OutlookStep.label), outlook_source),
+        inspiration=paragraphs("inspiration"),
+        contact=Contact(contact[0] if contact else None,
+                        ordered(models.ContactChannel, models.ContactChannel.name)),
+    )
+
+
+@dataclass(frozen=True)
+class _Edition:
+    """One ingested version of an article, as read from the database."""
+
+    version: str
+    publisher: str
+    article: Article
+
+
 class KnowledgeStore:
+    """Every query answers from the whole article, read once per version of it and kept: a query
+    costs one small read of the version, and re-ingesting the article (a new version) makes the
+    next query read the new text. The results are shared between queries: do not change them."""
+
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
+        self._editions: Dict[str, _Edition] = {}
 
-    # --- helpers ---------------------------------------------------------------------------
+    # --- reading ---------------------------------------------------------------------------
 
-    def _job_row(self, session: Session, slug: str) -> models.Job:
-        job = session.execute(select(models.Job).where(models.Job.slug == slug)).scalar_one_or_none()
-        if job is None:
-            raise UnknownJob(slug)
-        return job
+    def _edition(self, slug: str) -> _Edition:
+        edition = self._editions.get(slug)
+        if edition is None or edition.version != self.version(slug):
+            edition = self._editions[slug] = self._read(slug)
+        return edition
 
-    def _ordered(self, slug: str, model, column) -> List:
+    def _read(self, slug: str) -> _Edition:
         with self._session_factory() as session:
-            job = self._job_row(session, slug)
-            return list(session.execute(
-                select(column).where(model.job_id == job.id).order_by(model.position)
-            ).scalars())
-
-    def _sections(self, slug: str, kind: str) -> List[Section]:
-        with self._session_factory() as session:
-            job = self._job_row(session, slug)
-            rows = session.execute(
-                select(models.Section)
-                .where(models.Section.job_id == job.id, models.Section.kind == kind)
-                .order_by(models.Section.position)
-                .options(selectinload(models.Section.paragraphs))
-            ).scalars()
-            return [Section(row.heading, [p.text for p in row.paragraphs]) for row in rows]
-
-    def _paragraphs(self, slug: str, kind: str) -> List[str]:
-        return [p for section in self._sections(slug, kind) for p in section.paragraphs]
+            job = session.execute(select(models.Job).where(models.Job.slug == slug)).scalar_one_or_none()
+            if job is None:
+                raise UnknownJob(slug)
+            return _Edition(job.content_hash, job.source_publisher, _read_article(session, job))
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -87,41 +145,43 @@ class KnowledgeStore:
         with self._session_factory() as session:
             return list(session.execute(select(models.Job.slug).order_by(models.Job.slug)).scalars())
 
-    def job(self, slug: str) -> Job:
-        with self._session_factory() as session:
-            row = self._job_row(session, slug)
-            title, summary = row.title, row.summary
-        return Job(slug, title, summary, self._paragraphs(slug, "intro"))
-
     def version(self, slug: str) -> str:
         """The ingested file's content hash: changes whenever the article does."""
         with self._session_factory() as session:
-            return self._job_row(session, slug).content_hash
+            version = session.execute(
+                select(models.Job.content_hash).where(models.Job.slug == slug)).scalar_one_or_none()
+        if version is None:
+            raise UnknownJob(slug)
+        return version
+
+    def article(self, slug: str) -> Article:
+        """The whole article, equal to what `ingest.parse_article` made of its text."""
+        return self._edition(slug).article
+
+    def job(self, slug: str) -> Job:
+        article = self.article(slug)
+        return Job(slug, article.title, article.summary, article.intro)
 
     def source(self, slug: str) -> Source:
-        with self._session_factory() as session:
-            row = self._job_row(session, slug)
-            publisher, title = row.source_publisher, row.source_title
-        return Source(publisher=publisher, title=title, url=article_links(slug).get(ARTICLE))
+        edition = self._edition(slug)
+        return Source(publisher=edition.publisher, title=edition.article.source_title,
+                      url=article_links(slug).get(ARTICLE))
 
     def links(self, slug: str) -> Dict[str, str]:
         """Web addresses of the places the article names (e.g. "Uddannelseszoom")."""
         return {name: url for name, url in article_links(slug).items() if name != ARTICLE}
 
     def overview(self, slug: str) -> List[Section]:
-        return self._sections(slug, "overview")
+        return self.article(slug).overview
 
     def tasks(self, slug: str) -> Listing:
-        return Listing(self._paragraphs(slug, "tasks"), self._ordered(slug, models.Task, models.Task.text))
+        return self.article(slug).tasks
 
     def skills(self, slug: str) -> Listing:
-        return Listing(self._paragraphs(slug, "skills"), self._ordered(slug, models.Skill, models.Skill.text))
+        return self.article(slug).skills
 
     def career_paths(self, slug: str) -> CareerPaths:
-        rows = self._ordered(slug, models.CareerPath, models.CareerPath)
-        paths = [CareerPath(r.role, r.description) for r in rows if not r.is_entrepreneur]
-        entrepreneur = next((CareerPath(r.role, r.description) for r in rows if r.is_entrepreneur), None)
-        return CareerPaths(self._paragraphs(slug, "career_paths"), paths, entrepreneur)
+        return self.article(slug).career_paths
 
     def career_path(self, slug: str, role: str) -> Optional[CareerPath]:
         """The career path whose role equals `role` (case-insensitive), incl. "iværksætter"."""
@@ -132,13 +192,10 @@ class KnowledgeStore:
 
     def facts(self, slug: str) -> Dict[str, str]:
         """The Fakta box, label -> value (without the job titles, see `job_titles`)."""
-        return {s.heading: " ".join(s.paragraphs) for s in self._sections(slug, "fact")}
+        return self.article(slug).facts
 
     def workplaces(self, slug: str) -> Workplaces:
-        rows = self._ordered(slug, models.WorkplaceSector, models.WorkplaceSector)
-        summary = self.facts(slug).get(WORKPLACES_LABEL)
-        sectors = [Sector(r.name, r.examples) for r in rows]
-        return Workplaces(self._paragraphs(slug, "workplaces"), sectors, summary)
+        return self.article(slug).workplaces
 
     def find_sectors(self, slug: str, query: str) -> List[Sector]:
         """Sectors whose name or examples contain `query` (case-insensitive).
@@ -157,12 +214,10 @@ class KnowledgeStore:
         return []
 
     def job_titles(self, slug: str) -> List[str]:
-        return self._ordered(slug, models.JobTitle, models.JobTitle.title)
+        return self.article(slug).job_titles
 
     def education(self, slug: str) -> Education:
-        rows = self._ordered(slug, models.EducationRoute, models.EducationRoute)
-        requirements = next((r.entry_requirements for r in rows if r.entry_requirements), None)
-        return Education(self._paragraphs(slug, "education"), [r.name for r in rows], requirements)
+        return self.article(slug).education
 
     def find_education(self, slug: str, query: str) -> List[str]:
         """Education routes whose name contains `query` (case-insensitive)."""
@@ -172,52 +227,21 @@ class KnowledgeStore:
         return [route for route in self.education(slug).routes if _matches(query, route)]
 
     def further_education(self, slug: str) -> List[str]:
-        return self._paragraphs(slug, "further_education")
+        return self.article(slug).further_education
 
     def salary(self, slug: str) -> Salary:
-        pointers = self._ordered(slug, models.SalaryPointer, models.SalaryPointer.name)
-        return Salary(self._paragraphs(slug, "salary"), pointers)
+        return self.article(slug).salary
 
     def employment_outlook(self, slug: str) -> Outlook:
-        scale = self._ordered(slug, models.OutlookStep, models.OutlookStep.label)
-        with self._session_factory() as session:
-            job = self._job_row(session, slug)
-            source = session.execute(
-                select(models.OutlookSource.source).where(models.OutlookSource.job_id == job.id)
-            ).scalar_one_or_none()
-        return Outlook(self._paragraphs(slug, "employment_outlook"), scale, source)
+        return self.article(slug).outlook
 
     def contact_channels(self, slug: str) -> List[str]:
-        return self._ordered(slug, models.ContactChannel, models.ContactChannel.name)
+        return self.article(slug).contact.channels
 
     def contact(self, slug: str) -> List[str]:
         """The article's sentence inviting the reader to contact an eVejleder."""
-        return self._paragraphs(slug, "contact")
+        paragraph = self.article(slug).contact.paragraph
+        return [paragraph] if paragraph else []
 
     def inspiration(self, slug: str) -> List[str]:
-        return self._paragraphs(slug, "inspiration")
-
-    def article(self, slug: str) -> Article:
-        """The whole article, equal to what `ingest.parse_article` made of its text."""
-        job = self.job(slug)
-        source = self.source(slug)
-        contact = self.contact(slug)
-        return Article(
-            title=job.title,
-            source_title=source.title,
-            summary=job.summary,
-            facts=self.facts(slug),
-            job_titles=self.job_titles(slug),
-            intro=job.intro,
-            skills=self.skills(slug),
-            overview=self.overview(slug),
-            tasks=self.tasks(slug),
-            career_paths=self.career_paths(slug),
-            workplaces=self.workplaces(slug),
-            salary=self.salary(slug),
-            education=self.education(slug),
-            further_education=self.further_education(slug),
-            outlook=self.employment_outlook(slug),
-            inspiration=self.inspiration(slug),
-            contact=Contact(contact[0] if contact else None, self.contact_channels(slug)),
-        )
+        return self.article(slug).inspiration

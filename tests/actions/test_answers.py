@@ -6,8 +6,11 @@ import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions import answers, conversation
+from bot.db import make_engine, make_session_factory, migrate
+from bot.knowledge.ingest import ingest_file
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
+ARTICLE = Path(__file__).resolve().parents[2] / "data" / "articles" / "leder.txt"
 # What one chat bubble holds, source line included.
 BUBBLE_CHARS = 450
 CHANNELS_WITH_DETAILS = ("telefon (70 20 30 40), mail (evejledning@example.dk) "
@@ -113,6 +116,40 @@ def test_the_store_being_down_gives_an_apology_not_a_crash(run_action, monkeypat
     services.reset()
     messages, _ = run_action(answers.AnswerTasks(), intent="ask_tasks")
     assert only(messages)["response"] == "utter_unavailable"
+
+
+def test_a_reingested_article_is_answered_from_its_new_text(run_action, monkeypatch, tmp_path):
+    """The action server keeps the article it read, and its passage index, only while the
+    article is unchanged: re-ingesting changed text changes the next answer, without a restart."""
+    from actions import services
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+    ingest_file(session_factory, ARTICLE)
+    monkeypatch.setenv("DATABASE_URL", url)
+    services.reset()
+
+    def ask():
+        role = only(run_action(answers.AnswerCareerPaths(), text="hvad laver en kontorchef",
+                               intent="ask_career_paths", entities=[("career_role", "kontorchef")])[0])
+        tasks = only(run_action(answers.AnswerTasks(), text='/ask_tasks{"show_all":"ja"}',
+                                intent="ask_tasks", entities=[("show_all", "ja")])[0])
+        return role["passage"], tasks["items"]
+
+    role, tasks = ask()
+    assert role.startswith("Kontorchef: Du leder arbejdet på et kontor.")
+    assert "• Deltager i møder" in tasks
+    changed = (ARTICLE.read_text(encoding="utf-8")
+               .replace("Du leder arbejdet på et kontor.", "Du leder et kontor med flere afdelinger.")
+               .replace("Deltager i møder", "Holder møder med bestyrelsen"))
+    (tmp_path / "leder.txt").write_text(changed, encoding="utf-8")
+    assert ingest_file(session_factory, tmp_path / "leder.txt").status == "updated"
+
+    role, tasks = ask()
+    assert role.startswith("Kontorchef: Du leder et kontor med flere afdelinger.")
+    assert "• Holder møder med bestyrelsen" in tasks and "Deltager i møder" not in tasks
+    engine.dispose()
 
 
 def test_the_welcome_is_sent_once_per_session(run_action):

@@ -14,9 +14,12 @@ from bot.knowledge.store import KnowledgeStore, UnknownJob
 SLUG = "leder"
 
 
+ARTICLE = REPO_ROOT / "data" / "articles" / "leder.txt"
+
+
 @pytest.fixture
 def store(session_factory):
-    ingest_file(session_factory, REPO_ROOT / "data" / "articles" / "leder.txt", slug=SLUG)
+    ingest_file(session_factory, ARTICLE, slug=SLUG)
     return KnowledgeStore(session_factory)
 
 
@@ -50,6 +53,18 @@ def test_unknown_slug_raises(store):
         store.find_sectors("bager", "ngo")
     with pytest.raises(LookupError):
         store.career_path("bager", "direktør")
+
+
+def test_one_store_answers_from_the_article_as_last_ingested(store, session_factory, tmp_path):
+    version = store.version(SLUG)
+    assert store.tasks(SLUG).items[0] == "Deltager i møder"
+    changed = tmp_path / "leder.txt"
+    changed.write_text(ARTICLE.read_text(encoding="utf-8").replace("Deltager i møder", "Holder møder"),
+                       encoding="utf-8")
+    ingest_file(session_factory, changed, slug=SLUG)
+    assert store.version(SLUG) != version
+    assert store.tasks(SLUG).items[0] == "Holder møder"
+    assert store.article(SLUG).tasks.items[0] == "Holder møder"
 
 
 def test_job_titles(store):
