@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.knowledge.article import Article
@@ -36,6 +37,8 @@ MIN_INFLECTED_LENGTH = 4   # "it", "tv": too short to inflect without hitting ot
 MIN_COMPOUND_HEAD = 6      # "chef" alone does not start a compound: "chefsekretær" is no chef
 MIN_COMPOUND_REST = 3
 MIN_TYPO_LENGTH = 6        # shorter words are too close to ordinary words for a typo guess
+TYPO_ENDINGS = ("en", "ens", "s", "er", "erne")   # a typo in an inflected form ("dierktøren")
+NEAR_BASE_CACHE = 20_000   # words whose compound or typo look-up is kept
 ARTICLES = ("den", "det", "de")
 LIST_SEPARATOR = re.compile(r",\s*|\s+(?:og|eller)\s+")
 
@@ -167,7 +170,13 @@ class Vocabulary:
         role_bases = {tuple(self._base(w) or key(w) for w in words_of(t.name)) for t in self.terms
                       if t.entity == ROLE}
         self._compound_heads = [b for b in bases if (b,) in role_bases and len(b) >= MIN_COMPOUND_HEAD]
-        self._typo_bases = [b for b in bases if len(b) >= MIN_TYPO_LENGTH]
+        # By length, longest first as in `bases`: a word is one edit from bases of a few lengths only.
+        self._typo_bases: Dict[int, List[str]] = {}
+        for base in bases:
+            if len(base) >= MIN_TYPO_LENGTH:
+                self._typo_bases.setdefault(len(base), []).append(base)
+        # The vocabulary never changes, and messages repeat their words ("leder", "hvad").
+        self._near_base = lru_cache(maxsize=NEAR_BASE_CACHE)(self._near_base)
 
     @classmethod
     def build(cls, terms: Sequence[Term], lemma: Lemma = lambda word: word) -> "Vocabulary":
@@ -198,13 +207,20 @@ class Vocabulary:
             found = spelling and self.forms.get(key(spelling))
             if found:
                 return found
+        return self._near_base(word)
+
+    def _near_base(self, word: str) -> Optional[str]:
+        """The base that starts the compound `word`, or that `word` is one typo away from."""
         for head in self._compound_heads:
             if word.startswith(head) and len(word) - len(head) >= MIN_COMPOUND_REST:
                 return head
         if len(word) >= MIN_TYPO_LENGTH:
-            for base in self._typo_bases:
-                if one_edit(word, base) or any(one_edit(word, base + e) for e in ("en", "ens", "s", "er", "erne")):
-                    return base
+            # One edit changes the length by at most one, and an ending adds at most its own length.
+            shortest = len(word) - 1 - max(map(len, TYPO_ENDINGS))
+            for length in range(len(word) + 1, shortest - 1, -1):
+                for base in self._typo_bases.get(length, ()):
+                    if one_edit(word, base) or any(one_edit(word, base + e) for e in TYPO_ENDINGS):
+                        return base
         return None
 
     def match(self, words: Sequence[str],
