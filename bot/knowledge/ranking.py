@@ -7,7 +7,7 @@ article does not use expanded by `config/passage_synonyms.yml`. scikit-learn's T
 scores whole terms and character n-grams of the terms (compounds, inflections the table does not
 know, one typo); the score of a passage is the mean of the two cosine similarities.
 
-The index is built once per article and process; ranking a message costs a few milliseconds.
+The index is built once per article and process; ranking a message costs a fraction of a millisecond.
 """
 from __future__ import annotations
 
