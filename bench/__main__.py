@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import baseline, concurrency, latency, machine, ranking, report, startup, topic_actions, training
+from bench import action_calls, baseline, concurrency, latency, machine, ranking, report, startup, training
 from bot.config import REPO_ROOT as REPO
 from bot.launch.stack import Stack, fresh_stack
 
@@ -67,8 +67,8 @@ def main() -> None:
         base_stack.workdir.mkdir()
         try:
             log("Topic actions in process (the topic questions of the round trips)")
-            r["topic_actions"] = topic_actions.measure(main_stack.env["DATABASE_URL"])
-            log(f"   p95 {r['topic_actions']['p95']:.1f} ms")
+            r["action_calls"] = action_calls.measure(main_stack.env["DATABASE_URL"])
+            log(f"   p95 {r['action_calls']['p95']:.1f} ms")
             log("Cold start: action server, Rasa, first answer")
             r["cold_start"] = startup.cold_start(main_stack, latency.SCRIPT[0][1])
             log(f"   {r['cold_start'].total:.1f} s")

@@ -86,10 +86,10 @@ def render(r: Dict) -> str:
                  f"{rank['build_ms']:.0f}"],
                 ["answering a message, p50 / p95", f"{rank['p50']:.1f} / {rank['p95']:.1f}"],
             ]), "",
-            "The whole topic action in process (`bench/topic_actions.py`): the store reads, the "
+            "The whole topic action in process (`bench/action_calls.py`): the store reads, the "
             "passage answer and the reply for each topic question of the round trips below, "
-            f"{r['topic_actions']['n']} calls after one warm-up round: p50 / p95 "
-            f"{r['topic_actions']['p50']:.1f} / {r['topic_actions']['p95']:.1f} ms.", ""]
+            f"{r['action_calls']['n']} calls after one warm-up round: p50 / p95 "
+            f"{r['action_calls']['p50']:.1f} / {r['action_calls']['p95']:.1f} ms.", ""]
 
     out += ["### Round trip, one conversation at a time", "",
             "Milliseconds from sending a message until its last reply arrived, p50 / p95 / p99. "

@@ -1,9 +1,11 @@
-"""What the action server spends on a topic question, in process: the topic questions of the
-round-trip script (bench/latency.py) run through their action classes, with real `Tracker`
-objects, against an ingested database (the store reads, the passage answer, the reply).
+"""What the action server spends on a topic question, measured in process.
 
-Usage: .venv/bin/python -m bench.topic_actions [--calls N]   (the database of `make data`,
-or DATABASE_URL)
+The topic questions of the round trips (bench/latency.py) run through their action classes, with
+real `Tracker` objects, against an ingested database: the store reads, the passage answer, the
+reply; not the HTTP hop from Rasa.
+
+Usage: .venv/bin/python -m bench.action_calls [--calls N]   (on the database of `make data`, or
+DATABASE_URL)
 """
 from __future__ import annotations
 
@@ -49,10 +51,12 @@ async def _costs(calls: int) -> Dict[str, List[float]]:
     for i in range(calls):
         text = QUESTIONS[i % len(QUESTIONS)]
         intent, entities, action = PARSES[text]
-        question = tracker(text, intent, entities)
+        question, dispatcher = tracker(text, intent, entities), CollectingDispatcher()
         started = time.perf_counter()
-        await action.run(CollectingDispatcher(), question, {})
+        await action.run(dispatcher, question, {})
         costs[text].append((time.perf_counter() - started) * 1000)
+        if not dispatcher.messages or dispatcher.messages[0].get("response") == "utter_unavailable":
+            raise RuntimeError(f"no answer from the store to {text!r}: is the article ingested (make data)?")
     return costs
 
 
