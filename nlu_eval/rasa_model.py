@@ -12,16 +12,12 @@ from nlu_eval.scores import Prediction, entities_of
 
 
 class RasaParser:
-    def __init__(self, model_path: Path, vote_weight: Optional[float] = None,
-                 fallback_threshold: Optional[float] = None):
-        """vote_weight, fallback_threshold: if given, used instead of the trained model's settings
-        of CharNgramIntentVote (1: DIET alone, 0: the logistic regression alone) and
-        FallbackClassifier. Neither changes what is trained, so a model re-set this way answers as
-        one trained with these settings would."""
+    def __init__(self, model_path: Path, fallback_threshold: Optional[float] = None):
+        """fallback_threshold: if given, used instead of the trained model's FallbackClassifier
+        threshold. It does not change what is trained, so a model re-set this way answers as one
+        trained with it would."""
         self._agent = Agent.load(str(model_path))
         self._loop = asyncio.new_event_loop()
-        if vote_weight is not None:
-            self.set_vote_weight(vote_weight)
         if fallback_threshold is not None:
             from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 
@@ -35,12 +31,6 @@ class RasaParser:
         if not found:
             raise ValueError(f"this model has no {kind.__name__}")
         return found
-
-    def set_vote_weight(self, weight: float) -> None:
-        from bot.nlu.ensemble import CharNgramIntentVote
-
-        for vote in self._components(CharNgramIntentVote):
-            vote.weight = weight
 
     def rankings(self, texts: Iterable[str]) -> List[Dict[str, float]]:
         """The classifier's confidence per intent (up to its ranking length), before any fallback."""

@@ -34,7 +34,7 @@ def f(value):
 
 def rasa_reports(folder: Path):
     intents = json.loads((folder / "intent_report.json").read_text())
-    entity_file = folder / "DIETClassifier_report.json"
+    entity_file = folder / "CRFEntityExtractor_report.json"
     entities = json.loads(entity_file.read_text()) if entity_file.exists() else {}
     return intents, entities
 

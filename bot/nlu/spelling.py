@@ -17,7 +17,7 @@ entities' positions) stay those of what the visitor typed; CorrectedEntityValues
 entity extractor, puts the corrected words into the entities' values.
 
 In config.yml, after the tokenizer:           - name: bot.nlu.spelling.SpellingCorrector
-and between DIET and EntitySynonymMapper:     - name: bot.nlu.spelling.CorrectedEntityValues
+and after CRFEntityExtractor, before EntitySynonymMapper: - name: bot.nlu.spelling.CorrectedEntityValues
 """
 from __future__ import annotations
 

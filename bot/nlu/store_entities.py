@@ -7,11 +7,12 @@ the database at run time. The store's article version is part of the component's
 a changed article (or a changed rule of the word forms) retrains it.
 
 A name found in a message becomes an entity with the value the store finds it by ("direktør",
-"finansielle", "offentlig ledelse"). It replaces an entity of the same type that DIET found in the
-same words; DIET's own entities of these types elsewhere get the store's value when they are a form
-of a name ("direktøren" -> "direktør"), and DIET's everyday words stay as EntitySynonymMapper left
-them ("ceo" -> "direktør"). Where DIET found another kind of entity in the same words ("designer"
-as other_job), DIET's stays.
+"finansielle", "offentlig ledelse"). It replaces an entity of the same type that the CRF found in the
+same words; its own entities of these types elsewhere get the store's value when they are a form
+of a name ("direktøren" -> "direktør"), and its everyday words stay as EntitySynonymMapper left
+them ("ceo" -> "direktør"). Where the CRF found another kind of entity in the same words, the
+article's role names win ("generalsekretærer" is no other job), and the CRF's entity stays over a
+sector or education word ("designer" as other_job, not the sector example "design").
 
 Why not lookup tables for RegexEntityExtractor or spaCy's PhraseMatcher: neither finds compounds or
 typos, and both would need every form written out and a synonym per form for the value; the word
@@ -126,8 +127,10 @@ class StoreEntityExtractor(GraphComponent):
                   ENTITY_ATTRIBUTE_START: tokens[m.start].start, ENTITY_ATTRIBUTE_END: tokens[m.end - 1].end,
                   EXTRACTOR: self.__class__.__name__}
                  for m in self.vocabulary.match(words, spellings)]
-        others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) not in ENTITY_TYPES]
-        found = [f for f in found if not any(_overlap(f, o) for o in others)]
+        roles = [f for f in found if f[ENTITY_ATTRIBUTE_TYPE] == ROLE]
+        others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) not in ENTITY_TYPES
+                  and not any(_overlap(e, r) for r in roles)]
+        found = [f for f in found if f in roles or not any(_overlap(f, o) for o in others)]
         kept = []
         for entity in entities:
             if entity in others:

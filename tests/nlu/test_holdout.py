@@ -1,8 +1,8 @@
 """Understanding, measured on held-out messages written separately from the training data.
 
-The model is trained with fixed seeds (config.yml). The intent comes from a scikit-learn logistic
-regression (deterministic for the same data); only the entities come from DIET (TensorFlow, whose
-CPU training is not bit-for-bit deterministic in general).
+The model is trained with fixed seeds (config.yml): the intent comes from a scikit-learn logistic
+regression, the entities the store does not name from a CRF (CRFsuite's L-BFGS), both
+deterministic for the same data.
 The baseline (nlu_eval/baseline.py, scikit-learn, seconds to train) is trained here on the same
 data/nlu files; a fallback counts as a miss for config.yml, the baseline never falls back.
 

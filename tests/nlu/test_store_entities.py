@@ -92,15 +92,26 @@ def leder_component(tmp_path_factory, spacy_pipeline):
         monkeypatch.undo()
 
 
-def test_the_store_s_value_replaces_diet_s_and_other_entities_stay(leder_component, spacy_pipeline):
+def test_the_store_s_value_replaces_the_learned_one_and_other_entities_stay(leder_component, spacy_pipeline):
     text = "kan en sygeplejerske blive afdelingslederen"
-    diet = [{"entity": "career_role", "value": "afdelingslederen", "start": 27, "end": 43},
-            {"entity": "other_job", "value": "sygeplejerske", "start": 7, "end": 20}]
-    assert entities(leder_component, spacy_pipeline, text, diet) == [
+    learned = [{"entity": "career_role", "value": "afdelingslederen", "start": 27, "end": 43},
+               {"entity": "other_job", "value": "sygeplejerske", "start": 7, "end": 20}]
+    assert entities(leder_component, spacy_pipeline, text, learned) == [
         ("other_job", "sygeplejerske", "sygeplejerske"), ("career_role", "afdelingsleder", "afdelingslederen")]
-    # A form DIET found where the words alone are not enough for the vocabulary keeps DIET's span.
+    # A form the learned extractor found where the words alone are not enough for the vocabulary keeps its span.
     ceo = [{"entity": "career_role", "value": "direktør", "start": 14, "end": 17}]
     assert entities(leder_component, spacy_pipeline, "hvad laver en ceo", ceo) == [("career_role", "direktør", "ceo")]
+
+
+def test_a_role_of_the_article_is_never_another_job_but_a_sector_word_may_be(leder_component, spacy_pipeline):
+    # "generalsekretærer" is a form of the article's role; "designer" is another job that merely
+    # looks like the sector example "design".
+    role = [{"entity": "other_job", "value": "generalsekretærer", "start": 13, "end": 30}]
+    assert entities(leder_component, spacy_pipeline, "jeg vil være generalsekretærer", role) == [
+        ("career_role", "generalsekretær", "generalsekretærer")]
+    job = [{"entity": "other_job", "value": "designer", "start": 13, "end": 21}]
+    assert entities(leder_component, spacy_pipeline, "jeg vil være designer", job) == [
+        ("other_job", "designer", "designer")]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "<b>direktør</b>", "a" * 5000, "😀 🚀"])
