@@ -35,9 +35,9 @@ async function waitForNotice(page, fragment, timeout = 30000) {
 // Claims the newest waiting case from the console's queue and opens its page.
 async function claimNewest(desk) {
   await desk.goto(stack.web + "/console");
-  await desk.waitForSelector("form[action$='/claim'] button", { timeout: 30000 });
-  const forms = await desk.$$("form[action$='/claim']");
-  await (await forms[forms.length - 1].$("button")).click();
+  // A locator, not an element handle: the live queue may redraw its rows between finding the
+  // button and clicking it, and a locator finds the button again.
+  await desk.locator("form[action$='/claim'] button").last().click({ timeout: 30000 });
   await desk.waitForURL(/\/console\/cases\/\d+/);
 }
 
