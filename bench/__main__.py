@@ -74,8 +74,6 @@ def main() -> None:
             log(f"   {r['cold_start'].total:.1f} s")
             pids = {"Rasa (main)": main_stack.processes["rasa"].pid,
                     "action server": main_stack.processes["actions"].pid}
-            log("Rasa with its own model load, for comparison")
-            r["stock_load"] = startup.compare_with_rasas_own_load(main_stack, workdir / "stock")
             log("Starting the baseline Rasa")
             base_stack.start_rasa()
             pids["Rasa (baseline)"] = base_stack.processes["rasa"].pid

@@ -120,7 +120,6 @@ def render(r: Dict) -> str:
         [[name, f"{m['idle']['rss']:.0f}", f"{m['after']['rss']:.0f}", f"{m['after']['peak']:.0f}"]
          for name, m in mem.items()]), ""]
 
-    stock = r["stock_load"]
     rows = [
         ["`rasa train` from scratch (the command of `make train`, empty training cache)",
          f"{r['train_scratch']:.0f} s ({r['train_scratch_cpu']:.0f} s of CPU time on "
@@ -131,9 +130,6 @@ def render(r: Dict) -> str:
         ["cold start: then Rasa ready (`scripts/rasa run`)", f"{cold.rasa:.1f} s"],
         ["cold start: then the first answer (a topic question)", f"{cold.first_answer:.2f} s"],
         ["**cold start to first answer**", f"**{cold.total:.1f} s**"],
-        ["Rasa ready with Rasa's own model load (`rasa run`), for comparison", f"{stock['seconds']:.1f} s"],
-        ["held-out messages parsed alike by both loads (intent, confidence, entities)",
-         f"{stock['same']} of {stock['compared']}"],
     ]
     out += ["### Training and start-up", "", table(["step", "time"], rows), "", END]
     return "\n".join(out)

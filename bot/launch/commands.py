@@ -35,14 +35,9 @@ def action_server(port: int) -> Command:
                    ready_path="/health", ready_seconds=120)
 
 
-def rasa_server(port: int, token: str, endpoints: Path = ENDPOINTS, model: Path = MODEL,
-                own_model_load: bool = False) -> Command:
-    """Rasa with its REST and socket.io channels and the HTTP API (token from RASA_TOKEN).
-
-    `own_model_load` runs Rasa's stock model load instead of scripts/rasa's faster one."""
+def rasa_server(port: int, token: str, endpoints: Path = ENDPOINTS, model: Path = MODEL) -> Command:
+    """Rasa with its REST and socket.io channels and the HTTP API (token from RASA_TOKEN)."""
     env = {"RASA_TOKEN": token}
-    if own_model_load:
-        env["EVEJLEDER_RASA_STOCK"] = "1"
     return Command((*RASA_SERVE, "run", "--model", str(model), "--port", str(port),
                     "--interface", LOOPBACK, "--enable-api", "--endpoints", str(endpoints),
                     "--credentials", str(CREDENTIALS)),

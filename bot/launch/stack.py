@@ -76,12 +76,12 @@ class Stack(Servers):
     def start_actions(self) -> None:
         self.spawn("actions", commands.action_server(self.actions_port), self.actions_url)
 
-    def start_rasa(self, own_model_load: bool = False) -> None:
+    def start_rasa(self) -> None:
         # The widget is served by the web server on its own port: allow that origin on socket.io.
         self.env.setdefault("CHAT_ALLOWED_ORIGINS", f"{self.web_url},http://localhost:{self.web_port}")
         self.env["ACTION_SERVER_URL"] = commands.action_url(self.actions_port)
         self.spawn("rasa", commands.rasa_server(self.rasa_port, self.token, self.endpoints_file(),
-                                                self.model, own_model_load), self.rasa_url)
+                                                self.model), self.rasa_url)
 
     def start_web(self) -> None:
         self.env.update(RASA_URL=self.rasa_url, RASA_TOKEN=self.token)
