@@ -67,7 +67,7 @@ data: $(VENV)/.installed
 train: $(MODEL)
 $(MODEL): $(TRAINING_FILES) $(SPACY_MODEL)
 	@$(MAKE) --no-print-directory data
-	@echo "==> Training the Rasa model (about 2 minutes)"
+	@echo "==> Training the Rasa model (about 1 minute)"
 	@$(RASA) train --fixed-model-name evejleder --out models --quiet
 
 # The chat widget's socket.io-client and the browser tests' tools, pinned in package-lock.json.
@@ -109,7 +109,7 @@ test-web: system-deps install spacy data train web
 
 # Measurements, not tests: latency (REST and socket.io), concurrency, memory, training time and
 # cold start with the real servers, next to a no-action baseline; rewrites the tables in
-# docs/benchmarks.md (7-10 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
+# docs/benchmarks.md (about 6 minutes). BENCH_ARGS="--rounds 5 --seconds 3 --no-training" for a quick look.
 bench: install spacy data train
 	@$(PY) -m bench $(BENCH_ARGS)
 
@@ -149,7 +149,7 @@ $(AUDIT_VENV)/.installed:
 
 # Understanding, measured (docs/nlu/): Rasa's cross-validation on fixed folds (fold models kept),
 # the fold models and the baseline scored on the same folds, then the trained model on the held-out
-# files and their generated perturbed copy. About 20 minutes on 2 idle cores.
+# files and their generated perturbed copy. About 15 minutes on 2 cores.
 crossval: install spacy train
 	@echo "==> 5-fold cross-validation of config.yml on data/nlu (fixed folds: 5 trainings)"
 	@nice -n 10 $(PY) -m nlu_eval.crossval config.yml docs/nlu/crossval --keep-models var/nlu/compare/config/models

@@ -16,7 +16,7 @@ BENCH = REPO / "var" / "bench"
 # Rasa's training caches (normally .rasa/cache) of the bench alone. The first is emptied before
 # every timed training, so "from scratch" means it. The second keeps the baseline's components
 # between runs: its NLU data differs from the real model's only by the action names that Rasa adds
-# to it (for end-to-end featurization), but that is enough to retrain DIET (about 2 minutes).
+# to it (for end-to-end featurization), but that is enough to retrain the NLU components.
 SCRATCH_CACHE = BENCH / "cache-scratch"
 BASELINE_CACHE = BENCH / "cache"
 MODELS = BENCH / "models"
