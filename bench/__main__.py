@@ -46,7 +46,7 @@ def main() -> None:
          "seconds": args.seconds, "date": datetime.date.today().isoformat(), "train_scratch": None}
 
     if not args.no_training:
-        log("Training the model from scratch (as make train, about 2 minutes)")
+        log("Training the model from scratch (as make train, 1-2 minutes)")
         r["train_scratch"], r["train_scratch_cpu"] = training.from_scratch()
         log(f"   {r['train_scratch']:.0f} s ({r['train_scratch_cpu']:.0f} s of CPU)")
     log("Generating and training the no-action baseline in var/bench/")

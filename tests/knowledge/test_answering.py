@@ -2,20 +2,17 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.config import REPO_ROOT
 from bot.knowledge.answering import Answerer
 from bot.knowledge.ingest import parse_article
 from bot.knowledge.passages import MAX_PASSAGE_CHARS, passages
-from bot.knowledge.ranking import _tfidf
 from bot.knowledge.roles import RoleFinder
 from bot.language.lemmas import LemmaTable
 
 LEDER_TEXT = (REPO_ROOT / "data" / "articles" / "leder.txt").read_text(encoding="utf-8")
 GARTNER_TEXT = (Path(__file__).parent / "fixtures" / "gartner.txt").read_text(encoding="utf-8")
 PIPELINE = REPO_ROOT / "var" / "spacy_da"
-HOLDOUT = REPO_ROOT / "tests" / "answers_holdout.yml"
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +115,3 @@ def test_a_synonym_applies_to_every_form_of_its_word(answerer):
     # config/passage_synonyms.yml names "mellemleder" once; its forms are found by lemma.
     for text in ("mellemleder", "mellemlederne", "mellemlederens"):
         assert "mellemniveau" in answerer.index.query_terms(text), text
-
-
-def test_a_message_is_weighed_as_scikit_learn_weighs_it_to_the_last_bit(answerer):
-    """The ranking weighs a message's tokens itself (scikit-learn's checks cost most of a ranking):
-    columns, order and weights must stay those of the fitted vectorizers' `transform`."""
-    index = answerer.index
-    messages = [q["question"] for q in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["questions"]]
-    for text in messages + ["leder leder lederen", "qwerty asdfgh", "it-virksomheder og ngo'er"]:
-        doc = " ".join(index.query_terms(text))
-        for vectorizer in (index._words, index._chars):
-            expected = vectorizer.transform([doc])
-            columns, weights = _tfidf(vectorizer.build_analyzer()(doc), vectorizer.vocabulary_,
-                                      vectorizer.idf_)
-            assert columns.tolist() == expected.indices.tolist(), text
-            assert weights.tolist() == expected.data.tolist(), text
