@@ -1,15 +1,20 @@
-"""The visitor's address, trusting X-Forwarded-For only from a proxy on this machine.
+"""The visitor's address, trusting X-Forwarded-For only from a known proxy.
 
 nginx (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`) appends the address it
 saw to whatever the client sent, so only the LAST entry is trustworthy; earlier entries are
-the client's own claims.
+the client's own claims. The header is believed only when the connection comes from loopback
+(`make run`, a proxy on this machine) or from TRUSTED_PROXIES: comma-separated addresses or
+networks (in a cluster, the network nginx's pods get their addresses from). From anywhere
+else the header is ignored, so a client cannot choose the address its limits are counted on.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import ipaddress
-from typing import Dict, Optional
+import os
+from functools import lru_cache
+from typing import Dict, Optional, Tuple, Union
 
 from bot.handoff.protocol import ADDRESS_METADATA_KEY
 from bot.session_secret import session_key
@@ -24,9 +29,29 @@ def is_loopback(address: Optional[str]) -> bool:
         return False
 
 
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+
+
+@lru_cache(maxsize=8)
+def _networks(text: str) -> Tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                 for part in text.split(",") if part.strip())
+
+
+def is_trusted_proxy(peer: Optional[str]) -> bool:
+    """Loopback, or inside TRUSTED_PROXIES (read on every call, so tests can set it)."""
+    if is_loopback(peer):
+        return True
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(os.environ.get("TRUSTED_PROXIES", "")))
+
+
 def client_address(peer: Optional[str], forwarded_for: Optional[str]) -> str:
     """`peer` is the socket's remote address; `forwarded_for` the X-Forwarded-For header."""
-    if forwarded_for and is_loopback(peer):
+    if forwarded_for and is_trusted_proxy(peer):
         last = forwarded_for.split(",")[-1].strip()
         if last:
             return last

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Callable, Dict, Optional, Tuple
 
 from bot.handoff import protocol
@@ -42,6 +43,7 @@ class HandoffWatch:
         self.queue, self.presence, self.waits, self.rasa = queue, presence, waits, rasa
         self.timing = timing
         self._told: Dict[int, Tuple[int, Optional[int]]] = {}  # case id -> (place, minutes) told
+        self.last_success: Optional[float] = None  # time.monotonic() of the last complete tick
 
     def tick(self) -> None:
         timing = self.timing()
@@ -90,6 +92,7 @@ class HandoffWatch:
         while True:
             try:
                 await asyncio.to_thread(self.tick)
+                self.last_success = time.monotonic()
             except Exception:  # a database hiccup must not stop the watch
                 log.exception("The hand-off watch failed; trying again")
             await asyncio.sleep(interval)

@@ -495,6 +495,7 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     app.on_response_prepare.append(_security_headers)
     case = r"/console/cases/{id:\d+}"
     app.add_routes([
+        web.get("/health", _health),
         web.get("/console/login", console.login_page),
         web.post("/console/login", console.login),
         web.post("/console/logout", console.logout),
@@ -529,6 +530,11 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     return app
 
 
+async def _health(request: web.Request) -> web.Response:
+    """For a container engine's probes: the server answers requests."""
+    return web.json_response({"status": "ok"})
+
+
 def _running(watch: HandoffWatch):
     async def context(app: web.Application):
         task = asyncio.create_task(watch.run_forever())
@@ -537,6 +543,7 @@ def _running(watch: HandoffWatch):
     return context
 
 
-def run(settings: Any) -> None:
-    """`python -m bot web`: serve the console on WEB_HOST:WEB_PORT."""
-    web.run_app(create_app(settings, watch=True), host=settings.web_host, port=settings.web_port)
+def run(settings: Any, watch: bool = True) -> None:
+    """`python -m bot web`: serve the console on WEB_HOST:WEB_PORT. `watch`: run the hand-off watch
+    in this process (`make run`); a cluster runs it once, in a process of its own."""
+    web.run_app(create_app(settings, watch=watch), host=settings.web_host, port=settings.web_port)

@@ -84,13 +84,24 @@ def test_full_buckets_are_forgotten_when_too_many_are_tracked():
     assert len(buckets._buckets) <= 2
 
 
-def test_forwarded_for_is_trusted_only_from_loopback_and_only_its_last_entry():
+def test_forwarded_for_is_trusted_only_from_loopback_and_only_its_last_entry(monkeypatch):
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
     assert client_address("127.0.0.1", "198.51.100.4") == "198.51.100.4"
     assert client_address("::1", "10.0.0.1, 198.51.100.4") == "198.51.100.4"
     assert client_address("203.0.113.9", "198.51.100.4") == "203.0.113.9"
     assert client_address("127.0.0.1", None) == "127.0.0.1"
     assert client_address("127.0.0.1", " , ") == "127.0.0.1"
     assert client_address(None, None) == "unknown"
+
+
+def test_forwarded_for_is_trusted_from_the_configured_proxy_networks(monkeypatch):
+    # nginx's pods in a cluster: their network is named, everyone else's header is ignored.
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.89.40.0/24, fd00::/64")
+    assert client_address("10.89.40.7", "198.51.100.4") == "198.51.100.4"
+    assert client_address("fd00::5", "203.0.113.1, 198.51.100.4") == "198.51.100.4"
+    assert client_address("10.89.41.7", "198.51.100.4") == "10.89.41.7"
+    assert client_address("203.0.113.9", "198.51.100.4") == "203.0.113.9"
+    assert client_address("10.89.40.7", None) == "10.89.40.7"
 
 
 def test_settings_defaults_allow_the_local_web_server(monkeypatch):
