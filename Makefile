@@ -22,20 +22,30 @@ export ACTIONS_PORT ?= 5055
 export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 # Rasa's dependencies print pages of deprecation warnings on every start; the progress lines matter more.
 export PYTHONWARNINGS ?= ignore
+# Podman's settings on these machines (runc, ulimits it may set): deploy/podman/containers.conf.
+export CONTAINERS_CONF ?= $(CURDIR)/deploy/podman/containers.conf
 
-.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run run-cluster bench-load export-reviewed
+# The image of every role (Containerfile) and the local stand-ins it is built FROM and run beside.
+IMAGE := localhost/evejleder:dev
+BASE_IMAGE := localhost/evejleder-base:bookworm-py3.10
+SERVICES_IMAGE := localhost/evejleder-services:bookworm
+
+.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run image validate-manifests run-cluster stop-cluster bench-load export-reviewed
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
 	@echo "make test    set everything up and run every test"
 	@echo "make shell   chat in the terminal (rasa shell)"
-	@echo "make system-deps   check (as root with apt: install) Python 3.10, node/npm, Chromium, PostgreSQL, Redis, nginx"
+	@echo "make system-deps   check (as root with apt: install) Python 3.10, node/npm, Chromium, PostgreSQL, Redis, nginx, podman"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
 	@echo "make bench  measure latency, concurrency, memory, training and start-up (docs/benchmarks.md)"
 	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
-	@echo "make run-cluster  PostgreSQL + Redis + two Rasa processes behind nginx on :8080 (see README)"
-	@echo "make bench-load   100 conversations for 60 s through nginx on a private cluster (loopback)"
+	@echo "make image   build the container image of every role (Containerfile; local Debian 12 + Python 3.10 base)"
+	@echo "make validate-manifests   check deploy/k8s/ offline against a pinned Kubernetes version"
+	@echo "make run-cluster  deploy/k8s/ under podman: two Rasa containers behind nginx, https://127.0.0.1:8443"
+	@echo "make stop-cluster  remove the cluster's containers (its data volumes stay)"
+	@echo "make bench-load   100 conversations for 60 s through nginx on the container cluster"
 	@echo "make export-reviewed   labelled messages of the console's review queue -> review/reviewed.yml"
 	@echo "make crossval   measure understanding: 5-fold cross-validation + held-out figures into docs/nlu/"
 	@echo "make nlu-compare   compare NLU pipelines on the same folds (docs/nlu/comparison.md)"
@@ -85,20 +95,43 @@ export-reviewed: install
 run: system-deps install spacy data train web
 	@scripts/run
 
-# Several Rasa processes behind nginx, on PostgreSQL and Redis (Debian's postgresql, redis-server,
-# nginx-light). Storage from DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL, else private servers.
-run-cluster: system-deps install spacy train web
-	@scripts/run-cluster
+# ---- containers ------------------------------------------------------------------------------
+# The image copies the model, the spaCy pipeline and socket.io-client built here. Repeated builds
+# reuse the base images and podman's layers: only what changed is built again.
+image: system-deps install spacy train web
+	@deploy/image/build $(IMAGE) $(BASE_IMAGE)
+	@deploy/image/build-services $(SERVICES_IMAGE)
+
+# kubernetes-validate lives in its own venv, like pip-audit: it must not touch Rasa's pins.
+VALIDATE_VENV := var/validate-venv
+KUBERNETES_VALIDATE_VERSION := 1.37.0
+validate-manifests: $(VALIDATE_VENV)/.installed install
+	@echo "==> Validating deploy/k8s/ (kubernetes-validate --strict, tests/deploy/)"
+	@$(PY) -m pytest tests/deploy -q
+$(VALIDATE_VENV)/.installed:
+	@echo "==> Installing kubernetes-validate $(KUBERNETES_VALIDATE_VERSION) into $(VALIDATE_VENV)/ (separate from .venv)"
+	@python3 -m venv $(VALIDATE_VENV)
+	@$(VALIDATE_VENV)/bin/pip install --quiet --disable-pip-version-check kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) 2>&1 | grep -v "^WARNING: Location" || true
+	@$(VALIDATE_VENV)/bin/kubernetes-validate --version >/dev/null
+	@touch $@
+
+# deploy/k8s/ under podman (deploy/podman/cluster.py), serving https://127.0.0.1:8443 until
+# `make stop-cluster`; podman restarts what dies.
+run-cluster: image
+	@$(PY) -m deploy.podman.cluster up
+
+stop-cluster:
+	@$(PY) -m deploy.podman.cluster down
 
 shell: install spacy data train
 	@scripts/run --shell
 
-test: system-deps install spacy data train
+test: system-deps install spacy data train web image $(VALIDATE_VENV)/.installed
 	@echo "==> Validating the training data"
 	@$(RASA) data validate --fail-on-warnings --quiet
 	@echo "==> Conversation tests"
 	@$(RASA) test core --stories tests/conversations --model $(MODEL) --out var/results/core --fail-on-prediction-errors --quiet
-	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end)"
+	@echo "==> pytest (store, ingestion, actions, held-out NLU, end to end, manifests, the container cluster)"
 	@$(PY) -m pytest
 	@$(MAKE) --no-print-directory test-web
 	@$(MAKE) --no-print-directory audit AUDIT_UNREACHABLE_OK=1
@@ -113,8 +146,8 @@ test-web: system-deps install spacy data train web
 bench: install spacy data train
 	@$(PY) -m bench $(BENCH_ARGS)
 
-# The full load run (bounded: 60 s of load): p95 and counts into docs/benchmarks.md.
-bench-load: install spacy train
+# The full load run (bounded: 60 s of load) on the container cluster: p95 and counts into docs/benchmarks.md.
+bench-load: image
 	@$(PY) -m bench.load --conversations 100 --seconds 60 --report docs/benchmarks.md
 
 # ---- dependency audit (hardening) ------------------------------------------------------------

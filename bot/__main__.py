@@ -55,13 +55,12 @@ def _add_ingest(subparsers) -> None:
     parser.set_defaults(func=_run_ingest)
 
 
-from bot.cluster import add_cluster_config  # noqa: E402
 from bot.handoff.cli import add_counsellors, add_purge  # noqa: E402
 from bot.insight.cli import add_export_reviewed  # noqa: E402
 from bot.web.cli import add_handoff_watch, add_web  # noqa: E402
 
 COMMANDS: List[Callable] = [_add_migrate, _add_ingest, add_counsellors, add_purge, add_web, add_handoff_watch,
-                            add_cluster_config, add_export_reviewed]
+                            add_export_reviewed]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,6 @@
-"""`python -m bot.launch run|shell|cluster`: start eVejleder until Ctrl-C (`make run`, `make shell`,
-`make run-cluster`). Ports and storage come from the environment (README, "Configuration")."""
+"""`python -m bot.launch run|shell`: start eVejleder until Ctrl-C (`make run`, `make shell`). Ports
+and storage come from the environment (README, "Configuration"). The cluster runs in containers
+(deploy/, `make run-cluster`)."""
 from __future__ import annotations
 
 import argparse
@@ -11,12 +12,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from bot.cluster import ClusterPorts
 from bot.config import REPO_ROOT
 from bot.launch import commands
-from bot.launch.cluster import Cluster
 from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, log_tail
-from bot.launch.services import PostgresServer, RedisServer
 from bot.launch.stack import Stack
 
 
@@ -93,36 +91,10 @@ def shell() -> int:
         stack.stop_all()
 
 
-def cluster() -> int:
-    workdir = REPO_ROOT / "var" / "cluster"
-    ports = ClusterPorts(
-        public_host=os.environ.get("PUBLIC_HOST") or "0.0.0.0", public_port=_port("PUBLIC_PORT", 8443),
-        public_http_port=_port("PUBLIC_HTTP_PORT", 8080),
-        internal_port=_port("INTERNAL_PORT", 5080),
-        rasa_ports=tuple(int(p) for p in (os.environ.get("RASA_PORTS") or "5005,5006").split(",")),
-        actions_port=_port("ACTIONS_PORT", 5055), web_port=_port("WEB_PORT", 8000))
-    env = child_environment()
-    postgres = None
-    if not (env.get("DATABASE_URL") and env.get("TRACKER_DATABASE_URL")):
-        postgres = PostgresServer(workdir / "postgres", _port("PG_PORT", 5433))
-    redis = None if env.get("REDIS_URL") else RedisServer(workdir / "redis", _port("REDIS_PORT", 6380))
-    running = Cluster(workdir, ports, env, postgres, redis, token=env.get("RASA_TOKEN"))
-    _say(f"Starting the cluster: storage, nginx on {ports.public_host}:{ports.public_port} (HTTPS) and "
-         f":{ports.public_http_port} (redirects), the action server, Rasa on "
-         f"{', '.join(map(str, ports.rasa_ports))}, the web server (logs: {workdir}/)")
-    return _serve(running, running.start, lambda: f"""
-eVejleder is running as a cluster ({len(ports.rasa_ports)} Rasa processes) behind nginx.
-  website:   {running.public_url}/   console: {running.public_url}/console
-  REST:      curl -s --cacert {running.tls[0]} {running.public_url}/webhooks/rest/webhook -d '{{"sender":"me","message":"hvad laver en leder?"}}'
-  socket.io: {running.public_url}/socket.io
-  TLS:       {running.tls[0]} (self-signed unless TLS_CERT and TLS_KEY are set)
-Press Ctrl-C to stop.""")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.launch", description=__doc__)
-    parser.add_argument("what", choices=("run", "shell", "cluster"))
-    return {"run": run, "shell": shell, "cluster": cluster}[parser.parse_args().what]()
+    parser.add_argument("what", choices=("run", "shell"))
+    return {"run": run, "shell": shell}[parser.parse_args().what]()
 
 
 if __name__ == "__main__":

@@ -2,11 +2,10 @@
 
 Bindings: every server listens on 127.0.0.1. Secrets go into the environment: the Rasa token as
 RASA_TOKEN (scripts/rasa turns it into `--auth-token` inside the process), storage URLs as
-DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL (read by bot.config and the cluster's endpoints).
+DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL (read by bot.config).
 """
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Tuple
@@ -21,7 +20,6 @@ RASA_SERVE = (PYTHON, str(REPO_ROOT / "scripts" / "rasa"))
 MODEL = REPO_ROOT / "models" / "evejleder.tar.gz"
 CREDENTIALS = REPO_ROOT / "credentials.yml"
 ENDPOINTS = REPO_ROOT / "endpoints.yml"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def action_url(port: int) -> str:
@@ -52,13 +50,6 @@ def web_server(port: int) -> Command:
     """The website and counsellor console (WEB_HOST, default 127.0.0.1)."""
     return Command((PYTHON, "-m", "bot", "web", "--port", str(port)), {"WEB_PORT": str(port)},
                    ready_path="/console/login", ready_seconds=60)
-
-
-def nginx(conf: Path) -> Command:
-    """nginx with `conf`; ready once it answers at all (check it on a plain-HTTP port)."""
-    prefix = conf.parent
-    return Command((NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")),
-                   ready_path="/", ready_seconds=30, ready_below_status=600)
 
 
 def bot_cli(*args: str) -> Tuple[str, ...]:

@@ -56,11 +56,13 @@ PUBLIC_PORTS = {8443: 8443, 8080: 8080}  # nginx's container port -> 127.0.0.1 p
 ORDER = ("postgres", "redis", "evejleder-migrate", "actions", "rasa", "web", "handoff-watch", "nginx")
 
 
-def podman(*args: str, check: bool = True, capture: bool = True) -> subprocess.CompletedProcess:
+def podman(*args: str, check: bool = True, stdin: Optional[str] = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "CONTAINERS_CONF": os.environ.get("CONTAINERS_CONF") or str(CONTAINERS_CONF)}
-    return subprocess.run(["podman", *args], check=check, text=True, env=env,
-                          stdout=subprocess.PIPE if capture else None,
-                          stderr=subprocess.PIPE if capture else None)
+    try:
+        return subprocess.run(["podman", *args], check=check, text=True, env=env, input=stdin,
+                              capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        raise RuntimeError(f"podman {' '.join(args[:3])}... failed: {exc.stderr.strip()}") from exc
 
 
 def load_manifests(folder: Path = MANIFESTS) -> Dict[Tuple[str, str], dict]:
@@ -412,6 +414,56 @@ class Cluster:
         """The PostgreSQL database as this machine reaches it (the container's address)."""
         password = self.secret("evejleder-secrets")["POSTGRES_PASSWORD"]
         return f"postgresql://evejleder:{password}@{self.find('postgres').address}:5432/{database}"
+
+    @property
+    def tracker_url(self) -> str:
+        return self.database_url("evejleder_tracker")
+
+    @property
+    def token(self) -> str:
+        return self.secret("evejleder-secrets")["RASA_TOKEN"]
+
+    def stored_user_texts(self, sender_ids: Optional[Iterable[str]] = None) -> Dict[str, List[str]]:
+        return stored_user_texts(self.tracker_url, sender_ids)
+
+    # ---- talking ---------------------------------------------------------------------------------------
+
+    def say(self, sender: str, message: str, timeout: float = 60) -> requests.Response:
+        """A REST message through nginx (the public entry point)."""
+        return requests.post(f"{self.public_url}/webhooks/rest/webhook", verify=str(self.ca_file),
+                             json={"sender": sender, "message": message}, timeout=timeout)
+
+    def add_counsellor(self, name: str, password: str) -> None:
+        """`python -m bot counsellors add` in the web container (its environment, its database)."""
+        podman("exec", "-i", self.find("web").name, "python", "-m", "bot", "counsellors", "add", name,
+               "--password-stdin", stdin=password)
+
+
+def stored_user_texts(tracker_url: str, sender_ids: Optional[Iterable[str]] = None) -> Dict[str, List[str]]:
+    """The visitors' messages in Rasa's tracker store, per conversation, in order. A REST sender
+    from beyond loopback (this machine, as the containers see it) is stored as `rest-<sender>`
+    (bot/chat/rest.py): asked for `sender`, both are read."""
+    from sqlalchemy import create_engine, text
+
+    from bot.chat.rest import REMOTE_PREFIX
+
+    wanted = None if sender_ids is None else set(sender_ids)
+    engine = create_engine(tracker_url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id"))
+            stored: Dict[str, List[str]] = {}
+            for conversation, data in rows:
+                sender = conversation
+                if conversation.startswith(REMOTE_PREFIX) and (
+                        wanted is None or conversation not in wanted):
+                    sender = conversation[len(REMOTE_PREFIX):]
+                if wanted is None or sender in wanted:
+                    stored.setdefault(sender, []).append(json.loads(data).get("text"))
+            return stored
+    finally:
+        engine.dispose()
 
 
 def _status(cluster: Cluster) -> int:

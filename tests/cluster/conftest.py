@@ -1,30 +1,31 @@
+"""The container cluster (deploy/k8s/ under podman, deploy/podman/cluster.py) for the cluster tests:
+started once (about a minute), each test leaving it serving as it found it. It replaces a
+running `make run-cluster` and removes its containers and volumes at the end."""
+import shutil
+
 import pytest
 
-from bench.load import LOAD_ENV
-from bot.launch.cluster import Cluster
-from bot.launch.commands import MODEL
+from bench.load import LOAD_OVERRIDES
+from deploy.podman.cluster import APP_IMAGE, SERVICES_IMAGE, Cluster, podman
 from tests.schedules import ALWAYS_OPEN
-from tests.services import missing_binaries, services_required
+from tests.services import services_required
 
 
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory):
-    """One cluster for every cluster test (two Rasa processes take a minute or two to start);
-    each test leaves it running as it found it."""
-    missing = missing_binaries()
+def cluster():
+    missing = [image for image in (APP_IMAGE, SERVICES_IMAGE)
+               if not shutil.which("podman") or podman("image", "exists", image, check=False).returncode]
     if missing:
-        message = f"the cluster needs Debian's {', '.join(missing)} (apt-get install {' '.join(missing)})"
+        message = f"the container cluster needs podman and the images {', '.join(missing)} (make image)"
         if services_required():
             pytest.fail(message)
         pytest.skip(message)
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    workdir = tmp_path_factory.mktemp("cluster")
-    hours = workdir / "opening_hours.yml"
-    hours.write_text(ALWAYS_OPEN)
-    running = Cluster.private(workdir)
+    # The tests' two adaptations of the ConfigMaps: the hand-off is always open, and the chat's
+    # per-address limit is off (every test client comes from this machine's one address).
+    running = Cluster(overrides={("evejleder-files", "opening_hours.yml"): ALWAYS_OPEN, **LOAD_OVERRIDES})
+    running.down(volumes=True)
     try:
-        running.start(OPENING_HOURS_PATH=str(hours), **LOAD_ENV)
+        running.up(progress=lambda line: None)
         yield running
     finally:
-        running.stop_all()
+        running.down(volumes=True)
