@@ -34,13 +34,14 @@ def reaching(package: str, forbidden: Tuple[str, ...]):
 
 
 @pytest.mark.parametrize("package, forbidden", [
-    ("bot", ("rasa_sdk", "actions", "tests")),
+    ("bot", ("rasa_sdk", "actions", "tests", "deploy")),
     ("bot/handoff", ("bot.web", "bot.chat")),
     ("bot/knowledge", ("bot.web", "bot.handoff", "bot.chat")),
     ("bot/insight", ("bot.web", "bot.chat")),
     ("actions", ("tests",)),
     ("bench", ("tests",)),
     ("nlu_eval", ("tests",)),
+    ("deploy", ("tests", "actions")),
 ])
 def test_no_import_points_the_wrong_way(package, forbidden):
     assert reaching(package, forbidden) == []

@@ -6,21 +6,28 @@ to redis... giving up" and returns None when Redis is unreachable; here that rai
 caller (Rasa's tracker-events API, the chat channel) reports an error instead of a message
 silently vanishing.
 
+While Redis is down, python-socketio's listener retries with a back-off that doubles up to a
+minute, and every message published after Redis is back but before the listener has subscribed
+again reaches no visitor. Here the listener retries every second, so that gap is a second or two.
+
 The queue carries pickled data (python-socketio's format): whoever can write to this Redis
 can run code in Rasa. Keep Redis on localhost or behind a password (docs/security.md).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import socketio
+from redis.exceptions import RedisError
 
 from bot.config import without_password
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "evejleder-socketio"
+RETRY_SECONDS = 1.0
 
 
 class ChatQueueUnavailable(RuntimeError):
@@ -38,6 +45,21 @@ class CheckedRedisManager(socketio.AsyncRedisManager):
         if receivers is None:  # python-socketio's "giving up"
             raise ChatQueueUnavailable(f"Redis at {without_password(self.redis_url)} did not take the message")
         return receivers
+
+    async def _redis_listen_with_retries(self):
+        """python-socketio 5.9's own loop, with a fixed one-second retry instead of its back-off."""
+        connect = False
+        while True:
+            try:
+                if connect:
+                    self._redis_connect()
+                    await self.pubsub.subscribe(self.channel)
+                async for message in self.pubsub.listen():
+                    yield message
+            except RedisError:
+                log.error("Cannot receive from redis... retrying in %s secs", RETRY_SECONDS)
+                connect = True
+                await asyncio.sleep(RETRY_SECONDS)
 
     async def ping(self) -> None:
         try:

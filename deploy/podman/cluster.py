@@ -362,6 +362,14 @@ class Cluster:
         podman("rm", "--force", "--ignore", container.name)
         podman(*self.run_arguments(container))
 
+    def replace(self, container: Container, image: str) -> None:
+        """`container` stopped (SIGTERM, as Kubernetes ends a pod) and started again from `image`,
+        at the same address: one step of a rolling update, done by hand (docs/deploy.md)."""
+        podman("rm", "--force", "--time", "10", container.name)
+        arguments = self.run_arguments(container)
+        arguments[arguments.index(self.image_of(container))] = image
+        podman(*arguments)
+
     def wait_job(self, container: Container, seconds: float = 300) -> None:
         """Until the Job's container has exited 0 (podman restarts it on failure, as Kubernetes)."""
         deadline = time.monotonic() + seconds

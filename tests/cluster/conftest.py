@@ -11,7 +11,7 @@ from tests.schedules import ALWAYS_OPEN
 from tests.services import services_required
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster():
     missing = [image for image in (APP_IMAGE, SERVICES_IMAGE)
                if not shutil.which("podman") or podman("image", "exists", image, check=False).returncode]

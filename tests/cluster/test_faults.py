@@ -192,6 +192,21 @@ def test_redis_down_gives_a_clear_error_and_loses_nothing_accepted(cluster):
         podman("start", redis.name)
         cluster.wait_ready(redis, 60)
     assert "Uddannelseszoom" in wait_until_answered(cluster, sender, "hvad tjener en leder?")
+    # socket.io replies travel through Redis: the replicas listen again within seconds.
+    wait_until(lambda: socket_io_answers(cluster.url_of("rasa", 0)) and socket_io_answers(cluster.url_of("rasa", 1)),
+               20, "socket.io answers again after Redis is back")
+
+
+def socket_io_answers(url: str) -> bool:
+    visitor = Visitor(url)
+    try:
+        visitor.say("hej")
+        visitor.wait_for(text_containing("leder"), timeout=3)
+        return True
+    except AssertionError:
+        return False
+    finally:
+        visitor.close()
 
 
 def serving_replica(cluster) -> int:

@@ -1,0 +1,32 @@
+"""A new model is a new image tag. Without a Kubernetes API server here, the rolling update is done
+by hand as the Deployment's strategy would do it: one Rasa replica replaced at a time while the
+other serves, and no conversation loses a message (one retry on 503 allowed)."""
+import json
+
+from deploy.podman.cluster import podman
+from tests.cluster.test_faults import Talkers
+
+NEXT = "localhost/evejleder:next"
+
+
+def test_replacing_the_rasa_replicas_one_at_a_time_drops_no_conversation(cluster):
+    podman("tag", cluster.image, NEXT)  # the same files under a new tag: what changes is the container
+    try:
+        with Talkers(cluster) as talkers:
+            for replica in cluster.replicas("rasa"):
+                cluster.replace(replica, NEXT)
+                cluster.wait_ready(replica, 180)
+        for replica in cluster.replicas("rasa"):
+            assert podman("inspect", replica.name, "--format", "{{.ImageName}}").stdout.strip() == NEXT
+    finally:
+        for replica in cluster.replicas("rasa"):
+            if podman("inspect", replica.name, "--format", "{{.ImageName}}").stdout.strip() != cluster.image:
+                cluster.replace(replica, cluster.image)
+                cluster.wait_ready(replica, 180)
+        podman("rmi", NEXT, check=False)  # removes this name only: the image keeps its own
+    unanswered = [(code, body[:200]) for _, _, code, body in talkers.outcomes if code != 200]
+    assert unanswered == [], f"{len(unanswered)} of {len(talkers.outcomes)} unanswered: {unanswered[:5]}"
+    assert len(talkers.outcomes) >= 40, len(talkers.outcomes)
+    for _, _, _, body in talkers.outcomes:
+        assert any(message.get("text") for message in json.loads(body)), body[:300]
+    print(f"{len(talkers.outcomes)} messages answered during the update, {talkers.retried} after one retry on 503")
