@@ -25,7 +25,9 @@ def test_replacing_the_rasa_replicas_one_at_a_time_drops_no_conversation(cluster
                 cluster.wait_ready(replica, 180)
         podman("rmi", NEXT, check=False)  # removes this name only: the image keeps its own
     unanswered = [(code, body[:200]) for _, _, code, body in talkers.outcomes if code != 200]
-    assert unanswered == [], f"{len(unanswered)} of {len(talkers.outcomes)} unanswered: {unanswered[:5]}"
+    errors = [line for replica in cluster.replicas("rasa")
+              for line in cluster.logs(replica.name, 2000).splitlines() if " ERROR " in line]
+    assert unanswered == [], f"{len(unanswered)} of {len(talkers.outcomes)} unanswered: {unanswered[:3]}; {errors[-10:]}"
     assert len(talkers.outcomes) >= 40, len(talkers.outcomes)
     for _, _, _, body in talkers.outcomes:
         assert any(message.get("text") for message in json.loads(body)), body[:300]
