@@ -144,11 +144,13 @@ class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
     def messages(self, store, slug, tracker):
-        # The article's summary and the opening of "Om jobbet"; the response's quick replies lead
-        # to the rest, and its headed parts are one question away.
-        opening = [p for s in store.overview(slug) if not s.heading for p in s.paragraphs]
+        # The article's summary, the opening of "Om jobbet", and each of its headed parts (the levels
+        # of management, well-being) by its heading and first sentence; the quick replies lead on.
+        sections = store.overview(slug)
+        opening = [p for s in sections if not s.heading for p in s.paragraphs]
+        parts = [f"• {s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading and s.paragraphs]
         return [{"response": "utter_answer_overview",
-                 "summary": "\n".join([store.job(slug).summary] + opening)}]
+                 "summary": "\n".join([store.job(slug).summary] + opening + parts)}]
 
 
 class AnswerTasks(StoreAnswer):
@@ -196,8 +198,9 @@ class AnswerCareerPaths(StoreAnswer):
             for p in careers.paths
         ]
         entrepreneur = first_sentence([careers.entrepreneur.description]) if careers.entrepreneur else ""
-        # The sentence that introduces the list is lead enough; the rest is one question away.
-        lead = [p for p in careers.lead if p.endswith(":")] or careers.lead[:1]
+        # The whole lead (where a career can go, and what it depends on) and the roles by name;
+        # each role's description is one quick reply away.
+        lead = careers.lead
         return [{
             "response": "utter_answer_career_paths",
             "lead": "\n".join(lead),
@@ -241,12 +244,12 @@ class AnswerEducation(StoreAnswer):
         route = education_route(store, slug, tracker)
         if route:
             return [route]
-        # The passage the section's heading points at, and a quick reply per route that tells its
-        # entry requirements.
-        lead = answerer(slug).topic_lead("education")
+        # The whole section (routes into the job, the programmes and what they require), and a
+        # quick reply per programme.
         buttons = [{"title": route[:1].upper() + route[1:],
                     "payload": f'/ask_education{{"education":"{route}"}}'} for route in education.routes]
-        return [{"response": "utter_answer_education", "lead": lead.text if lead else "",
+        return [{"response": "utter_answer_education",
+                 "lead": "\n".join(p for p in education.paragraphs if not is_site_notice(p)),
                  "buttons": buttons}]
 
 
@@ -256,8 +259,14 @@ class AnswerFurtherEducation(StoreAnswer):
     def messages(self, store, slug, tracker):
         # "kan jeg tage en MBA": the programme the article names, before the general pointer.
         route = education_route(store, slug, tracker)
-        return [route] if route else [
-            {"response": "utter_answer_text", "body": "\n".join(store.further_education(slug))}]
+        if route:
+            return [route]
+        # The section itself points elsewhere; the programmes for leaders are in the education section.
+        education = store.education(slug)
+        programmes = [p for p in education.paragraphs
+                      if any(r.lower() in p.lower() for r in education.routes)
+                      or (education.entry_requirements and education.entry_requirements in p)]
+        return [{"response": "utter_answer_text", "body": "\n".join(store.further_education(slug) + programmes)}]
 
 
 class AnswerSalary(StoreAnswer):

@@ -37,12 +37,11 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
     "ask_career_paths": ("career_paths", "intro"),
     "ask_workplaces": ("workplaces",),
     "ask_education": ("education",),
-    "ask_further_education": ("further_education",),
+    "ask_further_education": ("further_education", "education"),
     "ask_job_titles": ("job_titles", "intro"),
 }
-# The heading a topic stands under on the page (ingest.KNOWN_HEADINGS): it points at the topic's lead.
-HEADING_OF_TOPIC = {"education": "Uddannelsesvej"}
 # The salary and outlook answers are short already and carry their links: always the whole topic.
+# Messages that were not understood, or not about the job.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Intents whose question a named role answers with that role's description.
 ROLE_INTENTS = ("ask_job_overview", "ask_tasks", "ask_career_paths", "ask_job_titles",
@@ -86,7 +85,7 @@ class Thresholds:
 
     score: float = 0.20
     margin: float = 0.05
-    strict_score: float = 0.35
+    strict_score: float = 0.40
     strict_margin: float = 0.10
 
 # "Ja" comes first only when the passage holds this share of what was asked (IDF-weighted).
@@ -108,6 +107,9 @@ _ROUTE = re.compile(
 )
 # "kan man blive X (uden Y)": the route, with "Ja" first when the passage says it.
 _CAN_BECOME = re.compile(r"^\s*kan\s+(?:jeg|man|du|alle)\s+blive\s+(?P<rest>.+)$", re.IGNORECASE)
+# A question for a list or a whole topic ("hvilke niveauer af ledelse findes der").
+_LIST_QUESTION = re.compile(r"^\s*(?:hvilke|hvilken slags|hvad for nogle|hvad findes der|hvad er der af|nævn|list)\b",
+                            re.IGNORECASE)
 # The words that shape a question, recognised with a typo ("hvordna bliver man ...").
 SHAPE_WORDS = ("hvordan", "hvad", "bliver", "blive", "forskellen", "forskel")
 _YES_NO = re.compile(r"^\s*(?:kan|skal|er|har|findes|må|kræver|får|bliver|arbejder|deltager|giver|"
@@ -165,15 +167,6 @@ class Answerer:
         wanted = role.casefold()
         return next((p for p in self.index.passages
                      if p.kind == "role" and p.context.casefold() == wanted), None)
-
-    def topic_lead(self, topic: str) -> Optional[Passage]:
-        """The topic's passage that its heading points at ("Alle uddannelsesveje kan føre til ..."),
-        else its first: the start of an overview that fits one chat bubble."""
-        heading = HEADING_OF_TOPIC.get(topic, "")
-        best = next(iter(self.index.rank(heading, (topic,), dense=False)), None) if heading else None
-        if best is not None and best.score > 0:
-            return best.passage
-        return next((p for p in self.index.passages if p.topic == topic), None)
 
     def titles_passage(self, role: str) -> Optional[Passage]:
         if role.casefold() not in (t.casefold() for t in self.article.job_titles):
@@ -242,6 +235,8 @@ class Answerer:
         # "topleder" is no role of the article, but its synonyms name one.
         roles = ([role] if role else []) + self.roles.find(target) + self.roles.find(
             " ".join(self.index.query_terms(target)))
+        # "kan man blive chef for et område": "chef" is the job itself, what follows says which.
+        roles = [r for r in roles if (self.role_of(r) or r) not in self.ending_names]
         # Where the article names the role on a career path ("fx som direktør"), not its description.
         careers = [p for p in self.index.passages if p.topic == "career_paths" and not p.label]
         named = next((p for r in roles for p in careers if fold(r.lower()) in fold(p.text.lower())), None)
@@ -285,6 +280,8 @@ class Answerer:
         if by_shape:
             return by_shape
         role = (self.role_of(role) or role) if role else next(iter(named), None)
+        if _LIST_QUESTION.match(text) and topics and not self.role_passage(role or ""):
+            return None        # "hvilke lederuddannelser findes der": the topic's whole answer
         if role in self.ending_names:
             # "Chef" (in "sekretariatschef" another title) is the job itself: ranked without it.
             return self._ranked(self.roles.without(text, self.ending_names), intent, None, None)

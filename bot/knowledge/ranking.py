@@ -41,7 +41,7 @@ MAX_QUERY_CHARS = 500
 # (docs/nlu/passages.md).
 COVERAGE_WEIGHT = 0.5
 # The share of the dense score in a passage's score, and the cosine it counts from.
-DENSE_WEIGHT = 0.45
+DENSE_WEIGHT = 0.6
 DENSE_FLOOR = 0.8
 
 # spaCy's Danish stop words, as spaCy ships them (spacy/lang/da/stop_words.py), folded; kept here
