@@ -53,8 +53,8 @@ def test_the_education_overview_leads_with_all_routes_and_opens_each_programme(s
     stack.say("visitor-education", "/session_start")
     replies = stack.say("visitor-education", "hvilke uddannelser er der")
     answer = texts(replies)
-    assert len(answer) <= 450
     assert "Alle uddannelsesveje kan føre til arbejde som leder" in answer
+    assert "videregående uddannelse" in answer
     buttons = [b for r in replies for b in r.get("buttons", [])]
     assert [b["title"] for b in buttons][0] == "Diplomuddannelse i ledelse"
     answer = texts(stack.say("visitor-education", buttons[0]["payload"]))
