@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.formatting import bullets, continued, source_line, with_links
 from actions.services import answerer, contact_channels, job_slug, knowledge
 from bot.danish import enumerate_da
-from bot.knowledge.answering import Answer
+from bot.knowledge.answering import Answer, claims_silence, maybe_uncovered
+from bot.language.e5 import TEXT_VECTOR, unpack
 from bot.knowledge.passages import is_site_notice
 from bot.knowledge.store import KnowledgeStore, UnknownJob
 
@@ -33,12 +34,10 @@ INTENT_OF_TOPIC = {
     "workplaces": "ask_workplaces", "education": "ask_education", "skills": "ask_skills",
     "job_titles": "ask_job_titles",
 }
-# The quick reply that shows a whole topic where its overview shows only a part of it.
-ALL_OF_TOPIC = {"tasks": '/ask_tasks{"show_all":"ja"}'}
 RESPONSE_OF_KIND = {
     "passage": "utter_answer_passage", "yes": "utter_answer_passage_yes",
     "soft": "utter_answer_passage_soft", "route": "utter_answer_route",
-    "compare": "utter_answer_compare", "not_covered": "utter_answer_not_covered",
+    "compare": "utter_answer_compare",
 }
 
 
@@ -47,12 +46,19 @@ def response_text(domain, name: str) -> Optional[str]:
     return variations[0].get("text") if variations else None
 
 
-def passage_answer(tracker: Tracker) -> Optional[Answer]:
-    """The passage(s) answering the latest message, or None for the topic's overview."""
+def intent_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def passage_answer(tracker: Tracker, intent: Optional[str] = None) -> Optional[Answer]:
+    """The passage(s) answering the latest message (as a question of `intent`, by default the
+    message's own), or None for the topic's overview."""
     return answerer(job_slug()).answer(
         tracker.latest_message.get("text") or "",
-        (tracker.latest_message.get("intent") or {}).get("name") or "",
+        intent or intent_of(tracker),
         latest_entity(tracker, "career_role"),
+        # The message's meaning as Rasa's intent classifier read it (bot/nlu/intent.py).
+        unpack(tracker.latest_message.get(TEXT_VECTOR)),
     )
 
 
@@ -70,13 +76,10 @@ def passage_message(answer: Answer, store: KnowledgeStore, slug: str, domain) ->
         "response": RESPONSE_OF_KIND[answer.kind],
         "passage": with_links(passage_text(answer), store.links(slug)),
     }
-    if answer.kind == "not_covered":
-        message["channels"] = contact_channels(store, slug)
-        return message
     more = INTENT_OF_TOPIC.get(answer.topic or "")
     title = more and response_text(domain, f"utter_more_{answer.topic}")
     if title:
-        message["buttons"] = [{"title": title, "payload": ALL_OF_TOPIC.get(answer.topic, f"/{more}")}]
+        message["buttons"] = [{"title": title, "payload": f"/{more}"}]
     return message
 
 
@@ -111,49 +114,43 @@ class StoreAnswer(Action):
         raise NotImplementedError
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        self.respond(dispatcher, tracker, domain, intent_of(tracker))
+        return []
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain, intent: str) -> None:
+        """Answer the latest message as a question of `intent`."""
         store, slug = knowledge(), job_slug()
         try:
-            answer = passage_answer(tracker)
+            answer = passage_answer(tracker, intent)
             messages = ([passage_message(answer, store, slug, domain)] if answer
                         else self.messages(store, slug, tracker))
             source = source_line(store.source(slug))
         except (SQLAlchemyError, UnknownJob):
             logger.exception("knowledge store unavailable for %s", self.name())
             dispatcher.utter_message(response="utter_unavailable")
-            return []
+            return
         for message in messages:
             dispatcher.utter_message(**{"source": source, **message})
-        return []
+        if maybe_uncovered(tracker.latest_message.get("intent_ranking")):
+            # Perhaps about something the article does not treat: an eVejleder may know.
+            dispatcher.utter_message(response="utter_offer_evejleder")
 
 
 def listing(lead: str, items: List[str]) -> Message:
     return {"response": "utter_answer_list", "lead": lead, "items": bullets(items)}
 
 
-# An overview's own words from the store (lead and list), so that with its response's words and the
-# source line it fits one chat bubble (450 characters); the rest is one quick reply away.
-OVERVIEW_CHARS = 340
-
-
-def fitting(lead: str, items: List[str], limit: int = OVERVIEW_CHARS) -> List[str]:
-    """The first items that fit under `lead` in `limit` characters, at least one."""
-    shown: List[str] = []
-    for item in items:
-        if shown and len(lead) + len(bullets(shown + [item])) + 1 > limit:
-            break
-        shown.append(item)
-    return shown
-
-
 class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
     def messages(self, store, slug, tracker):
-        # The article's summary and the opening of "Om jobbet"; the response's quick replies lead
-        # to the rest, and its headed parts are one question away.
-        opening = [p for s in store.overview(slug) if not s.heading for p in s.paragraphs]
+        # The article's summary, the opening of "Om jobbet", and each of its headed parts (the levels
+        # of management, well-being) by its heading and first sentence; the quick replies lead on.
+        sections = store.overview(slug)
+        opening = [p for s in sections if not s.heading for p in s.paragraphs]
+        parts = [f"• {s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading and s.paragraphs]
         return [{"response": "utter_answer_overview",
-                 "summary": "\n".join([store.job(slug).summary] + opening)}]
+                 "summary": "\n".join([store.job(slug).summary] + opening + parts)}]
 
 
 class AnswerTasks(StoreAnswer):
@@ -161,12 +158,9 @@ class AnswerTasks(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         tasks = store.tasks(slug)
-        # The sentence that introduces the list is enough of a lead in a chat window.
-        lead = tasks.lead[-1] if tasks.lead else ""
-        shown = tasks.items if latest_entity(tracker, "show_all") else fitting(lead, tasks.items)
-        if len(shown) == len(tasks.items):
-            return [listing(lead, shown)]
-        return [{**listing(lead, shown), "response": "utter_answer_tasks_first"}]
+        # The sentence that introduces the list is enough of a lead in a chat window; a question
+        # for the list gets all of it.
+        return [listing(tasks.lead[-1] if tasks.lead else "", tasks.items)]
 
 
 class AnswerSkills(StoreAnswer):
@@ -174,7 +168,11 @@ class AnswerSkills(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         skills = store.skills(slug)
-        return [listing("\n".join(skills.lead), skills.items)]
+        lead = "\n".join(skills.lead)
+        # The article's skills are its lead's own words: the lead alone says them once.
+        if all(item.lower() in lead.lower() for item in skills.items):
+            return [{"response": "utter_answer_text", "body": lead}]
+        return [listing(lead, skills.items)]
 
 
 class AnswerJobTitles(StoreAnswer):
@@ -200,8 +198,9 @@ class AnswerCareerPaths(StoreAnswer):
             for p in careers.paths
         ]
         entrepreneur = first_sentence([careers.entrepreneur.description]) if careers.entrepreneur else ""
-        # The sentence that introduces the list is lead enough; the rest is one question away.
-        lead = [p for p in careers.lead if p.endswith(":")] or careers.lead[:1]
+        # The whole lead (where a career can go, and what it depends on) and the roles by name;
+        # each role's description is one quick reply away.
+        lead = careers.lead
         return [{
             "response": "utter_answer_career_paths",
             "lead": "\n".join(lead),
@@ -222,8 +221,19 @@ class AnswerWorkplaces(StoreAnswer):
                 names = [f"{s.name} ({s.examples})" if s.examples else s.name for s in sectors]
                 return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
         workplaces = store.workplaces(slug)
-        # The sectors' names; their examples are one question away ("arbejder ledere i banker?").
-        return [listing("\n".join(workplaces.lead), [s.name for s in workplaces.items])]
+        # The sectors with their examples ("skoler, kommuner og myndigheder"): the informative part.
+        return [listing("\n".join(workplaces.lead),
+                        [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items])]
+
+
+def education_route(store: KnowledgeStore, slug: str, tracker: Tracker) -> Optional[Message]:
+    """The programme the message names ("MBA", "diplomuddannelse") with its entry requirements."""
+    query = latest_entity(tracker, "education")
+    routes = store.find_education(slug, query) if query else []
+    if not routes:
+        return None
+    return {"response": "utter_answer_education_route", "routes": enumerate_da(routes),
+            "requirements": store.education(slug).entry_requirements or ""}
 
 
 class AnswerEducation(StoreAnswer):
@@ -231,17 +241,15 @@ class AnswerEducation(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         education = store.education(slug)
-        query = latest_entity(tracker, "education")
-        routes = store.find_education(slug, query) if query else []
-        if routes:
-            return [{"response": "utter_answer_education_route", "routes": enumerate_da(routes),
-                     "requirements": education.entry_requirements or ""}]
-        # The passage the section's heading points at, and a quick reply per route that tells its
-        # entry requirements.
-        lead = answerer(slug).topic_lead("education")
+        route = education_route(store, slug, tracker)
+        if route:
+            return [route]
+        # The whole section (routes into the job, the programmes and what they require), and a
+        # quick reply per programme.
         buttons = [{"title": route[:1].upper() + route[1:],
                     "payload": f'/ask_education{{"education":"{route}"}}'} for route in education.routes]
-        return [{"response": "utter_answer_education", "lead": lead.text if lead else "",
+        return [{"response": "utter_answer_education",
+                 "lead": "\n".join(p for p in education.paragraphs if not is_site_notice(p)),
                  "buttons": buttons}]
 
 
@@ -249,7 +257,16 @@ class AnswerFurtherEducation(StoreAnswer):
     action_name = "action_answer_further_education"
 
     def messages(self, store, slug, tracker):
-        return [{"response": "utter_answer_text", "body": "\n".join(store.further_education(slug))}]
+        # "kan jeg tage en MBA": the programme the article names, before the general pointer.
+        route = education_route(store, slug, tracker)
+        if route:
+            return [route]
+        # The section itself points elsewhere; the programmes for leaders are in the education section.
+        education = store.education(slug)
+        programmes = [p for p in education.paragraphs
+                      if any(r.lower() in p.lower() for r in education.routes)
+                      or (education.entry_requirements and education.entry_requirements in p)]
+        return [{"response": "utter_answer_text", "body": "\n".join(store.further_education(slug) + programmes)}]
 
 
 class AnswerSalary(StoreAnswer):
@@ -270,6 +287,28 @@ class AnswerOutlook(StoreAnswer):
                  "outlook_source": outlook.source}]
 
 
+class AnswerUncovered(StoreAnswer):
+    """A subject of the job the article does not treat (the intent ask_uncovered): said plainly,
+    with the eVejledere's channels, when the model is sure (`answering.claims_silence`); otherwise
+    the likeliest topic answers, with the offer of an eVejleder."""
+
+    action_name = "action_answer_uncovered"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
+        ranking = tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]
+        if claims_silence(ranking):
+            return await super().run(dispatcher, tracker, domain)
+        topic = next((r["name"] for r in ranking if r.get("name") in TOPIC_ACTIONS), None)
+        if topic:
+            TOPIC_ACTIONS[topic]().respond(dispatcher, tracker, domain, topic)
+        else:
+            dispatcher.utter_message(response="utter_offer_evejleder")
+        return []
+
+    def messages(self, store, slug, tracker):
+        return [{"response": "utter_answer_not_covered", "channels": contact_channels(store, slug)}]
+
+
 class AnswerOtherJob(StoreAnswer):
     action_name = "action_answer_other_job"
 
@@ -282,3 +321,13 @@ def first_sentence(paragraphs: List[str]) -> str:
     text = paragraphs[0] if paragraphs else ""
     end = text.find(". ")
     return text if end < 0 else text[: end + 1]
+
+
+# The action of each topic intent, for a message whose likeliest topic answers in another's place.
+TOPIC_ACTIONS = {
+    "ask_job_overview": AnswerOverview, "ask_tasks": AnswerTasks, "ask_skills": AnswerSkills,
+    "ask_career_paths": AnswerCareerPaths, "ask_workplaces": AnswerWorkplaces,
+    "ask_education": AnswerEducation, "ask_further_education": AnswerFurtherEducation,
+    "ask_job_titles": AnswerJobTitles, "ask_salary": AnswerSalary,
+    "ask_employment_outlook": AnswerOutlook,
+}

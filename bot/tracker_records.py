@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from bot.config import REPO_ROOT, Settings
 from bot.db import make_engine, zero_freed_content
 from bot.handoff.contact import contact_mentions
+from bot.language.e5 import TEXT_VECTOR
 
 # What the console and the widget show instead of the removed text (Danish: they read it).
 REDACTED = "[kontaktoplysning fjernet]"
@@ -130,10 +131,14 @@ class TrackerRecords:
             found = _redact_answers(events, slot)
             searched = sorted((v for v in found if len(v) >= MIN_SEARCHED_LENGTH), key=len, reverse=True)
             changed = 0
-            for (event_id, _kind, data), row in zip(events, rows):
+            for (event_id, kind, data), row in zip(events, rows):
                 if data is None:
                     continue
-                text = json.dumps(_replace_in(data, searched))
+                data = _replace_in(data, searched)
+                if kind == "user" and json.dumps(data) != row.data:
+                    # The message's meaning vector (bot/language/e5.py) was computed from the removed text.
+                    (data.get("parse_data") or {}).pop(TEXT_VECTOR, None)
+                text = json.dumps(data)
                 if text != row.data:
                     connection.execute(update(EVENTS).where(EVENTS.c.id == event_id).values(data=text))
                     changed += 1

@@ -17,6 +17,7 @@ from typing import List, Optional
 import yaml
 
 from bot.knowledge.answering import Answer, Answerer, Thresholds, TOPICS_OF_INTENT
+from bot.knowledge.ranking import DENSE_FLOOR, DENSE_WEIGHT
 from bot.knowledge.ingest import parse_article, read_article
 from bot.language.lemmas import LemmaTable
 
@@ -42,11 +43,9 @@ def verdict(item: dict, answer: Optional[Answer]) -> str:
     "yes", "route", "compare", "soft"."""
     wanted, kind = item["passage"], item.get("kind")
     quoted = " ".join(p.titled() for p in answer.passages).lower() if answer else ""
-    if kind == "not_covered":
-        return "right" if answer and answer.kind == kind else "overview" if answer is None else "wrong"
     if wanted is None:
-        return "quiet" if answer is None or answer.kind == "not_covered" else "wrong"
-    if answer is None or answer.kind == "not_covered":
+        return "quiet" if answer is None else "wrong"
+    if answer is None:
         return "overview"
     wanted = [wanted] if isinstance(wanted, str) else wanted
     quotes = all(w.lower() in quoted for w in wanted)
@@ -59,7 +58,9 @@ def evaluate(answerer: Answerer, questions: List[dict]):
 
 
 def load_questions() -> List[dict]:
-    return yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
+    """The development questions the ranking answers (not those on subjects the article lacks)."""
+    return [q for q in yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
+            if q.get("kind") != "not_covered"]
 
 
 def build_answerer() -> Answerer:
@@ -108,12 +109,14 @@ def main() -> None:
 
     rows = grid(answerer, questions, "score", "margin", (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5))
     strict_rows = grid(answerer, questions, "strict_score", "strict_margin", (0.3, 0.35, 0.4, 0.45, 0.5))
-    unknown_rows = []
-    for share in (0.45, 0.5, 0.55, 0.6, 0.7, 0.8):
-        answerer.thresholds = replace(Thresholds(), unknown_share=share)
-        counts = evaluate(answerer, questions)
-        unknown_rows.append((counts["right"] - 2 * counts["wrong"], share, counts))
     answerer.thresholds = Thresholds()
+    dense_rows = []
+    for weight in (0.0, 0.15, 0.3, 0.45, 0.6):
+        for floor in (0.75, 0.8, 0.85):
+            answerer.index.dense_weight, answerer.index.dense_floor = weight, floor
+            counts = evaluate(answerer, questions)
+            dense_rows.append((counts["right"] - 2 * counts["wrong"], weight, floor, counts))
+    answerer.index.dense_weight, answerer.index.dense_floor = DENSE_WEIGHT, DENSE_FLOOR
     current = evaluate(answerer, questions)
 
     costs = answering_costs(answerer, questions)
@@ -132,8 +135,8 @@ def main() -> None:
         "topic overview follows, *quiet* when rightly no passage came.",
         "",
         "Questions with a `kind` must also get that shape: \"Ja\" first, the route, both sides of a "
-        "comparison, the softer lead, or \"the article does not say\" (`not_covered`, right only "
-        "when said).",
+        "comparison, or the softer lead. Questions on subjects the article lacks are left out here: "
+        "the intent `ask_uncovered` recognises them ([uncovered.md](uncovered.md)).",
         "",
         "The bar when the intent names a topic (the bar without one as in use):",
         "",
@@ -144,20 +147,19 @@ def main() -> None:
         "",
     ] + table(strict_rows) + [
         "",
-        "When words unknown to the article carry this share of a message (IDF-weighted), it is about "
-        "something the article does not cover: the strict bar applies, and without a winner the "
-        "reply says so:",
+        "Meaning in the ranking (hybrid retrieval): the share of the e5 cosine in a passage's "
+        "score, and the cosine it counts from (both bars as in use):",
         "",
-        "| unknown share ≥ | right | wrong | overview | quiet | right − 2·wrong |",
-        "|---|---|---|---|---|---|",
-    ] + [f"| {share:.2f} | {c['right']} | {c['wrong']} | {c['overview']} | {c['quiet']} | {value} |"
-         for value, share, c in unknown_rows]
+        "| dense weight | counts from | right | wrong | overview | quiet | right − 2·wrong |",
+        "|---|---|---|---|---|---|---|",
+    ] + [f"| {weight:.2f} | {floor:.2f} | {c['right']} | {c['wrong']} | {c['overview']} | {c['quiet']} | {value} |"
+         for value, weight, floor, c in dense_rows]
     bar = Thresholds()
     lines += [
         "",
         f"In use (`answering.Thresholds`): score ≥ {bar.score}, margin ≥ {bar.margin}; without a "
-        f"topic score ≥ {bar.strict_score}, margin ≥ {bar.strict_margin}; unknown share ≥ "
-        f"{bar.unknown_share}. With these: "
+        f"topic score ≥ {bar.strict_score}, margin ≥ {bar.strict_margin}; dense weight "
+        f"{DENSE_WEIGHT} from cosine {DENSE_FLOOR} (`ranking.py`). With these: "
         f"{current['right']} right, {current['wrong']} wrong, {current['overview']} overview, "
         f"{current['quiet']} quiet.",
         "",

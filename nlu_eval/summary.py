@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from nlu_eval.answers import measured_answer_rate
+from nlu_eval.answers import measured_answer_rates
 from nlu_eval.baseline import Baseline
 from nlu_eval.compare import result_file
 from nlu_eval.folds import N_FOLDS
@@ -51,7 +51,7 @@ def main() -> None:
     perturbed = score(parser.predict(perturbed_holdout))
     off_topic = score(parser.predict(labelled(OFF_TOPIC_HOLDOUT)))
     parser.close()
-    answers = measured_answer_rate()
+    answers, broad = measured_answer_rates()
     training = load_data(str(REPO / "data" / "nlu")).intent_examples
     baseline = Baseline()
     baseline.fit([m.get("text") for m in training], [m.get("intent") for m in training])
@@ -113,6 +113,15 @@ def main() -> None:
         f"assistant (the trained model and the action server, through the REST channel): "
         f"{answers.precise} of {answers.n} = {f(answers.rate)} (target >= 0.90; "
         "`tests/e2e/test_answers_holdout.py` asserts it, nlu_eval/answers.py defines it).",
+        "",
+        "Held-out broad and paraphrased questions (tests/answers_broad_holdout.yml), asserted by the same test:",
+        "",
+        "| figure | measured | target |",
+        "|---|---|---|",
+        f"| covered subjects: replies claiming the article is silent | {len(broad.claims)} of {broad.covered_n} | 0 |",
+        f"| covered subjects: broad answers correct | {broad.correct} of {broad.covered_n} = {f(broad.rate)} | >= 0.95 |",
+        f"| subjects the article lacks: said plainly or handed to an eVejleder | {broad.honest} of "
+        f"{broad.uncovered_n} = {f(broad.honest_rate)} | >= 0.90 |",
         "",
         f"Held-out macro-F1 over the gold intents only (a fallback counts as a miss; the test's figure): "
         f"{f(held.macro_f1)}. Entity precision / recall (type + value): {f(held.entity_precision)} / "

@@ -3,12 +3,14 @@ contact details removed in place, old events purged, and Rasa still reads and ex
 import asyncio
 import dataclasses
 import datetime as dt
+import json
 import uuid
 
 import pytest
 from sqlalchemy import text
 
 from bot.config import REPO_ROOT, settings
+from bot.language.e5 import TEXT_VECTOR, pack, query_vector
 from bot.tracker_records import REDACTED, TrackerRecords, tracker_database_url, tracker_engine
 from bot.launch.services import create_database, drop_database
 
@@ -44,8 +46,10 @@ def rasa_store(tracker_url):
 
 
 def user(text, at):
+    # As Rasa stores a message: with the meaning vector the intent classifier computed from its text.
     return rasa_events.UserUttered(text, {"name": "inform", "confidence": 1.0},
-                                   parse_data={"text": text, "intent": {"name": "inform"}}, timestamp=at)
+                                   parse_data={"text": text, "intent": {"name": "inform"},
+                                               TEXT_VECTOR: pack(query_vector(text))}, timestamp=at)
 
 
 def slot(name, value, at):
@@ -95,6 +99,10 @@ def test_contact_answers_are_removed_in_place_and_rasa_goes_on(rasa_store, track
     assert changed == 7  # two answers, two slot values, the question (event and slot), the bot line
     assert not any(CONTACT in row or "ida-privat@" in row for row in after)
     assert "lederuddannelser" in " ".join(after), "the rest of the conversation stays"
+    # Where text was removed, so is the vector computed from it; elsewhere it stays.
+    vectors = {json.loads(row)["text"]: TEXT_VECTOR in json.loads(row).get("parse_data", {})
+               for row in after if json.loads(row).get("event") == "user"}
+    assert vectors == {REDACTED: False, f"skriv til {REDACTED} om lederuddannelser": False, "tak": True}
     assert any(CONTACT in row for row in stored_texts(tracker_url, "other")), "only that visitor's"
 
     tracker = asyncio.run(rasa_store.retrieve("ida"))

@@ -2,8 +2,10 @@
 
 A message is a `user` event the visitor typed (or a button, whose title the widget sends as
 metadata); payloads the widget sends by itself (/session_start) are not messages. After a
-message come the actions Rasa ran for it; a `slot` event `feedback` is the visitor's rating of
-the answer to the message whose metadata carries the same ref (bot/web/feedback.py).
+message come the actions Rasa ran for it and the bot's replies, each with the name of the domain
+response it was rendered from, when it was (`metadata.utter_action`); a `slot` event `feedback` is
+the visitor's rating of the answer to the message whose metadata carries the same ref
+(bot/web/feedback.py). Why a message is worth a review is decided in bot/insight/reasons.py.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from bot.insight.tracker_events import TrackerEvent
 
 FEEDBACK_SLOT = "feedback"
 UP, DOWN = "up", "down"
-FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 NO_ACTIONS = frozenset({"action_listen", "action_session_start", "action_unlikely_intent"})
 
 
@@ -31,12 +32,9 @@ class Message:
     ref: Optional[str]
     actions: List[str] = field(default_factory=list)
     answer: List[str] = field(default_factory=list)
+    responses: List[str] = field(default_factory=list)  # e.g. utter_answer_not_covered
     rating: Optional[str] = None
     comment: Optional[str] = None
-
-    @property
-    def fell_back(self) -> bool:
-        return self.intent == "nlu_fallback" or any(a in FALLBACK_ACTIONS for a in self.actions)
 
 
 def _visitor_text(event: TrackerEvent) -> Optional[str]:
@@ -85,6 +83,9 @@ def messages(events: Iterable[TrackerEvent]) -> List[Message]:
             text = (event.data.get("text") or "").strip()
             if text:
                 current.answer.append(text)
+            response = (event.data.get("metadata") or {}).get("utter_action")
+            if isinstance(response, str) and response:
+                current.responses.append(response)
         elif event.kind == "slot" and event.data.get("name") == FEEDBACK_SLOT:
             _apply_feedback(by_ref, event)
     return result

@@ -1,12 +1,12 @@
-"""The Indsigt figures for a period: from Rasa's tracker store (messages, intents, fallbacks,
-ratings) and the hand-off tables (hand-offs, callbacks, waits)."""
+"""The Indsigt figures for a period: from Rasa's tracker store (messages, intents, the review
+list and its counts, ratings) and the hand-off tables (hand-offs, callbacks, waits)."""
 from __future__ import annotations
 
 import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -16,9 +16,9 @@ from bot.handoff.hours import OpeningHours
 from bot.handoff.models import CallbackRequest, Case
 from bot.insight.conversations import DOWN, UP, Message, messages
 from bot.insight.masking import mask
+from bot.insight.reasons import FALLBACK, NOT_COVERED, OUT_OF_SCOPE, review_reasons
 from bot.insight.tracker_events import read_events
 
-LOW_CONFIDENCE = 0.6
 MAX_REVIEW_ITEMS = 200
 
 
@@ -30,7 +30,7 @@ class ReviewItem:
     time: dt.datetime
     predicted_intent: Optional[str]
     confidence: Optional[float]
-    reason: str  # fallback | low_confidence | rated_down
+    reasons: Tuple[str, ...]  # bot.insight.reasons.REASONS, at least one
     comment: Optional[str]  # masked
 
 
@@ -40,7 +40,9 @@ class Insight:
     since: dt.datetime
     conversations: int
     messages: int
-    fallbacks: int
+    fallbacks: int  # not understood (off-topic messages are counted apart)
+    out_of_scope: int
+    not_covered: int  # replies saying the article does not treat the subject
     handoffs: int
     callbacks: int
     feedback_up: int
@@ -57,21 +59,11 @@ class Insight:
         return self.fallbacks / self.messages if self.messages else 0.0
 
 
-def _reason(message: Message) -> Optional[str]:
-    if message.fell_back:
-        return "fallback"
-    if message.rating == DOWN:
-        return "rated_down"
-    if message.confidence is not None and message.confidence < LOW_CONFIDENCE:
-        return "low_confidence"
-    return None
-
-
-def _review_item(message: Message, reason: str) -> ReviewItem:
+def _review_item(message: Message, reasons: Tuple[str, ...]) -> ReviewItem:
     return ReviewItem(
         id=message.event_id, conversation_id=message.conversation_id, text=mask(message.text),
         time=message.time, predicted_intent=message.intent, confidence=message.confidence,
-        reason=reason, comment=mask(message.comment) if message.comment else None,
+        reasons=reasons, comment=mask(message.comment) if message.comment else None,
     )
 
 
@@ -84,6 +76,8 @@ def compute(tracker_engine: Optional[Engine], session_factory: Callable, hours: 
     by_hour = {hour: {"hour": hour, "messages": 0, "while_closed": 0} for hour in range(24)}
     by_topic: Dict[str, Dict[str, int]] = {}
     review: List[ReviewItem] = []
+    # Counted over every message of the period, so the figures agree with the (capped) list.
+    reason_counts: Counter = Counter()
     for message in visitor_messages:
         local = message.time.astimezone(tz)
         day = per_day.setdefault(local.date(), {"conversations": set(), "messages": 0})
@@ -95,9 +89,10 @@ def compute(tracker_engine: Optional[Engine], session_factory: Callable, hours: 
         if message.rating:
             counts = by_topic.setdefault(message.intent or "?", {UP: 0, DOWN: 0})
             counts[message.rating] += 1
-        reason = _reason(message)
-        if reason:
-            review.append(_review_item(message, reason))
+        reasons = review_reasons(message)
+        if reasons:
+            reason_counts.update(reasons)
+            review.append(_review_item(message, reasons))
     with transaction(session_factory) as session:
         cases = session.execute(select(Case.created_at, Case.claimed_at)
                                 .where(Case.created_at >= since)).all()
@@ -108,7 +103,8 @@ def compute(tracker_engine: Optional[Engine], session_factory: Callable, hours: 
         days=days, since=since,
         conversations=len({m.conversation_id for m in visitor_messages}),
         messages=len(visitor_messages),
-        fallbacks=sum(1 for m in visitor_messages if m.fell_back),
+        fallbacks=reason_counts[FALLBACK], out_of_scope=reason_counts[OUT_OF_SCOPE],
+        not_covered=reason_counts[NOT_COVERED],
         handoffs=len(cases), callbacks=callbacks,
         feedback_up=sum(1 for m in visitor_messages if m.rating == UP),
         feedback_down=sum(1 for m in visitor_messages if m.rating == DOWN),

@@ -5,8 +5,11 @@ passage is used only when it clearly wins (thresholds measured in docs/nlu/passa
 the caller gives the topic overview. Some questions are shaped differently:
 - "hvordan bliver jeg X": the route (career paths, education), not X's description;
 - "forskellen på A og B": both passages;
-- yes/no questions: "yes" first when the passage contains everything asked about;
-- a subject the article has no words for (working hours, stress): said plainly.
+- yes/no questions: "yes" first when the passage asserts everything asked about;
+- a job title the article lists without a passage of its own ("chef", "værkfører") names the job
+  itself: its question is about the job in general, answered from the titles list and the topics.
+Whether the article is silent on a subject is not decided here: that is a trained intent
+(`ask_uncovered`, data/nlu/uncovered.yml), learned from how visitors ask about what it lacks.
 Nothing here writes Danish for the visitor: the kinds map to responses in domain.yml.
 """
 from __future__ import annotations
@@ -15,7 +18,9 @@ import difflib
 import re
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
+
+import numpy as np
 
 from bot.knowledge.article import JOB_TITLES_LABEL, Article
 from bot.knowledge.ingest import KNOWN_HEADINGS
@@ -32,37 +37,63 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
     "ask_career_paths": ("career_paths", "intro"),
     "ask_workplaces": ("workplaces",),
     "ask_education": ("education",),
-    "ask_further_education": ("further_education",),
+    "ask_further_education": ("further_education", "education"),
     "ask_job_titles": ("job_titles", "intro"),
 }
-# The heading a topic stands under on the page (ingest.KNOWN_HEADINGS): it points at the topic's lead.
-HEADING_OF_TOPIC = {"education": "Uddannelsesvej"}
 # The salary and outlook answers are short already and carry their links: always the whole topic.
+# Messages that were not understood, or not about the job.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Intents whose question a named role answers with that role's description.
 ROLE_INTENTS = ("ask_job_overview", "ask_tasks", "ask_career_paths", "ask_job_titles",
                 "ask_skills") + MISUNDERSTOOD
+# "lederjob", "lederstilling": the job itself.
+JOB_WORDS = ("job", "jobbet", "stilling", "stillingen", "rolle", "rollen", "arbejde")
+# "hvad laver en værkfører" may be taken for another job; the article's own titles make it this one.
+OTHER_JOB = "ask_other_job"
 
+
+
+# The intent for subjects the article does not treat (data/nlu/uncovered.yml). "Det står der ikke
+# noget om i artiklen" is a claim: made only at CLAIM_CONFIDENCE; below it, the next topic answers,
+# and a topic answer to a message that may be about such a subject (UNSURE_UNCOVERED) also offers
+# an eVejleder. Both chosen on the development questions (docs/nlu/uncovered.md).
+UNCOVERED = "ask_uncovered"
+CLAIM_CONFIDENCE = 0.7
+UNSURE_UNCOVERED = 0.3
+
+
+def confidence_of(ranking: Sequence[dict], intent: str) -> float:
+    return next(((r.get("confidence") or 0.0) for r in ranking or () if r.get("name") == intent), 0.0)
+
+
+def claims_silence(ranking: Sequence[dict]) -> bool:
+    """Say the article is silent: the subject is one it does not treat, and the model is sure."""
+    top = ranking[0] if ranking else {}
+    return top.get("name") == UNCOVERED and (top.get("confidence") or 0.0) >= CLAIM_CONFIDENCE
+
+
+def maybe_uncovered(ranking: Sequence[dict]) -> bool:
+    """The message may be about a subject the article does not treat (Rasa's intent ranking)."""
+    return not claims_silence(ranking) and confidence_of(ranking, UNCOVERED) >= UNSURE_UNCOVERED
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """A passage wins when its score reaches `score` and beats the next one by `margin`; without a
-    topic (the intent was not understood, or named the wrong topic), or when the message is mostly
-    about words the article does not have, the `strict_` bar applies.
+    topic (the intent was not understood, or named the wrong topic) the `strict_` bar applies.
     Chosen on nlu_eval/answers_dev.yml by `python -m nlu_eval.passages` (docs/nlu/passages.md)."""
 
     score: float = 0.20
     margin: float = 0.05
-    strict_score: float = 0.35
+    strict_score: float = 0.40
     strict_margin: float = 0.10
-    # A message is about something the article does not cover when words unknown to the article
-    # carry this share of it ("hvor mange timer arbejder en leder": "timer", not "arbejde").
-    unknown_share: float = 0.55
 
 # "Ja" comes first only when the passage holds this share of what was asked (IDF-weighted).
 YES_COVERAGE = 0.9
-# An unknown word close to a word of the article is a typo of it, not a new subject.
+# Words that turn what is asked around ("kan man blive leder uden uddannelse"): "Ja" only when the
+# passage says them too. They are stop words, so the coverage above never sees them.
+QUALIFIERS = ("uden", "ikke", "kun", "aldrig", "ingen", "intet", "altid", "alle", "nødvendigvis")
+# A question word typed with a typo ("hvordna") is still that word.
 TYPO_SIMILARITY = 0.8
 MIN_COMPOUND_PART = 5
 
@@ -76,6 +107,9 @@ _ROUTE = re.compile(
 )
 # "kan man blive X (uden Y)": the route, with "Ja" first when the passage says it.
 _CAN_BECOME = re.compile(r"^\s*kan\s+(?:jeg|man|du|alle)\s+blive\s+(?P<rest>.+)$", re.IGNORECASE)
+# A question for a list or a whole topic ("hvilke niveauer af ledelse findes der").
+_LIST_QUESTION = re.compile(r"^\s*(?:hvilke|hvilken slags|hvad for nogle|hvad findes der|hvad er der af|nævn|list)\b",
+                            re.IGNORECASE)
 # The words that shape a question, recognised with a typo ("hvordna bliver man ...").
 SHAPE_WORDS = ("hvordan", "hvad", "bliver", "blive", "forskellen", "forskel")
 _YES_NO = re.compile(r"^\s*(?:kan|skal|er|har|findes|må|kræver|får|bliver|arbejder|deltager|giver|"
@@ -96,7 +130,7 @@ def shaped(text: str) -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str                      # passage | yes | soft | route | compare | not_covered
+    kind: str                      # passage | yes | soft | route | compare
     passages: Tuple[Passage, ...] = ()
     topic: Optional[str] = None    # the topic whose overview the visitor may want next
 
@@ -104,8 +138,11 @@ class Answer:
 class Answerer:
     @classmethod
     def for_article(cls, article: Article, lemmas: LemmaTable) -> "Answerer":
-        """The job's own name is in nearly every passage and every question: no evidence."""
-        return cls(article, DanishTerms(lemmas, load_synonyms(), [article.title, "job"]))
+        """The job's own name is in nearly every passage and every question: no evidence; nor is it
+        as a compound with a word for a job ("lederjobbet", "lederstillingen")."""
+        title = article.title.lower()
+        names = [title, "job"] + [title + word for word in JOB_WORDS]
+        return cls(article, DanishTerms(lemmas, load_synonyms(), names))
 
     def __init__(self, article: Article, terms: DanishTerms, thresholds: Thresholds = Thresholds()) -> None:
         self.article = article
@@ -117,11 +154,12 @@ class Answerer:
         # The section headings name what the article covers, even where no passage repeats them;
         # a message made of nothing else asks for a whole topic ("hvilke arbejdsopgaver er der?").
         self._topic_words = set(terms.terms(" ".join(KNOWN_HEADINGS + (JOB_TITLES_LABEL,))))
-        self._known = set(self.index.vocabulary) | self._topic_words
-        self._vocabulary = sorted(self._known)
-        self._by_first_letter: Dict[str, List[str]] = {}
-        for word in self._vocabulary:
-            self._by_first_letter.setdefault(word[0], []).append(word)
+        # Titles with no passage of their own ("Chef", "Værkfører") are other names of the job;
+        # some are the last part of another title ("Chef": "Sekretariatschef").
+        self.job_names = frozenset(t for t in article.job_titles if self.role_passage(t) is None)
+        self.ending_names = frozenset(
+            t for t in self.job_names
+            if any(o.lower() != t.lower() and o.lower().endswith(t.lower()) for o in self.roles.names))
 
     # --- the pieces ------------------------------------------------------------------------
 
@@ -129,15 +167,6 @@ class Answerer:
         wanted = role.casefold()
         return next((p for p in self.index.passages
                      if p.kind == "role" and p.context.casefold() == wanted), None)
-
-    def topic_lead(self, topic: str) -> Optional[Passage]:
-        """The topic's passage that its heading points at ("Alle uddannelsesveje kan føre til ..."),
-        else its first: the start of an overview that fits one chat bubble."""
-        heading = HEADING_OF_TOPIC.get(topic, "")
-        best = next(iter(self.index.rank(heading, (topic,))), None) if heading else None
-        if best is not None and best.score > 0:
-            return best.passage
-        return next((p for p in self.index.passages if p.topic == topic), None)
 
     def titles_passage(self, role: str) -> Optional[Passage]:
         if role.casefold() not in (t.casefold() for t in self.article.job_titles):
@@ -153,42 +182,18 @@ class Answerer:
             return None
         return hits[0].passage
 
-    @lru_cache(maxsize=20_000)
-    def _is_unknown(self, term: str) -> bool:
-        """The article has no word for `term`, nor one a typo away or inside a compound."""
-        return (term not in self._known and not self.role_of(term)
-                and not self.index.terms.has_synonyms(term)
-                and not self._compound_of_known(term)
-                # Typos rarely hit the first letter; comparing with those words keeps this cheap.
-                and not difflib.get_close_matches(term, self._by_first_letter.get(term[0], []), n=1,
-                                                  cutoff=TYPO_SIMILARITY))
-
-    def unknown_share(self, text: str) -> float:
-        """How much of the message is about things the article has no word for: the IDF-weighted
-        share of its unknown terms, an unknown word weighing as much as the article's rarest. Role
-        names say whom the message is about, not what: "får en chef firmabil"."""
-        terms = {t for t in self.index.query_terms(text) if not self.role_of(t)}
-        weights = [(self.index.idf(term), self._is_unknown(term)) for term in terms]
-        total = sum(weight for weight, _ in weights)
-        return sum(weight for weight, unknown in weights if unknown) / total if total else 0.0
-
-    def _compound_of_known(self, term: str) -> bool:
-        """"lederkarriere", "betegnelse": a word of the article starts or ends it, or it ends one."""
-        return any(
-            len(word) >= MIN_COMPOUND_PART and (term.startswith(word) or term.endswith(word) or
-                                                (len(term) >= MIN_COMPOUND_PART and word.endswith(term)))
-            for word in self._vocabulary
-        )
-
     def covers(self, passage: Passage, text: str) -> bool:
-        """The passage holds (nearly) every word of the question: a yes/no question gets "Ja"."""
+        """The passage asserts what a yes/no question asks: it holds (nearly) every word of the
+        question, and every word that turns the question around ("uden", "ikke")."""
         # The question's own verb ("findes", "kræver") is not what it asks about.
         terms = self.index.query_terms(_YES_NO.sub("", text, count=1))
         words = set(self.index.query_terms(f"{passage.context} {passage.text}"))
         # "arbejder ledere med kunder": "samarbejder" holds "arbejder".
         known = [t for t in terms if t in words or self.role_of(t) or (
             len(t) >= MIN_COMPOUND_PART and any(t in word for word in words))]
-        return bool(terms) and len(known) / len(terms) >= YES_COVERAGE
+        said = set(re.findall(r"\w+", passage.text.lower()))
+        turned = [w for w in re.findall(r"\w+", text.lower()) if w in QUALIFIERS and w not in said]
+        return bool(terms) and not turned and len(known) / len(terms) >= YES_COVERAGE
 
     def _best_for(self, part: str) -> Optional[Passage]:
         roles = self.roles.find(part)
@@ -230,6 +235,8 @@ class Answerer:
         # "topleder" is no role of the article, but its synonyms name one.
         roles = ([role] if role else []) + self.roles.find(target) + self.roles.find(
             " ".join(self.index.query_terms(target)))
+        # "kan man blive chef for et område": "chef" is the job itself, what follows says which.
+        roles = [r for r in roles if (self.role_of(r) or r) not in self.ending_names]
         # Where the article names the role on a career path ("fx som direktør"), not its description.
         careers = [p for p in self.index.passages if p.topic == "career_paths" and not p.label]
         named = next((p for r in roles for p in careers if fold(r.lower()) in fold(p.text.lower())), None)
@@ -240,7 +247,7 @@ class Answerer:
         can_become = _CAN_BECOME.match(text) is not None
         if can_become and not roles and not self._about_education(rest):
             return None       # "kan man blive leder på en tv-station": where, not how
-        education = next(iter(self.index.rank(f"{rest} vej uddannelse", ("education",))), None)
+        education = next(iter(self.index.rank(f"{rest} vej uddannelse", ("education",), dense=False)), None)
         education = education.passage if education and education.score > 0 else None
         found = named or education
         if not found:
@@ -249,73 +256,93 @@ class Answerer:
         return Answer("yes" if yes else "route", (found,), found.topic)
 
     def _about_education(self, text: str) -> bool:
-        best = next(iter(self.index.rank(text, ("education",))), None)
+        best = next(iter(self.index.rank(text, ("education",), dense=False)), None)
         return best is not None and best.score >= self.thresholds.score
 
     # --- the answer ------------------------------------------------------------------------
 
-    def answer(self, text: str, intent: str, role: Optional[str] = None) -> Optional[Answer]:
-        """The passage answer to `text`, or None for the topic overview (or the fallback)."""
+    def answer(self, text: str, intent: str, role: Optional[str] = None,
+               vector: Optional[np.ndarray] = None) -> Optional[Answer]:
+        """The passage answer to `text`, or None for the topic's own answer (or the fallback).
+        `vector`: the message's e5 vector from Rasa's parse data, if it came with it."""
         text = (text or "").strip()
         if not text or text.startswith("/"):
             return None
-        misunderstood = intent in MISUNDERSTOOD
+        named = self.roles.find(text)
+        if intent == OTHER_JOB and named:
+            intent = "ask_job_overview"
         topics = TOPICS_OF_INTENT.get(intent)
-        if topics is None and not misunderstood:
+        if topics is None and intent not in MISUNDERSTOOD:
             return None
-        topic = topics[0] if topics else None
 
         question = shaped(text)
         by_shape = self.comparison(question) or self.route(question, role)
         if by_shape:
             return by_shape
-        role = (self.role_of(role) or role) if role else next(iter(self.roles.find(text)), None)
-        if not role and set(self.index.query_terms(text)) <= self._topic_words:
+        role = (self.role_of(role) or role) if role else next(iter(named), None)
+        if _LIST_QUESTION.match(text) and topics and not self.role_passage(role or ""):
+            return None        # "hvilke lederuddannelser findes der": the topic's whole answer
+        if role in self.ending_names:
+            # "Chef" (in "sekretariatschef" another title) is the job itself: ranked without it.
+            return self._ranked(self.roles.without(text, self.ending_names), intent, None, None)
+        if role in self.job_names:
+            found = self._ranked(text, intent, None, vector)
+            # "hvad laver en værkfører": nothing but the title asked about.
+            if found is None and self._topic_only(self.roles.without(text, self.job_names)):
+                return self._titles_answer(text, intent, role)
+            return found
+        return self._ranked(text, intent, role, vector)
+
+    def _topic_only(self, text: str) -> bool:
+        """Nothing but a topic's name is asked for ("hvilke arbejdsopgaver er der?", "opgaver")."""
+        return all(term in self._topic_words or any(word.endswith(term) for word in self._topic_words)
+                   for term in self.index.query_terms(text))
+
+    def _ranked(self, text: str, intent: str, role: Optional[str],
+                vector: Optional[np.ndarray]) -> Optional[Answer]:
+        misunderstood = intent in MISUNDERSTOOD
+        topics = TOPICS_OF_INTENT.get(intent)
+        if not role and self._topic_only(text):
             return None
-        role_question = bool(role) and intent in ROLE_INTENTS
-        role_passage = self.role_passage(role) if role_question else None
+        role_passage = self.role_passage(role) if role and intent in ROLE_INTENTS else None
         # The list of job titles names every title: it would match any message naming one.
-        everywhere = [hit for hit in self.index.rank(text)
+        everywhere = [hit for hit in self.index.rank(text, vector=vector)
                       if hit.passage.kind != "titles" or intent == "ask_job_titles"]
-        # Words the article has no word for ("timer", "stress") make a weak match no answer: the
-        # article does not cover what was asked.
-        about_the_job = not misunderstood or bool(role) or self._names_the_job(text)
-        unknown = about_the_job and self.unknown_share(text) >= self.thresholds.unknown_share
-        if role_passage and unknown:
-            return Answer("not_covered", (), topic)
         if role_passage:
             # "hvem samarbejder en direktør med": another passage may answer better than the role's.
-            hits = everywhere
-            best = hits[0] if hits else None
-            own = next((h.score for h in hits if h.passage == role_passage), 0.0)
+            best = everywhere[0] if everywhere else None
+            own = next((h.score for h in everywhere if h.passage == role_passage), 0.0)
             if best and best.passage != role_passage and best.score >= self.thresholds.strict_score \
                     and best.score - own >= self.thresholds.strict_margin:
                 return Answer("passage", (best.passage,), best.passage.topic)
             return Answer("passage", (role_passage,), "career_paths")
 
         hits = [hit for hit in everywhere if topics is None or hit.passage.topic in topics]
-        # A message naming one of the job's roles is about the job, even when not understood.
-        passage = self.winner(hits, strict=(misunderstood and not role) or unknown)
+        passage = self.winner(hits, strict=misunderstood and not role)
         # The intent may have named the wrong topic ("skal lederen motivere folk" as a skill): a
         # passage elsewhere that clearly beats every other, the topic's own included, answers.
         elsewhere = self.winner(everywhere, strict=True) if topics else None
         if elsewhere is not None and (passage is None or elsewhere.topic not in topics):
             passage = elsewhere
-        # A job title without a description of its own: the list of titles answers "er X en
-        # leder?" and the job-titles question, not "hvad laver X".
-        titles_question = intent == "ask_job_titles" or (
-            bool(_YES_NO.match(text)) and all(self.role_of(t) for t in self.index.query_terms(text)))
-        if passage is None and role_question and titles_question and self.titles_passage(role):
-            kind = "yes" if _YES_NO.match(text) else "passage"
-            return Answer(kind, (self.titles_passage(role),), "job_titles")
-        if passage is not None:
-            if misunderstood:
-                return Answer("soft", (passage,), passage.topic)
-            yes = bool(_YES_NO.match(text)) and self.covers(passage, text)
-            return Answer("yes" if yes else "passage", (passage,), passage.topic)
-        # Not understood and not about the job at all ("hovedstaden i Frankrig"): the fallback's
-        # own reply fits better than "the article does not say".
-        return Answer("not_covered", (), topic) if unknown else None
+        if passage is None:
+            return None
+        if misunderstood:
+            return Answer("soft", (passage,), passage.topic)
+        yes = bool(_YES_NO.match(text)) and self.covers(passage, text)
+        return Answer("yes" if yes else "passage", (passage,), passage.topic)
 
-    def _names_the_job(self, text: str) -> bool:
-        return fold(self.article.title.lower()) in self.index.terms.lemmas(text)
+    def _titles_answer(self, text: str, intent: str, title: str) -> Optional[Answer]:
+        """A question about one of the job's other titles with no passage of its own to answer it
+        ("hvad laver en værkfører", "er en forstander en leder"): the titles list, and for what the
+        job is, the article's summary of it. A topic question ("hvad er en chefs opgaver") gets
+        the topic's own answer."""
+        titles = self.titles_passage(title)
+        topics = TOPICS_OF_INTENT.get(intent) or ()
+        if titles is None or (topics and topics[0] not in ("overview", "job_titles")):
+            return None
+        if _YES_NO.match(text):
+            return Answer("yes", (titles,), "job_titles")
+        if intent == "ask_job_titles":
+            return Answer("passage", (titles,), "job_titles")
+        summary = next(p for p in self.index.passages if p.topic == "overview")
+        return Answer("passage", (titles, summary), "overview")

@@ -1,13 +1,20 @@
-"""Which passage of the article answers a message: TF-IDF ranking over Danish lemmas.
+"""Which passage of the article answers a message: TF-IDF ranking over Danish lemmas, combined
+with the meaning of the message (hybrid retrieval).
 
 Both the passages and the message are reduced to terms: lower-case words, lemmatised with the
 saved spaCy pipeline's lookup table (lederne -> leder), with æ/ø/å written ae/oe/aa so that a
 visitor without a Danish keyboard matches ("generalsekretaer"), stop words dropped, and words the
 article does not use expanded by `config/passage_synonyms.yml`. scikit-learn's TfidfVectorizer
 scores whole terms and character n-grams of the terms (compounds, inflections the table does not
-know, one typo); the score of a passage is the mean of the two cosine similarities.
+know, one typo); the lexical score of a passage is the mean of the two cosine similarities, less
+where the message's words are missing from it. The dense score is the cosine of multilingual-e5
+vectors (bot/language/e5.py) of the message and the passage, which carries paraphrase ("kompetencer"
+for what the article calls "god til"); e5's cosines of unrelated Danish texts are rarely under
+DENSE_FLOOR, so the score counts from there. The weights are chosen on nlu_eval/answers_dev.yml
+(docs/nlu/passages.md).
 
-The index is built once per article and process; ranking a message costs a few milliseconds.
+The index is built once per article version and process (the passages' vectors on first use);
+ranking a message costs a few milliseconds, its vector comes with the message from Rasa.
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.config import REPO_ROOT
+from bot.language import e5
 from bot.knowledge.passages import Passage
 from bot.language.lemmas import LemmaTable
 
@@ -32,6 +40,9 @@ MAX_QUERY_CHARS = 500
 # How much the share of the message's words found in a passage counts against the similarity
 # (docs/nlu/passages.md).
 COVERAGE_WEIGHT = 0.5
+# The share of the dense score in a passage's score, and the cosine it counts from.
+DENSE_WEIGHT = 0.6
+DENSE_FLOOR = 0.8
 
 # spaCy's Danish stop words, as spaCy ships them (spacy/lang/da/stop_words.py), folded; kept here
 # so the action server does not import spaCy. They carry no topic: "hvad", "kan", "ikke".
@@ -56,6 +67,11 @@ info information spørgsmål spørge tak hej hejsa gerne vide fortæl fortælle 
 please plz venligst lige lidt ok okay godt dag hvordan mon nogle noget sig
 gå går ud ske sker hedde hedder mene tro slags ting egentlig typisk helst rigtig stå står betyde betyder
 """.translate(_ASCII).split())
+
+
+# "master- og diplomuddannelser", "it- og softwarevirksomheder": the first word's end is the second's.
+_SUSPENDED = re.compile(r"([0-9a-zæøåéü]+)-\s+(?:og|eller|el\.)\s+([a-zæøåéü]+)")
+MIN_TAIL = 4
 
 
 def fold(word: str) -> str:
@@ -88,9 +104,21 @@ class DanishTerms:
         """Every word of `text` as a folded lemma, stop words included."""
         return [self._lemma(word) for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower())]
 
+    def suspended(self, text: str) -> List[str]:
+        """The whole words a suspended compound stands for: "master- og diplomuddannelser" also
+        names "masteruddannelser" (the longest known word ending the second one completes the first)."""
+        whole = []
+        for first, second in _SUSPENDED.findall(text):
+            tail = next((second[i:] for i in range(1, len(second) - MIN_TAIL + 1)
+                         if second[i:] in self._lemmas), None)
+            if tail:
+                whole.append(first + tail)
+        return whole
+
     def terms(self, text: str) -> List[str]:
         terms: List[str] = []
-        for word in _WORD.findall(text[:MAX_QUERY_CHARS].lower()):
+        text = text[:MAX_QUERY_CHARS].lower()
+        for word in _WORD.findall(text) + self.suspended(text):
             # "it-firma" also counts as "it" and "firma".
             parts = word.split("-") if "-" in word else []
             for form in [word] + parts + [s for w in [word] + parts for s in self._synonyms.get(self._lemma(w), [])]:
@@ -120,6 +148,20 @@ class PassageIndex:
         # scikit-learn computes `idf_` anew on every access.
         self._idf = self._words.idf_
         self.vocabulary: FrozenSet[str] = frozenset(self._words.vocabulary_)
+        self.dense_weight, self.dense_floor = DENSE_WEIGHT, DENSE_FLOOR
+        self._dense_matrix: Optional[np.ndarray] = None
+
+    def _passage_vectors(self) -> np.ndarray:
+        if self._dense_matrix is None:
+            self._dense_matrix = e5.passage_vectors(
+                [f"{p.context}: {p.text}" if p.context else p.text for p in self.passages])
+        return self._dense_matrix
+
+    def meaning(self, text: str, vector: Optional[np.ndarray] = None) -> np.ndarray:
+        """Per passage, how close its meaning is to the message's: 0 at DENSE_FLOOR, 1 at identity."""
+        vector = e5.query_vector(text[:MAX_QUERY_CHARS]) if vector is None else vector
+        cosines = self._passage_vectors() @ vector
+        return np.clip((cosines - self.dense_floor) / (1 - self.dense_floor), 0.0, 1.0)
 
     def _coverage(self, terms: List[str]):
         """Per passage, the share of the message's terms (weighted by IDF) it contains; and the
@@ -147,8 +189,11 @@ class PassageIndex:
         return self.terms.terms(text)
 
     def rank(self, text: str, topics: Optional[Iterable[str]] = None,
-             kinds: Optional[Iterable[str]] = None) -> List[Hit]:
-        """Passages by falling score; only `topics`/`kinds` when given; [] without any term."""
+             kinds: Optional[Iterable[str]] = None, vector: Optional[np.ndarray] = None,
+             dense: bool = True) -> List[Hit]:
+        """Passages by falling score; only `topics`/`kinds` when given; [] without any term.
+        `vector`: the message's e5 vector, when Rasa sent it (else it is computed here); `dense`
+        False: by the words alone (a heading, a phrase made up here, not a visitor's message)."""
         terms = self.query_terms(text)
         if not terms:
             return []
@@ -158,6 +203,8 @@ class PassageIndex:
         coverage, known = self._coverage(terms)
         # Words no passage has do not count in the similarity, so they scale it down instead.
         scores = (1 - COVERAGE_WEIGHT) * similarity * known + COVERAGE_WEIGHT * coverage
+        if dense and self.dense_weight:
+            scores = (1 - self.dense_weight) * scores + self.dense_weight * self.meaning(text, vector)
         topics = set(topics) if topics is not None else None
         kinds = set(kinds) if kinds is not None else None
         hits = [

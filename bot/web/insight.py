@@ -24,14 +24,21 @@ from bot.handoff.hours import OpeningHours
 from bot.handoff.models import utcnow
 from bot.insight.figures import Insight, compute
 from bot.insight.models import IRRELEVANT
+from bot.insight.reasons import FALLBACK, LOW_CONFIDENCE, NOT_COVERED, OUT_OF_SCOPE, RATED_DOWN
 from bot.insight.review import ReviewLabels
 from bot.tracker_records import tracker_database_url, tracker_engine
 from bot.web import texts
 
 PERIODS = (1, 7, 30, 90, 365)
 DEFAULT_DAYS = 30
-REASON_NAMES = {"fallback": "ikke forstået", "low_confidence": "usikker",
-                "rated_down": "hjalp ikke"}
+# Why a message is on the review list, as the counsellor reads it (bot/insight/reasons.py decides).
+REASON_NAMES = {
+    NOT_COVERED: "Svarede: står ikke i artiklen",
+    OUT_OF_SCOPE: "Uden for emnet",
+    FALLBACK: "Ikke forstået",
+    LOW_CONFIDENCE: "Usikkert gæt",
+    RATED_DOWN: "Vurderet 👎",
+}
 
 
 def domain_intents(path=REPO_ROOT / "domain.yml") -> List[str]:
@@ -55,6 +62,8 @@ def as_json(insight: Insight, labels: Dict[int, str]) -> Dict[str, Any]:
         "messages": insight.messages,
         "fallbacks": insight.fallbacks,
         "fallback_rate": round(insight.fallback_rate, 4),
+        "out_of_scope": insight.out_of_scope,
+        "not_covered": insight.not_covered,
         "handoffs": insight.handoffs,
         "callbacks": insight.callbacks,
         "feedback_up": insight.feedback_up,
@@ -67,7 +76,7 @@ def as_json(insight: Insight, labels: Dict[int, str]) -> Dict[str, Any]:
         "misunderstood": [
             {"id": item.id, "text": item.text, "time": item.time.isoformat(),
              "predicted_intent": item.predicted_intent, "confidence": item.confidence,
-             "reason": item.reason, "comment": item.comment, "label": labels.get(item.id)}
+             "reasons": list(item.reasons), "comment": item.comment, "label": labels.get(item.id)}
             for item in insight.misunderstood
         ],
     }
@@ -77,8 +86,8 @@ def as_csv(insight: Insight) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["afsnit", "navn", "værdi"])
-    for name in ("conversations", "messages", "fallbacks", "handoffs", "callbacks",
-                 "feedback_up", "feedback_down", "median_wait_seconds"):
+    for name in ("conversations", "messages", "fallbacks", "out_of_scope", "not_covered", "handoffs",
+                 "callbacks", "feedback_up", "feedback_down", "median_wait_seconds"):
         writer.writerow(["i alt", name, getattr(insight, name)])
     for day in insight.per_day:
         writer.writerow(["samtaler pr. dag", day["date"], day["conversations"]])

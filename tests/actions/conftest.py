@@ -22,7 +22,7 @@ def run_action(article_db, monkeypatch, tmp_path):
     services.reset()
 
     def run(action, text="", intent="", entities=(), events=None, slots=None, channel="rest",
-            sender="test-visitor", domain=None, metadata=None):
+            sender="test-visitor", domain=None, metadata=None, ranking=None):
         events = list(events or [])
         events.append({"event": "user", "text": text, "input_channel": channel,
                        "parse_data": {"intent": {"name": intent}}})
@@ -31,7 +31,8 @@ def run_action(article_db, monkeypatch, tmp_path):
             slots=slots or {},
             latest_message={
                 "text": text,
-                "intent": {"name": intent, "confidence": 1.0},
+                "intent": {"name": intent, "confidence": ranking[0][1] if ranking else 1.0},
+                "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking or ()],
                 "entities": [{"entity": e, "value": v} for e, v in entities],
                 "metadata": metadata or {},
             },

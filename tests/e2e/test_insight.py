@@ -36,10 +36,13 @@ def test_a_fallback_rated_down_is_seen_labelled_and_exported(stack):
 
     counsellor = Counsellor(stack.web_url, "indsigt", password)
     body = counsellor.http.get(f"{stack.web_url}/console/api/insight?days=1", timeout=30).json()
-    assert body["fallbacks"] >= 1 and body["feedback_down"] >= 1 and body["feedback_up"] >= 1
+    # Gibberish is either not understood or taken for off-topic: the model decides, not this test.
+    assert body["fallbacks"] + body["out_of_scope"] >= 1
+    assert body["feedback_down"] >= 1 and body["feedback_up"] >= 1
     assert body["intents"].get("ask_salary", 0) >= 1
     [missed] = [item for item in body["misunderstood"] if item["text"] == MASKED]
     assert missed["predicted_intent"] and missed["time"]
+    assert missed["reasons"][-1] == "rated_down" and set(missed["reasons"][:-1]) in ({"fallback"}, {"out_of_scope"})
     assert "12 34 56 78" not in str(body)
 
     page = counsellor.http.get(f"{stack.web_url}/console/indsigt?dage=1", timeout=30).text

@@ -99,3 +99,33 @@ def test_bad_periods_fall_back_to_a_sane_one(database_url, session_factory, conv
             assert 1 <= (await response.json())["days"] <= 365
         assert re.search(r"<option value=\"30\" selected", await (await client.get("/console/indsigt?dage=x")).text())
     run(database_url, session_factory, conversations, monkeypatch, scenario)
+
+
+def test_the_review_list_says_why_in_danish(database_url, session_factory, conversations, monkeypatch):
+    conversations.write("b" * 32, [
+        ("hvor mange timer arbejder en leder", "ask_uncovered", 0.9, "utter_answer_not_covered",
+         "utter_answer_not_covered", "r3"),
+        ("hvad er hovedstaden i frankrig", "out_of_scope", 0.93, "action_fallback", "utter_out_of_scope", "r4"),
+    ], at=RECENT)
+
+    async def scenario(client):
+        await login(client)
+        body = await (await client.get("/console/api/insight?days=7")).json()
+        assert {k: body[k] for k in ("fallbacks", "out_of_scope", "not_covered", "feedback_down")} == {
+            "fallbacks": 1, "out_of_scope": 1, "not_covered": 1, "feedback_down": 1}
+        assert sorted(item["reasons"] for item in body["misunderstood"]) == [
+            ["fallback", "rated_down"], ["not_covered"], ["out_of_scope"]]
+
+        page = await (await client.get("/console/indsigt?dage=7")).text()
+        # Each row's "Hvorfor" cell (the fourth), by the message in its second.
+        why = {}
+        for row in re.findall(r'<tr id="besked-.*?</tr>', page, re.S):
+            cells = [re.sub(r"<[^>]+>", "|", cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            why[cells[1].split("|")[0]] = [reason for reason in cells[3].split("|") if reason]
+        assert why == {
+            "hvor mange timer arbejder en leder": ["Svarede: står ikke i artiklen"],
+            "hvad er hovedstaden i frankrig": ["Uden for emnet"],
+            "må min kat ringe til [telefonnummer]?": ["Ikke forstået", "Vurderet 👎"],
+        }
+        assert re.search(r'id="tal-ikke-i-artiklen">1<', page) and re.search(r'id="tal-uden-for-emnet">1<', page)
+    run(database_url, session_factory, conversations, monkeypatch, scenario)

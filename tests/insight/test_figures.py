@@ -32,9 +32,10 @@ def test_messages_intents_fallbacks_and_ratings(conversations, session_factory, 
     review = {item.text: item for item in insight.misunderstood}
     assert set(review) == {"kan min hund ringe på [telefonnummer]", "hvilke opgaver"}
     fallback = review["kan min hund ringe på [telefonnummer]"]
-    assert (fallback.reason, fallback.predicted_intent, fallback.confidence) == ("fallback", "nlu_fallback", 0.31)
+    assert (fallback.reasons, fallback.predicted_intent, fallback.confidence) == (
+        ("fallback", "rated_down"), "nlu_fallback", 0.31)
     assert fallback.comment == "skriv til mig på [e-mail]"
-    assert review["hvilke opgaver"].reason == "low_confidence"
+    assert review["hvilke opgaver"].reasons == ("low_confidence",)
     assert sum(hour["messages"] for hour in insight.demand_by_hour) == 3
     assert insight.per_day == [{"date": "2026-11-30", "conversations": 2, "messages": 3}]
 

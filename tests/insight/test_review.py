@@ -16,7 +16,7 @@ HELD_OUT = [REPO_ROOT / "tests" / "nlu_holdout.yml", REPO_ROOT / "tests" / "nlu_
 def item(event_id, text, days_ago):
     return ReviewItem(id=event_id, conversation_id="a" * 32, text=text,
                       time=NOW - dt.timedelta(days=days_ago), predicted_intent="nlu_fallback",
-                      confidence=0.2, reason="fallback", comment=None)
+                      confidence=0.2, reasons=("fallback",), comment=None)
 
 
 def normalised(text):

@@ -52,6 +52,8 @@ describe("feedback on answers and the Indsigt page", () => {
     const row = desk.locator("table.review tr", { hasText: "xqzv blorp fnidder [telefonnummer]" });
     await row.waitFor();
     assert.match(await row.textContent(), /\[e-mail\]/);
+    // "Hvorfor": the visitor's 👎, next to what the assistant made of the gibberish.
+    assert.match(await row.locator("td").nth(3).textContent(), /Vurderet 👎/);
     assert.doesNotMatch(await desk.content(), /12 34 56 78|a@b\.dk/);
     await assertAccessible(desk, "the Indsigt page");
     await desk.screenshot({ path: path.join(SCREENSHOTS, "insight.png"), fullPage: true });
