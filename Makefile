@@ -67,7 +67,7 @@ $(VENV)/.installed: requirements.txt
 spacy: $(SPACY_MODEL)
 $(SPACY_MODEL): $(wildcard bot/language/*.py) $(VENV)/.installed
 	@echo "==> Building the Danish spaCy pipeline in var/spacy_da/"
-	@$(PY) -m bot.language var/spacy_da
+	@$(PY) -m bot spacy var/spacy_da
 
 data: $(VENV)/.installed
 	@echo "==> Migrating the database and ingesting the article"

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import (console_sessions, contact_channels, handoff_queue, job_slug, knowledge,
-                             opening_hours, queue_waits, tracker_records)
+                             opening_hours, queue_waits, rasa_records)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
-from bot.handoff.contact import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
+from bot.privacy.detect import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
 from bot.handoff.models import WAITING
 from bot.handoff.queue import AddressQueueFull, CaseClaimedByOther, QueueFull
 
@@ -178,7 +178,7 @@ def remove_contact_from_conversation(sender_id: str) -> None:
     """Overwrite the contact details the visitor typed in Rasa's stored conversation: the callback
     request keeps them (for the counsellor, until the purge), the chat record need not."""
     try:
-        tracker_records().redact_answers(sender_id, "callback_contact")
+        rasa_records().redact_answers(sender_id, "callback_contact")
     except Exception as exc:  # the callback is stored either way; the purge removes the rest
         # Only the error's type: database errors quote the statement's parameters.
         log.error("Contact details not removed from the conversation: %s", type(exc).__name__)

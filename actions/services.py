@@ -19,7 +19,7 @@ from bot.handoff.waits import QueueWaits
 from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore
 from bot.language.lemmas import LemmaTable
-from bot.tracker_records import TrackerRecords, tracker_database_url, tracker_engine
+from bot.privacy.rasa_records import RasaRecords, tracker_database_url, tracker_engine
 
 logger = logging.getLogger(__name__)
 SPACY_PIPELINE = REPO_ROOT / "var" / "spacy_da"
@@ -109,9 +109,9 @@ def _tracker_engine() -> Optional[Engine]:
     return _tracker_engines.get(url) if url else None
 
 
-def tracker_records() -> TrackerRecords:
+def rasa_records() -> RasaRecords:
     """Rasa's stored conversations (its tracker store), to remove contact details from them."""
-    return TrackerRecords(_tracker_engine())
+    return RasaRecords(_tracker_engine())
 
 
 def job_slug() -> str:

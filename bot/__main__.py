@@ -1,21 +1,27 @@
-"""Developer CLI: `python -m bot <command>`.
+"""The command line: `python -m bot <command>`, every command of the project in one registry.
 
-To add a command: write `_add_<name>(subparsers)` that registers a subparser and sets
-`func` (args -> exit code), then append it to COMMANDS.
+To add a command: write `add_<name>(subparsers)` next to the code it runs; it registers a
+subparser and sets `func` (args, settings -> exit code). Then append it to COMMANDS.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 
-from bot.config import settings
+from bot.config import Settings, settings
 from bot.db import make_engine, make_session_factory, migrate
+from bot.handoff.cli import add_counsellors
+from bot.insight.cli import add_export_reviewed
+from bot.launch.cli import add_run, add_shell
+from bot.privacy.retention import Store, add_purge
+from bot.web.cli import add_handoff_watch, add_web
 
 
-def _run_migrate(args: argparse.Namespace) -> int:
-    migrate(settings().database_url)
+def _run_migrate(args: argparse.Namespace, config: Settings) -> int:
+    migrate(config.database_url)
     print("database schema is up to date")
     return 0
 
@@ -25,10 +31,9 @@ def _add_migrate(subparsers) -> None:
     parser.set_defaults(func=_run_migrate)
 
 
-def _run_ingest(args: argparse.Namespace) -> int:
+def _run_ingest(args: argparse.Namespace, config: Settings) -> int:
     from bot.knowledge.ingest import IngestError, ingest_file
 
-    config = settings()
     path = Path(args.path) if args.path else config.article_path
     slug = args.slug or (None if args.path else config.job_slug)
     migrate(config.database_url)
@@ -55,16 +60,54 @@ def _add_ingest(subparsers) -> None:
     parser.set_defaults(func=_run_ingest)
 
 
-from bot.handoff.cli import add_counsellors, add_purge  # noqa: E402
-from bot.insight.cli import add_export_reviewed  # noqa: E402
-from bot.web.cli import add_handoff_watch, add_web  # noqa: E402
+def _run_spacy(args: argparse.Namespace, config: Settings) -> int:
+    from bot.language.pipeline import save_pipeline
 
-COMMANDS: List[Callable] = [_add_migrate, _add_ingest, add_counsellors, add_purge, add_web, add_handoff_watch,
-                            add_export_reviewed]
+    save_pipeline(Path(args.path))
+    print(f"Danish spaCy pipeline saved to {args.path}")
+    return 0
+
+
+def _add_spacy(subparsers) -> None:
+    parser = subparsers.add_parser("spacy", help="build and save the Danish spaCy pipeline for Rasa (make spacy)")
+    parser.add_argument("path", nargs="?", default="var/spacy_da", help="default: var/spacy_da")
+    parser.set_defaults(func=_run_spacy)
+
+
+def _personal_data(config: Settings) -> List[Store]:
+    """Every store of the bot's database that keeps a visitor's words, for the retention purge."""
+    from bot.handoff.queue import HandoffQueue
+    from bot.handoff.sessions import ConsoleSessions
+    from bot.insight.review import ReviewLabels
+
+    migrate(config.database_url)
+    factory = make_session_factory(make_engine(config.database_url))
+
+    def handoff(older_than: dt.timedelta) -> Dict[str, int]:
+        result = HandoffQueue(factory).purge(older_than)
+        return {"case(s)": result.cases, "callback request(s)": result.callbacks}
+
+    def console_logins(_older_than: dt.timedelta) -> Dict[str, int]:
+        return {"expired console session(s)": ConsoleSessions(factory).purge_expired()}
+
+    def review(older_than: dt.timedelta) -> Dict[str, int]:
+        return {"review label(s)": ReviewLabels(factory).purge(older_than)}
+
+    return [handoff, console_logins, review]
+
+
+def _add_purge(subparsers) -> None:
+    add_purge(subparsers, _personal_data)
+
+
+COMMANDS: List[Callable] = [
+    _add_migrate, _add_ingest, _add_spacy, add_run, add_shell, add_web, add_handoff_watch,
+    add_counsellors, _add_purge, add_export_reviewed,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="eVejleder developer commands")
+    parser = argparse.ArgumentParser(prog="python -m bot", description="eVejleder's commands")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add_command in COMMANDS:
         add_command(subparsers)
@@ -73,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return args.func(args, settings())
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional
 
-from bot.config import REPO_ROOT
+from bot.config import Settings, settings
 
 KEY_VARIABLE = "CHAT_SESSION_KEY"
-KEY_FILE = REPO_ROOT / "var" / "chat_session.key"
 MIN_KEY_CHARS = 32
 
 
@@ -42,14 +41,15 @@ def _key_from_file(path: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
-def session_key() -> bytes:
-    """Read on every call (cheap), so tests and CLIs can set the environment."""
-    configured = os.environ.get(KEY_VARIABLE)
+def session_key(config: Optional[Settings] = None) -> bytes:
+    """Asked on every call (cheap), so tests and CLIs can set the environment."""
+    config = config or settings()
+    configured = config.chat_session_key
     if configured:
         if len(configured) < MIN_KEY_CHARS:
             raise ValueError(f"{KEY_VARIABLE} must have at least {MIN_KEY_CHARS} characters")
         return configured.encode()
-    return _key_from_file(KEY_FILE)
+    return _key_from_file(config.chat_session_key_path)
 
 
 def session_secret(session_id: str, key: Optional[bytes] = None) -> str:

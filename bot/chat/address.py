@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import os
 from functools import lru_cache
 from typing import Dict, Optional, Tuple, Union
 
+from bot.config import settings
 from bot.handoff.protocol import ADDRESS_METADATA_KEY
 from bot.session_secret import session_key
 
@@ -39,14 +39,14 @@ def _networks(text: str) -> Tuple[Network, ...]:
 
 
 def is_trusted_proxy(peer: Optional[str]) -> bool:
-    """Loopback, or inside TRUSTED_PROXIES (read on every call, so tests can set it)."""
+    """Loopback, or inside TRUSTED_PROXIES (asked on every call, so tests can set it)."""
     if is_loopback(peer):
         return True
     try:
         address = ipaddress.ip_address(peer or "")
     except ValueError:
         return False
-    return any(address in network for network in _networks(os.environ.get("TRUSTED_PROXIES", "")))
+    return any(address in network for network in _networks(settings().trusted_proxies))
 
 
 def client_address(peer: Optional[str], forwarded_for: Optional[str]) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Union
 
-import yaml
+from bot.config import read_config_file
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,7 @@ class ContactDetails:
 
     @classmethod
     def from_file(cls, path: Union[str, Path]) -> "ContactDetails":
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+        data = read_config_file(path)
         section = data.get("contact") if isinstance(data, dict) else None
         if not isinstance(section, dict):
             return cls()

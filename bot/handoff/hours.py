@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 from zoneinfo import ZoneInfo
 
-import yaml
+from bot.config import read_config_file
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -102,8 +102,7 @@ class OpeningHours:
 
     @classmethod
     def from_file(cls, path: Union[str, Path]) -> "OpeningHours":
-        with open(path, encoding="utf-8") as handle:
-            return cls.from_dict(yaml.safe_load(handle) or {})
+        return cls.from_dict(read_config_file(path))
 
     # ---- queries ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 import yaml
 
-from bot.config import settings
+from bot.config import Settings, read_config_file
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,7 @@ class HandoffTiming:
 
     @classmethod
     def from_file(cls, path: Union[str, Path]) -> "HandoffTiming":
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+        data = read_config_file(path)
         if not isinstance(data, dict):
             raise ValueError("the hand-off timing file is not a mapping")
         defaults = cls()
@@ -46,9 +45,9 @@ def _duration(value: Any, unit: str, default: dt.timedelta) -> dt.timedelta:
     return dt.timedelta(**{unit: number})
 
 
-def handoff_timing() -> HandoffTiming:
+def handoff_timing(config: Settings) -> HandoffTiming:
     """The configured timing, read now; the defaults when the file cannot be read."""
-    path = settings().handoff_config_path
+    path = config.handoff_config_path
     try:
         return HandoffTiming.from_file(path)
     except (OSError, ValueError, TypeError, yaml.YAMLError) as error:

@@ -14,7 +14,7 @@ from typing import Callable, Dict, Optional, Tuple
 from bot.handoff import protocol
 from bot.handoff.queue import CaseInfo, HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
-from bot.handoff.timing import HandoffTiming, handoff_timing
+from bot.handoff.timing import HandoffTiming
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits, minutes_at
 
@@ -39,7 +39,7 @@ def end_for_departed_visitor(queue: HandoffQueue, rasa: RasaClient,
 
 class HandoffWatch:
     def __init__(self, queue: HandoffQueue, presence: VisitorPresence, waits: QueueWaits,
-                 rasa: RasaClient, timing: Callable[[], HandoffTiming] = handoff_timing):
+                 rasa: RasaClient, timing: Callable[[], HandoffTiming]):
         self.queue, self.presence, self.waits, self.rasa = queue, presence, waits, rasa
         self.timing = timing
         self._told: Dict[int, Tuple[int, Optional[int]]] = {}  # case id -> (place, minutes) told

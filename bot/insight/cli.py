@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.config import settings
+from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.insight.review import EXPORT_PATH, ReviewLabels, export
 
 
-def _run_export(args: argparse.Namespace) -> int:
-    engine = make_engine(settings().database_url)
+def _run_export(args: argparse.Namespace, config: Settings) -> int:
+    engine = make_engine(config.database_url)
     try:
         count = export(ReviewLabels(make_session_factory(engine)), Path(args.out))
     finally:

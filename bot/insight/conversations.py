@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
 from bot.handoff.protocol import CHOICE_METADATA_KEY, REF_METADATA_KEY
-from bot.insight.tracker_events import TrackerEvent
+from bot.insight.rasa_events import RasaEvent
 
 FEEDBACK_SLOT = "feedback"
 UP, DOWN = "up", "down"
@@ -37,7 +37,7 @@ class Message:
     comment: Optional[str] = None
 
 
-def _visitor_text(event: TrackerEvent) -> Optional[str]:
+def _visitor_text(event: RasaEvent) -> Optional[str]:
     text = (event.data.get("text") or "").strip()
     if not text:
         return None
@@ -47,7 +47,7 @@ def _visitor_text(event: TrackerEvent) -> Optional[str]:
     return text
 
 
-def _message(event: TrackerEvent, text: str) -> Message:
+def _message(event: RasaEvent, text: str) -> Message:
     parse = event.data.get("parse_data") or {}
     intent = parse.get("intent") or {}
     confidence = intent.get("confidence")
@@ -60,7 +60,7 @@ def _message(event: TrackerEvent, text: str) -> Message:
     )
 
 
-def messages(events: Iterable[TrackerEvent]) -> List[Message]:
+def messages(events: Iterable[RasaEvent]) -> List[Message]:
     """The visitor's messages in event order, with actions, answer and rating filled in."""
     result: List[Message] = []
     by_ref: Dict[tuple, Message] = {}
@@ -91,7 +91,7 @@ def messages(events: Iterable[TrackerEvent]) -> List[Message]:
     return result
 
 
-def _apply_feedback(by_ref: Dict[tuple, Message], event: TrackerEvent) -> None:
+def _apply_feedback(by_ref: Dict[tuple, Message], event: RasaEvent) -> None:
     value = event.data.get("value")
     if not isinstance(value, dict):
         return

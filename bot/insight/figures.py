@@ -15,9 +15,9 @@ from bot.db import transaction
 from bot.handoff.hours import OpeningHours
 from bot.handoff.models import CallbackRequest, Case
 from bot.insight.conversations import DOWN, UP, Message, messages
-from bot.insight.masking import mask
+from bot.privacy.masking import mask
 from bot.insight.reasons import FALLBACK, NOT_COVERED, OUT_OF_SCOPE, review_reasons
-from bot.insight.tracker_events import read_events
+from bot.insight.rasa_events import read_events
 
 MAX_REVIEW_ITEMS = 200
 

@@ -14,7 +14,7 @@ from bot.config import REPO_ROOT
 from bot.db import transaction
 from bot.handoff.models import utcnow
 from bot.insight.figures import ReviewItem
-from bot.insight.masking import mask
+from bot.privacy.masking import mask
 from bot.insight.models import IRRELEVANT, ReviewLabel
 
 EXPORT_PATH = REPO_ROOT / "review" / "reviewed.yml"

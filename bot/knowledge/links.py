@@ -5,9 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict
 
-import yaml
-
-from bot.config import REPO_ROOT
+from bot.config import REPO_ROOT, read_config_file
 
 LINKS_PATH = REPO_ROOT / "config" / "article_links.yml"
 ARTICLE = "article"
@@ -15,7 +13,7 @@ ARTICLE = "article"
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Dict[str, Dict[str, str]]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if Path(path).is_file() else None
+    data = read_config_file(path) if Path(path).is_file() else None
     return {str(slug): {str(name): str(url) for name, url in (links or {}).items()}
             for slug, links in (data or {}).items()}
 

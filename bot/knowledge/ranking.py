@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.config import REPO_ROOT
+from bot.config import REPO_ROOT, read_config_file
 from bot.language import e5
 from bot.knowledge.passages import Passage
 from bot.language.lemmas import LemmaTable
@@ -220,4 +219,4 @@ def _cosines(matrix: np.ndarray, query) -> np.ndarray:
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> Dict[str, List[str]]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return read_config_file(path)

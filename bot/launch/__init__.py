@@ -1,6 +1,6 @@
 """Starting eVejleder's processes: one place for every port, binding, flag and command line.
 
-`python -m bot.launch run|shell` (behind `make run`, `make shell`), the test fixtures and the
+`python -m bot run|shell` (behind `make run`, `make shell`), the test fixtures and the
 benchmarks all start servers through this package:
 
 - `process.py`   free ports, a child process with its log file, waiting until ready, stopping

@@ -31,6 +31,7 @@ from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.sessions import ConsoleSessions, SignedIn, new_token
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
+from bot.handoff.timing import handoff_timing
 from bot.handoff.watch import HandoffWatch
 from bot.web import texts
 from bot.handoff.canned import CannedReplyNotFound
@@ -526,7 +527,8 @@ def create_app(settings: Any, rasa_client: Optional[RasaClient] = None,
     add_insight_routes(app, console, settings, session_factory, clock)
     if watch:
         app.cleanup_ctx.append(_running(HandoffWatch(
-            console.queue, VisitorPresence(session_factory, clock), waits, rasa)))
+            console.queue, VisitorPresence(session_factory, clock), waits, rasa,
+            lambda: handoff_timing(settings))))
     return app
 
 

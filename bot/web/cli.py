@@ -4,14 +4,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from bot.config import settings
+from bot.config import Settings
 from bot.db import migrate
 
 
-def _run_web(args: argparse.Namespace) -> int:
+def _run_web(args: argparse.Namespace, config: Settings) -> int:
     from bot.web.app import run
 
-    config = settings()
     config = dataclasses.replace(config, web_host=args.host or config.web_host,
                                  web_port=args.port or config.web_port)
     migrate(config.database_url)
@@ -19,10 +18,9 @@ def _run_web(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_handoff_watch(args: argparse.Namespace) -> int:
+def _run_handoff_watch(args: argparse.Namespace, config: Settings) -> int:
     from bot.web.watch_server import run
 
-    config = settings()
     run(config, host=args.host or config.web_host, port=args.port)
     return 0
 

@@ -15,18 +15,18 @@ import datetime as dt
 import io
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-import yaml
+
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot.config import REPO_ROOT
+from bot.config import Settings
 from bot.handoff.hours import OpeningHours
 from bot.handoff.models import utcnow
 from bot.insight.figures import Insight, compute
 from bot.insight.models import IRRELEVANT
 from bot.insight.reasons import FALLBACK, LOW_CONFIDENCE, NOT_COVERED, OUT_OF_SCOPE, RATED_DOWN
 from bot.insight.review import ReviewLabels
-from bot.tracker_records import tracker_database_url, tracker_engine
+from bot.privacy.rasa_records import tracker_database_url, tracker_engine
 from bot.web import texts
 
 PERIODS = (1, 7, 30, 90, 365)
@@ -41,9 +41,8 @@ REASON_NAMES = {
 }
 
 
-def domain_intents(path=REPO_ROOT / "domain.yml") -> List[str]:
-    with open(path, encoding="utf-8") as handle:
-        return [str(intent) for intent in (yaml.safe_load(handle) or {}).get("intents", [])]
+def domain_intents(config: Settings) -> List[str]:
+    return [str(intent) for intent in config.domain().get("intents", [])]
 
 
 def _days(value: str) -> int:
@@ -160,7 +159,7 @@ class InsightPages:
         intents = [{"name": texts.TOPIC_NAMES.get(k, k), "count": v} for k, v in insight.intents.items()]
         return self.console.render(
             request, "insight.html", insight=insight, days=days, periods=PERIODS,
-            labels=labels, choices=domain_intents(), irrelevant=IRRELEVANT,
+            labels=labels, choices=domain_intents(self.settings), irrelevant=IRRELEVANT,
             topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
             per_day=bars(insight.per_day, "messages", "date"),
             intent_bars=bars(intents, "count", "name"),
@@ -172,7 +171,7 @@ class InsightPages:
     async def label(self, request: web.Request) -> web.StreamResponse:
         form = await self.console.form(request)
         label = form.get("label", "")
-        if label != IRRELEVANT and label not in domain_intents():
+        if label != IRRELEVANT and label not in domain_intents(self.settings):
             raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-emne#gennemgang")
         try:
             event_id = int(form.get("id", ""))

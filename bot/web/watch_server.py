@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.db import make_engine, make_session_factory
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import RasaClient
+from bot.handoff.timing import handoff_timing
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
 from bot.handoff.watch import HandoffWatch
@@ -35,7 +36,8 @@ async def health(request: web.Request) -> web.Response:
 def create_app(settings: Any) -> web.Application:
     session_factory = make_session_factory(make_engine(settings.database_url))
     watch = HandoffWatch(HandoffQueue(session_factory), VisitorPresence(session_factory),
-                         QueueWaits(session_factory), RasaClient(settings.rasa_url, settings.rasa_token))
+                         QueueWaits(session_factory), RasaClient(settings.rasa_url, settings.rasa_token),
+                         lambda: handoff_timing(settings))
     app = web.Application()
     app[WATCH_KEY] = watch
     app.add_routes([web.get("/health", health)])

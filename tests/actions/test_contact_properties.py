@@ -1,4 +1,4 @@
-"""Property tests of the callback form's contact validation (bot.handoff.contact and the
+"""Property tests of the callback form's contact validation (bot.privacy.detect and the
 form validator in actions/handoff.py): any input gets an answer, never an exception."""
 import re
 
@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import tests.hypothesis_profile  # noqa: F401 - the fixed profile
 from actions.handoff import MAX_QUESTION, MAX_TIME, ValidateCallbackForm
-from bot.handoff.contact import normalise_email, normalise_phone
+from bot.privacy.detect import normalise_email, normalise_phone
 
 NORMAL_PHONE = re.compile(r"\+45 [2-9][0-9]( [0-9]{2}){3}")
 SEPARATORS = st.sampled_from([" ", "-", ".", "", "  ", "/"])

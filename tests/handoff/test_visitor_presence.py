@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from bot.chat.presence import ConnectionPresence
+from bot.config import settings
 from bot.handoff.timing import HandoffTiming, handoff_timing
 from bot.handoff.visitor_presence import VisitorPresence
 
@@ -98,9 +99,9 @@ def test_timing_file_defaults_and_refusals(tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOFF_CONFIG_PATH", str(path))
     for bad in ("offer_callback_after_minutes: -1\n", "visitor_gone_after_seconds: soon\n", "[1, 2]\n", "{{{"):
         path.write_text(bad)
-        assert handoff_timing() == HandoffTiming(), bad
+        assert handoff_timing(settings()) == HandoffTiming(), bad
     monkeypatch.setenv("HANDOFF_CONFIG_PATH", str(tmp_path / "missing.yml"))
-    assert handoff_timing() == HandoffTiming()
+    assert handoff_timing(settings()) == HandoffTiming()
 
 
 def test_the_shipped_timing_file_reads():

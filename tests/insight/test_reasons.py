@@ -10,7 +10,7 @@ from bot.config import REPO_ROOT
 from bot.insight.figures import compute
 from bot.insight.reasons import (FALLBACK_RESPONSES, NOT_COVERED_RESPONSES, OUT_OF_SCOPE_INTENTS,
                                  OUT_OF_SCOPE_RESPONSES)
-from bot.tracker_records import EVENTS
+from bot.privacy.rasa_records import EVENTS
 from tests.insight.conftest import NOW
 
 ORDINARY = "hvad tjener en leder"

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bot.config import REPO_ROOT, settings
 from bot.language.e5 import TEXT_VECTOR, pack, query_vector
-from bot.tracker_records import REDACTED, TrackerRecords, tracker_database_url, tracker_engine
+from bot.privacy.rasa_records import REDACTED, RasaRecords, tracker_database_url, tracker_engine
 from bot.launch.services import create_database, drop_database
 
 rasa_events = pytest.importorskip("rasa.shared.core.events")
@@ -91,7 +91,7 @@ def test_contact_answers_are_removed_in_place_and_rasa_goes_on(rasa_store, track
     before = stored_texts(tracker_url, "ida")
 
     engine = tracker_engine(tracker_url)
-    changed = TrackerRecords(engine).redact_answers("ida", "callback_contact")
+    changed = RasaRecords(engine).redact_answers("ida", "callback_contact")
     engine.dispose()
 
     after = stored_texts(tracker_url, "ida")
@@ -129,7 +129,7 @@ def test_contact_details_typed_before_the_form_are_removed_as_typed(rasa_store, 
         slot("requested_slot", None, now),
     ], slots=DOMAIN.slots)))
     engine = tracker_engine(tracker_url)
-    TrackerRecords(engine).redact_answers("offer", "callback_contact")
+    RasaRecords(engine).redact_answers("offer", "callback_contact")
     engine.dispose()
 
     after = " ".join(stored_texts(tracker_url, "offer"))
@@ -147,7 +147,7 @@ def test_purge_deletes_events_older_than_the_cutoff(rasa_store, tracker_url):
     asyncio.run(rasa_store.save(callback_conversation("recent", now.timestamp())))
 
     engine = tracker_engine(tracker_url)
-    assert TrackerRecords(engine).purge(now - dt.timedelta(days=30)) == 1
+    assert RasaRecords(engine).purge(now - dt.timedelta(days=30)) == 1
     engine.dispose()
     assert stored_texts(tracker_url, "old") == []
     assert len(stored_texts(tracker_url, "recent")) == 14
@@ -162,14 +162,14 @@ def test_sqlite_keeps_no_copy_of_removed_text_in_the_file(rasa_store, tracker_ur
     rasa_store.engine.dispose()
     path = tracker_url[len("sqlite:///"):]
     engine = tracker_engine(tracker_url)
-    TrackerRecords(engine).redact_answers("ida", "callback_contact")
+    RasaRecords(engine).redact_answers("ida", "callback_contact")
     engine.dispose()
     assert CONTACT.encode() not in open(path, "rb").read()
 
 
 def test_a_store_rasa_has_not_created_is_left_alone(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    records = TrackerRecords(tracker_engine(url))
+    records = RasaRecords(tracker_engine(url))
     assert records.redact_answers("ida", "callback_contact") == 0
     assert records.purge(dt.datetime.now(dt.timezone.utc)) == 0
     assert not (tmp_path / "tracker.db").exists()
@@ -180,8 +180,9 @@ def test_the_tracker_store_url_comes_from_the_environment_or_rasas_endpoints(tmp
 
     def url_for(endpoints_text, environment=None):
         endpoints.write_text(endpoints_text)
-        config = dataclasses.replace(settings(), tracker_database_url=environment)
-        return tracker_database_url(config, endpoints)
+        config = dataclasses.replace(settings(), tracker_database_url=environment,
+                                     rasa_endpoints_path=endpoints)
+        return tracker_database_url(config)
 
     plain = url_for('tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "var/tracker.db"\n')
     assert plain == f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"

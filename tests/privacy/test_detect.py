@@ -1,7 +1,7 @@
 """Contact details for callbacks: Danish phone numbers and e-mail syntax."""
 import pytest
 
-from bot.handoff.contact import (EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact, normalise_email,
+from bot.privacy.detect import (EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact, normalise_email,
                                 normalise_phone)
 
 

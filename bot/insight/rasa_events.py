@@ -2,8 +2,8 @@
 every figure, so no action writes analytics of its own.
 
 Rasa (`rasa.core.tracker_store.SQLTrackerStore`) keeps one row per event in a table named
-`events` (bot/tracker_records.py): sender_id, type_name, timestamp (UNIX seconds) and the whole
-event as JSON in `data`. Where the tracker store is: `bot.tracker_records.tracker_database_url`.
+`events` (bot/privacy/rasa_records.py): sender_id, type_name, timestamp (UNIX seconds) and the whole
+event as JSON in `data`. Where the tracker store is: `bot.privacy.rasa_records.tracker_database_url`.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from typing import Any, Dict, Iterator, Optional
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 
-from bot.tracker_records import EVENTS
+from bot.privacy.rasa_records import EVENTS
 
 
 @dataclass(frozen=True)
-class TrackerEvent:
+class RasaEvent:
     id: int
     conversation_id: str
     kind: str  # user | bot | action | slot | session_started | pause | resume | ...
@@ -27,7 +27,7 @@ class TrackerEvent:
     data: Dict[str, Any]
 
 
-def read_events(engine: Optional[Engine], since: Optional[dt.datetime] = None) -> Iterator[TrackerEvent]:
+def read_events(engine: Optional[Engine], since: Optional[dt.datetime] = None) -> Iterator[RasaEvent]:
     """Every event since `since`, conversation by conversation, in the order Rasa stored them.
     A tracker store Rasa has not created yet (engine None, or no table) has no events."""
     if engine is None or not inspect(engine).has_table(EVENTS.name):
@@ -42,7 +42,7 @@ def read_events(engine: Optional[Engine], since: Optional[dt.datetime] = None) -
                 data = json.loads(row.data or "{}")
             except ValueError:
                 data = {}
-            yield TrackerEvent(
+            yield RasaEvent(
                 id=row.id, conversation_id=row.sender_id, kind=row.type_name,
                 time=dt.datetime.fromtimestamp(row.timestamp or 0, tz=dt.timezone.utc),
                 data=data if isinstance(data, dict) else {},

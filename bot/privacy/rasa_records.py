@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, List, Optional, Set
 
-import yaml
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, select, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from bot.config import REPO_ROOT, Settings
 from bot.db import make_engine, zero_freed_content
-from bot.handoff.contact import contact_mentions
+from bot.privacy.detect import contact_mentions
 from bot.language.e5 import TEXT_VECTOR
 
 # What the console and the widget show instead of the removed text (Danish: they read it).
@@ -50,16 +48,12 @@ EVENTS = Table(
 MIN_SEARCHED_LENGTH = 5
 
 
-def tracker_database_url(config: Settings, endpoints: Optional[Path] = None) -> Optional[str]:
+def tracker_database_url(config: Settings) -> Optional[str]:
     """The tracker store's database: TRACKER_DATABASE_URL, else the SQL `tracker_store` of Rasa's
     endpoints file (RASA_ENDPOINTS, default endpoints.yml), else None (no SQL tracker store)."""
     if config.tracker_database_url:
         return config.tracker_database_url
-    path = endpoints or Path(os.environ.get("RASA_ENDPOINTS") or REPO_ROOT / "endpoints.yml")
-    if not path.exists():
-        return None
-    store = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
-    return _sql_store_url(store)
+    return _sql_store_url(config.rasa_endpoints().get("tracker_store") or {})
 
 
 def _sql_store_url(store: dict) -> Optional[str]:
@@ -89,7 +83,7 @@ def tracker_engine(url: str) -> Optional[Engine]:
     return make_engine(url, enforce_foreign_keys=False)
 
 
-class TrackerRecords:
+class RasaRecords:
     def __init__(self, engine: Optional[Engine]):
         self._engine = engine
 

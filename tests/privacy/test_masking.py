@@ -1,6 +1,6 @@
 import pytest
 
-from bot.insight.masking import mask
+from bot.privacy.masking import mask
 
 
 @pytest.mark.parametrize("text, masked", [

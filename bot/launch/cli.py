@@ -1,25 +1,19 @@
-"""`python -m bot.launch run|shell`: start eVejleder until Ctrl-C (`make run`, `make shell`). Ports
-and storage come from the environment (README, "Configuration"). The cluster runs in containers
+"""`python -m bot run|shell`: start eVejleder until Ctrl-C (`make run`, `make shell`). Ports
+and storage come from the settings (README, "Configuration"). The cluster runs in containers
 (deploy/, `make run-cluster`)."""
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import signal
 import subprocess
 import sys
-from pathlib import Path
 from typing import Callable
 
-from bot.config import REPO_ROOT
+from bot.config import REPO_ROOT, Settings
 from bot.launch import commands
 from bot.launch.process import LOOPBACK, ProcessGroup, child_environment, log_tail
 from bot.launch.stack import Stack
-
-
-def _port(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def _say(message: str) -> None:
@@ -47,18 +41,17 @@ def _serve(group: ProcessGroup, start: Callable[[], None], banner: Callable[[], 
     return 1
 
 
-def _stack() -> Stack:
-    log_dir = Path(os.environ.get("LOG_DIR") or REPO_ROOT / "var" / "log")
-    log_dir.mkdir(parents=True, exist_ok=True)
-    return Stack(log_dir, child_environment(), endpoints=commands.ENDPOINTS,
-                 actions_port=_port("ACTIONS_PORT", 5055), rasa_port=_port("RASA_PORT", 5005),
-                 web_port=_port("WEB_PORT", 8000),
+def _stack(config: Settings) -> Stack:
+    config.log_dir.mkdir(parents=True, exist_ok=True)
+    return Stack(config.log_dir, child_environment(), endpoints=commands.ENDPOINTS,
+                 actions_port=config.actions_port, rasa_port=config.rasa_port,
+                 web_port=config.web_port,
                  # Rasa's HTTP API token; only the console (server side) uses it.
-                 token=os.environ.get("RASA_TOKEN") or secrets.token_hex(32))
+                 token=config.rasa_token or secrets.token_hex(32))
 
 
-def run() -> int:
-    stack = _stack()
+def run(args: argparse.Namespace, config: Settings) -> int:
+    stack = _stack(config)
 
     def start() -> None:
         _say(f"Starting the action server on {LOOPBACK}:{stack.actions_port} (log: {stack.workdir}/actions.log)")
@@ -78,8 +71,8 @@ eVejleder is running.
 Press Ctrl-C to stop.""")
 
 
-def shell() -> int:
-    stack = _stack()
+def shell(args: argparse.Namespace, config: Settings) -> int:
+    stack = _stack(config)
     try:
         stack.start_actions()
         _say("Starting rasa shell (type /stop to end)")
@@ -91,11 +84,12 @@ def shell() -> int:
         stack.stop_all()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.launch", description=__doc__)
-    parser.add_argument("what", choices=("run", "shell"))
-    return {"run": run, "shell": shell}[parser.parse_args().what]()
+def add_run(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "run", help="start the action server, Rasa and the web server until Ctrl-C (make run)")
+    parser.set_defaults(func=run)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def add_shell(subparsers) -> None:
+    parser = subparsers.add_parser("shell", help="the action server and `rasa shell` (make shell)")
+    parser.set_defaults(func=shell)
