@@ -14,11 +14,13 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.protocol import REF_METADATA_KEY, REF_PATTERN
+from bot.handoff.rasa_api import RasaUnavailable
 from bot.insight.conversations import DOWN, FEEDBACK_SLOT, UP
 from bot.web import texts
-from bot.web.visitor import CallRasa, VisitorApi, _error, _json, _json_errors
+from bot.web.middleware import ApiError, api_json
+from bot.web.services import Services, off_loop
+from bot.web.visitor import VisitorApi
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +31,12 @@ MAX_BODY = 4096
 def _rating(body: Any) -> Dict[str, str]:
     if not isinstance(body, dict) or body.get("rating") not in (UP, DOWN) \
             or not isinstance(body.get("ref"), str) or not REF_PATTERN.fullmatch(body["ref"]):
-        raise _error(400, texts.FEEDBACK_BAD)
+        raise ApiError(400, texts.FEEDBACK_BAD)
     value = {"ref": body["ref"], "rating": body["rating"]}
     comment = body.get("comment")
     if comment is not None:
         if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
-            raise _error(400, texts.FEEDBACK_BAD)
+            raise ApiError(400, texts.FEEDBACK_BAD)
         if comment.strip():
             value["comment"] = comment.strip()
     return value
@@ -67,33 +69,27 @@ def _message_refs(events: Any) -> set:
 
 
 class FeedbackApi:
-    def __init__(self, rasa: RasaClient, call_rasa: CallRasa):
-        self.rasa = rasa
-        self.call_rasa = call_rasa
+    def __init__(self, services: Services):
+        self.rasa = services.rasa
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session_id = VisitorApi.session_id(request)
         raw = await request.content.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:
-            raise _error(413, texts.FEEDBACK_BAD)
+            raise ApiError(413, texts.FEEDBACK_BAD)
         try:
             value = _rating(json.loads(raw.decode("utf-8")))
         except (ValueError, UnicodeDecodeError):
-            raise _error(400, texts.FEEDBACK_BAD)
+            raise ApiError(400, texts.FEEDBACK_BAD)
         try:
-            events = await self.call_rasa(self.rasa.tracker, session_id)
+            events = await off_loop(self.rasa.tracker, session_id)
             if value["ref"] not in _message_refs(events):
-                raise _error(404, texts.FEEDBACK_UNKNOWN)
+                raise ApiError(404, texts.FEEDBACK_UNKNOWN)
             if not _allowed(_rated_refs(events).get(value["ref"]), value):
-                raise _error(409, texts.FEEDBACK_TWICE)
+                raise ApiError(409, texts.FEEDBACK_TWICE)
             event = {"event": "slot", "name": FEEDBACK_SLOT, "value": value}
-            await self.call_rasa(self.rasa.append_events, session_id, [event], False)
+            await off_loop(self.rasa.append_events, session_id, [event], False)
         except RasaUnavailable as exc:
             log.warning("Feedback not stored: %s", exc)
-            raise _error(503, texts.VISITOR_RASA_DOWN)
-        return _json({"stored": True})
-
-
-def add_feedback_routes(app: web.Application, rasa: RasaClient, call_rasa: CallRasa) -> None:
-    api = FeedbackApi(rasa, call_rasa)
-    app.add_routes([web.post("/api/visitor/{session_id}/feedback", _json_errors(api.rate))])
+            raise ApiError(503, texts.VISITOR_RASA_DOWN)
+        return api_json({"stored": True})

@@ -2,7 +2,6 @@
 text and by the day they ended, a page at a time: GET /console/afsluttede?q=&fra=&til=&side=."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import math
 from typing import Any, Dict, List, Optional, Tuple
@@ -10,8 +9,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.handoff.queue import HandoffQueue
 from bot.web import texts
+from bot.web.pages import render
+from bot.web.services import Services, off_loop
 
 PAGE = "/console/afsluttede"
 PER_PAGE = 20
@@ -34,9 +34,8 @@ def day_start(day: dt.date) -> dt.datetime:
 
 
 class FinishedPages:
-    def __init__(self, console: Any, queue: HandoffQueue):
-        self.console = console
-        self.queue = queue
+    def __init__(self, services: Services):
+        self.services = services
 
     def criteria(self, query: Dict[str, str]) -> Tuple[Dict[str, Any], List[str]]:
         """The search from the query string, and Danish reasons for what was ignored."""
@@ -60,7 +59,7 @@ class FinishedPages:
         search, errors = self.criteria(dict(request.query))
         since = day_start(search["fra"]) if search["fra"] else None
         until = day_start(search["til"] + dt.timedelta(days=1)) if search["til"] else None
-        found = await asyncio.to_thread(self.queue.finished, search["text"], since, until,
+        found = await off_loop(self.services.queue.finished, search["text"], since, until,
                                         search["page"], PER_PAGE)
         pages = max(1, math.ceil(found.total / PER_PAGE))
 
@@ -69,14 +68,9 @@ class FinishedPages:
                       "side": page_number}
             return PAGE + "?" + urlencode({k: v for k, v in params.items() if v})
 
-        return self.console.render(
-            request, "finished.html", status=400 if errors else 200, errors=errors,
+        return render(
+            self.services, request, "finished.html", status=400 if errors else 200, errors=errors,
             search=search, found=found, pages=pages,
             previous_url=link(search["page"] - 1) if search["page"] > 1 else None,
             next_url=link(search["page"] + 1) if search["page"] < pages else None,
         )
-
-
-def add_finished_routes(app: web.Application, console: Any) -> None:
-    pages = FinishedPages(console, console.queue)
-    app.add_routes([web.get(PAGE, pages.page)])

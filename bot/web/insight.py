@@ -9,11 +9,9 @@ Every route is under /console, so the console's session and CSRF rules apply to 
 """
 from __future__ import annotations
 
-import asyncio
 import csv
-import datetime as dt
 import io
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 
 from aiohttp import web
@@ -21,13 +19,13 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.handoff.hours import OpeningHours
-from bot.handoff.models import utcnow
 from bot.insight.figures import Insight, compute
 from bot.insight.models import IRRELEVANT
 from bot.insight.reasons import FALLBACK, LOW_CONFIDENCE, NOT_COVERED, OUT_OF_SCOPE, RATED_DOWN
-from bot.insight.review import ReviewLabels
 from bot.privacy.rasa_records import tracker_database_url, tracker_engine
 from bot.web import texts
+from bot.web.pages import read_form, render
+from bot.web.services import Services, off_loop
 
 PERIODS = (1, 7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -118,15 +116,14 @@ def bars(rows: List[Dict[str, Any]], value: str, label: str, part: Optional[str]
 
 
 class InsightPages:
-    def __init__(self, console: Any, settings: Any, session_factory: Callable,
-                 clock: Callable[[], dt.datetime] = utcnow):
-        self.console = console
-        self.settings = settings
-        self.session_factory = session_factory
-        self.clock = clock
-        self.tracker_url = tracker_database_url(settings)
+    def __init__(self, services: Services):
+        self.services = services
+        self.settings = services.settings
+        self.session_factory = services.session_factory
+        self.clock = services.clock
+        self.tracker_url = tracker_database_url(services.settings)
         self._tracker: Optional[Engine] = None
-        self.labels = ReviewLabels(session_factory, clock)
+        self.labels = services.review_labels
 
     def tracker(self) -> Optional[Engine]:
         """The tracker store's engine, once Rasa has created the store (None before, or when
@@ -141,7 +138,7 @@ class InsightPages:
 
     async def figures(self, days: int) -> Tuple[Insight, Any]:
         """The figures and the labels, read in a worker thread (databases, off the event loop)."""
-        return await asyncio.to_thread(lambda: (self.insight(days), self.labels.labels()))
+        return await off_loop(lambda: (self.insight(days), self.labels.labels()))
 
     async def api(self, request: web.Request) -> web.StreamResponse:
         insight, labels = await self.figures(_days(request.query.get("days", "")))
@@ -157,8 +154,8 @@ class InsightPages:
         days = _days(request.query.get("dage", ""))
         insight, labels = await self.figures(days)
         intents = [{"name": texts.TOPIC_NAMES.get(k, k), "count": v} for k, v in insight.intents.items()]
-        return self.console.render(
-            request, "insight.html", insight=insight, days=days, periods=PERIODS,
+        return render(
+            self.services, request, "insight.html", insight=insight, days=days, periods=PERIODS,
             labels=labels, choices=domain_intents(self.settings), irrelevant=IRRELEVANT,
             topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
             per_day=bars(insight.per_day, "messages", "date"),
@@ -169,7 +166,7 @@ class InsightPages:
         )
 
     async def label(self, request: web.Request) -> web.StreamResponse:
-        form = await self.console.form(request)
+        form = await read_form(request)
         label = form.get("label", "")
         if label != IRRELEVANT and label not in domain_intents(self.settings):
             raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-emne#gennemgang")
@@ -180,17 +177,6 @@ class InsightPages:
         items = {item.id: item for item in (await self.figures(max(PERIODS)))[0].misunderstood}
         if event_id not in items:
             raise web.HTTPSeeOther("/console/indsigt?besked=ukendt-besked#gennemgang")
-        await asyncio.to_thread(self.labels.label, items[event_id], label, request["signed_in"].name)
+        await off_loop(self.labels.label, items[event_id], label, request["signed_in"].name)
         days = _days(form.get("dage", ""))
         raise web.HTTPSeeOther(f"/console/indsigt?dage={days}#besked-{event_id}")
-
-
-def add_insight_routes(app: web.Application, console: Any, settings: Any,
-                       session_factory: Callable, clock: Callable[[], dt.datetime] = utcnow) -> None:
-    pages = InsightPages(console, settings, session_factory, clock)
-    app.add_routes([
-        web.get("/console/indsigt", pages.page),
-        web.get("/console/indsigt.csv", pages.csv),
-        web.get("/console/api/insight", pages.api),
-        web.post("/console/indsigt/labels", pages.label),
-    ])

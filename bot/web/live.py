@@ -11,97 +11,56 @@ and the stream is plain HTTP through nginx and the existing middlewares.
 
 Cases are opened by the action server and visitors write to Rasa, both other processes, so
 each stream looks at the database and Rasa about once a second; what this process changes
-itself (a sent message, a claim) wakes the streams at once (Changes). The stream is also the
+itself (a sent message, a claim) wakes the streams at once (bot.web.state.Changes). The stream is also the
 tab's heartbeat: each look refreshes the session, so presence lasts while the tab is open.
 """
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
-from typing import Any, Dict, Optional
+from typing import Dict, Optional
 
 from aiohttp import web
 
 from bot.web.auth import SESSION_COOKIE
-
-log = logging.getLogger(__name__)
+from bot.web.console import queue_state, transcript_state
+from bot.web.services import Services, off_loop
+from bot.web.sse import event_data, event_stream, is_gone, send
 
 LOOK_EVERY = 1.0  # seconds between looks at the database and Rasa
-KEEP_ALIVE_EVERY = 15.0  # a comment line now and then, so proxies keep the stream open
-
-
-class Changes:
-    """Wakes every waiting stream when this process changed something."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-        self.closing = False
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    def close(self) -> None:
-        self.closing = True
-        self.notify()
-
-    async def wait(self, timeout: float) -> None:
-        event = self._event
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
-
-
-def sse_message(name: str, body: Any) -> bytes:
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return f"event: {name}\ndata: {data}\n\n".encode("utf-8")
 
 
 class LiveUpdates:
-    def __init__(self, console: Any):
-        self.console = console  # bot.web.app.Console: sessions, queue, queue_state, transcript_state
-        self.changes: Changes = console.changes
+    def __init__(self, services: Services):
+        self.services = services
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         case_id = self._case_id(request)
         if case_id is not None:
-            self.console.queue.get(case_id)  # an unknown case is a 404 before the stream starts
-        response = web.StreamResponse(headers={
-            "Content-Type": "text/event-stream; charset=utf-8",
-            "X-Accel-Buffering": "no",  # nginx passes each event on at once
-        })
-        await response.prepare(request)
+            await off_loop(self.services.queue.get, case_id)  # an unknown case: a 404 before the stream
         token = request.cookies.get(SESSION_COOKIE)
+        changes = self.services.changes
         sent: Dict[str, str] = {}
-        quiet = 0.0
+        stream: Optional[web.StreamResponse] = None
         try:
-            await response.write(b"retry: 3000\n\n")
-            while not self.changes.closing and not _gone(request):
-                signed_in = await asyncio.to_thread(self.console.sessions.lookup, token)
-                if signed_in is None:
-                    await response.write(sse_message("signed-out", {}))
-                    break
-                updates = [("queue", await self.console.queue_state(signed_in))]
-                if case_id is not None:
-                    body, _ = await self.console.transcript_state(case_id)
-                    updates.append(("case", body))
-                wrote = False
-                for name, body in updates:
-                    message = sse_message(name, body)
-                    if sent.get(name) != message.decode("utf-8"):
-                        await response.write(message)
-                        sent[name] = message.decode("utf-8")
-                        wrote = True
-                quiet = 0.0 if wrote else quiet + LOOK_EVERY
-                if quiet >= KEEP_ALIVE_EVERY:
-                    await response.write(b": \n\n")
-                    quiet = 0.0
-                await self.changes.wait(LOOK_EVERY)
-        except (ConnectionResetError, ConnectionError):
-            pass  # the tab was closed
-        return response
+            async with event_stream(request, retry_ms=3000) as stream:
+                while not changes.closing and not is_gone(request):
+                    signed_in = await off_loop(self.services.sessions.lookup, token)
+                    if signed_in is None:
+                        await send(stream, "signed-out", event_data({}))
+                        break
+                    updates = [("queue", await queue_state(self.services, signed_in))]
+                    if case_id is not None:
+                        body, _ = await transcript_state(self.services, case_id)
+                        updates.append(("case", body))
+                    for name, body in updates:
+                        data = event_data(body)
+                        if sent.get(name) != data:
+                            await send(stream, name, data)
+                            sent[name] = data
+                    await changes.wait(LOOK_EVERY)
+        except ConnectionError:
+            if stream is None:
+                raise
+        return stream  # the tab was closed, the session ended, or the server stops
 
     @staticmethod
     def _case_id(request: web.Request) -> Optional[int]:
@@ -111,18 +70,3 @@ class LiveUpdates:
         if not value.isdigit() or len(value) > 9:
             raise web.HTTPNotFound()
         return int(value)
-
-
-def _gone(request: web.Request) -> bool:
-    transport = request.transport
-    return transport is None or transport.is_closing()
-
-
-def add_live_routes(app: web.Application, console: Any) -> None:
-    live = LiveUpdates(console)
-    app.add_routes([web.get("/console/api/events", live.events)])
-
-    async def end_streams(_: web.Application) -> None:
-        live.changes.close()  # before aiohttp waits for open requests, so a stop is not held up
-
-    app.on_shutdown.append(end_streams)

@@ -6,16 +6,16 @@ The widget's script and styles are static files; socket.io-client comes from npm
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Callable, Tuple
+from typing import Any, Tuple
 from urllib.parse import urlsplit
 
-import jinja2
 from aiohttp import web
 
-from bot.knowledge.store import KnowledgeStore, UnknownJob
+from bot.knowledge.store import UnknownJob
+from bot.web.middleware import SITE_CSP_KEY
+from bot.web.services import Services, off_loop
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +25,6 @@ SOCKET_IO_CLIENT = REPO / "node_modules" / "socket.io-client" / "dist" / "socket
 
 # How much of "Om jobbet" the page shows: an excerpt, the full article is on ug.dk.
 EXCERPT_SECTIONS = 2
-
-# Set on a request whose page may talk to Rasa; the security-header hook in app.py uses it.
-SITE_CSP_KEY = "site_csp"
 
 
 def rasa_origins(rasa_url: str) -> str:
@@ -50,16 +47,17 @@ def site_csp(chat_url: str) -> str:
 
 
 class Site:
-    def __init__(self, settings: Any, store: KnowledgeStore, templates: jinja2.Environment):
+    def __init__(self, services: Services):
+        settings = services.settings
         self.settings = settings
-        self.store = store
-        self.templates = templates
+        self.store = services.store
+        self.templates = services.templates
         self.chat_url = settings.rasa_url if settings.chat_url is None else settings.chat_url
         self.csp = site_csp(self.chat_url)
 
     async def article(self, request: web.Request) -> web.StreamResponse:
         try:
-            job, source, titles, workplaces, about = await asyncio.to_thread(self.article_parts)
+            job, source, titles, workplaces, about = await off_loop(self.article_parts)
         except UnknownJob:
             log.warning("The article %r is not ingested: run `python -m bot ingest`", self.settings.job_slug)
             job, source, titles, workplaces, about = None, None, [], None, []
@@ -84,13 +82,3 @@ class Site:
             "Content-Type": "application/javascript; charset=utf-8",
             "Access-Control-Allow-Origin": "*",
         })
-
-
-def add_site_routes(app: web.Application, settings: Any, session_factory: Callable[[], Any],
-                    templates: jinja2.Environment) -> None:
-    site = Site(settings, KnowledgeStore(session_factory), templates)
-    app.add_routes([
-        web.get("/", site.article),
-        web.get("/static/vendor/socket.io.min.js", site.socket_io_client),
-        web.static("/static/widget", str(HERE / "static" / "widget")),
-    ])

@@ -5,7 +5,7 @@ import asyncio
 from bot.handoff import protocol
 from bot.session_secret import session_secret
 from bot.web import texts
-from bot.web.typing import TypingMarks
+from bot.web.state import TypingMarks
 from tests.handoff.test_console import console, csrf_of, login, run, setup_data
 from tests.handoff.test_console_live import next_event
 
