@@ -71,7 +71,7 @@ def wait_in_queue(dispatcher: CollectingDispatcher, case_id: int) -> List[Dict]:
     """The widget's "waiting" status (place and expected wait), and the bot falls silent."""
     position = handoff_queue().position(case_id)
     dispatcher.utter_message(json_message=protocol.status_message(
-        protocol.WAITING, position=position, wait_minutes=queue_waits().estimate_minutes(position)))
+        protocol.STATUS_WAITING, position=position, wait_minutes=queue_waits().estimate_minutes(position)))
     # The listen ends the bot's turn, as a listen does: only after one does Rasa map a
     # /restart (the one message a pause lets through) to action_restart.
     return [ConversationPaused(), ActionExecuted("action_listen")]
@@ -114,7 +114,7 @@ def leave_queue_for_callback(dispatcher: CollectingDispatcher, tracker: Tracker)
     """A stored callback request replaces the visitor's place in the queue."""
     try:
         if handoff_queue().cancel_by_visitor(tracker.sender_id):
-            dispatcher.utter_message(json_message=protocol.status_message(protocol.CANCELLED))
+            dispatcher.utter_message(json_message=protocol.status_message(protocol.STATUS_CANCELLED))
     except CaseClaimedByOther:
         pass  # a counsellor took the chat meanwhile: it goes on
 
@@ -242,5 +242,5 @@ class ActionRestart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         if handoff_queue().visitor_left(tracker.sender_id):
-            dispatcher.utter_message(json_message=protocol.status_message(protocol.CANCELLED))  # the widget's banner
+            dispatcher.utter_message(json_message=protocol.status_message(protocol.STATUS_CANCELLED))  # the widget's banner
         return [Restarted()]

@@ -14,7 +14,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from bot.handoff.waits import QueueWaits
 from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore

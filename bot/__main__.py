@@ -77,7 +77,7 @@ def _add_spacy(subparsers) -> None:
 def _personal_data(config: Settings) -> List[Store]:
     """Every store of the bot's database that keeps a visitor's words, for the retention purge."""
     from bot.handoff.queue import HandoffQueue
-    from bot.handoff.sessions import ConsoleSessions
+    from bot.handoff.console_logins import ConsoleSessions
     from bot.insight.review import ReviewLabels
 
     migrate(config.database_url)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.config import REPO_ROOT, settings
+from bot.config import REPO_ROOT
 
 # Named constraints: Alembic's SQLite batch mode can only alter constraints that have names.
 NAMING_CONVENTION = {
@@ -58,17 +58,18 @@ def _pool_options(url: str) -> dict:
     return {"pool_pre_ping": True}
 
 
-def make_engine(url: Optional[str] = None, *, enforce_foreign_keys: bool = True) -> Engine:
-    url = url or settings().database_url
+def make_engine(url: str, *, enforce_foreign_keys: bool = True, **options: Any) -> Engine:
+    """The one way the project builds an engine (the bot's database, Rasa's tracker store, a
+    PostgreSQL server's admin database); `options` go to SQLAlchemy (isolation_level)."""
     _ensure_sqlite_folder(url)
-    engine = create_engine(url, future=True, **_pool_options(url))
+    engine = create_engine(url, future=True, **{**_pool_options(url), **options})
     if engine.dialect.name == "sqlite" and enforce_foreign_keys:
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine
 
 
-def make_session_factory(engine: Optional[Engine] = None) -> sessionmaker:
-    return sessionmaker(bind=engine or make_engine(), future=True, expire_on_commit=False)
+def make_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
 @contextmanager
@@ -79,16 +80,16 @@ def transaction(session_factory: Callable[[], Session]) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(url: Optional[str] = None) -> Config:
+def alembic_config(url: str) -> Config:
     """Alembic config from the repo's alembic.ini, usable from any working directory."""
     config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.attributes["database_url"] = url or settings().database_url
+    config.attributes["database_url"] = url
     # Keep programmatic runs quiet; the alembic CLI still configures logging from alembic.ini.
     config.attributes["configure_logger"] = False
     return config
 
 
-def migrate(url: Optional[str] = None) -> None:
+def migrate(url: str) -> None:
     """Bring the database schema to the latest revision (`alembic upgrade head`)."""
     command.upgrade(alembic_config(url), "head")
 

@@ -17,9 +17,11 @@ log = logging.getLogger(__name__)
 
 
 def _default_presence() -> VisitorPresence:
-    from bot.db import make_session_factory
+    """The bot's database, as the Rasa process's settings name it (Rasa builds the channel)."""
+    from bot.config import settings
+    from bot.db import make_engine, make_session_factory
 
-    return VisitorPresence(make_session_factory())
+    return VisitorPresence(make_session_factory(make_engine(settings().database_url)))
 
 
 class ConnectionPresence:

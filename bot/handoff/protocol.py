@@ -11,13 +11,14 @@ from typing import Any, Dict, Optional
 # Key of the status object the widget receives: {"evejleder_handoff": status, ...details}.
 HANDOFF_STATUS_KEY = "evejleder_handoff"
 
-WAITING = "waiting"  # in the queue for a counsellor; detail: position
-JOINED = "joined"  # a counsellor took the conversation; detail: counsellor (the name)
-RESUMED = "resumed"  # the counsellor closed the case: the bot answers again
+# What the widget shows (not a case's status in the database: bot.handoff.models).
+STATUS_WAITING = "waiting"  # in the queue for a counsellor; detail: position
+STATUS_JOINED = "joined"  # a counsellor took the conversation; detail: counsellor (the name)
+STATUS_RESUMED = "resumed"  # the counsellor closed the case: the bot answers again
 # The visitor left (Afbryd, "Start forfra", /restart, a window closed too long): the case ended
 # and the bot answers again. The counsellor's transcript shows it as a line of its own.
-CANCELLED = "cancelled"
-STATUSES = (WAITING, JOINED, RESUMED, CANCELLED)
+STATUS_CANCELLED = "cancelled"
+STATUSES = (STATUS_WAITING, STATUS_JOINED, STATUS_RESUMED, STATUS_CANCELLED)
 
 # Metadata of a visitor's message that was a quick-reply button: the button's title, sent by
 # the widget so the transcript can show what the visitor chose, not "/intent".

@@ -20,7 +20,7 @@ VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
 # A line that is no one's message: a hand-off status the counsellor should see in the
 # conversation (its text is the status, worded by the console).
 STATUS = "status"
-STATUSES_SHOWN = (protocol.CANCELLED,)
+STATUSES_SHOWN = (protocol.STATUS_CANCELLED,)
 
 # Intents that manage the conversation rather than ask something: not a visitor's "question".
 NOT_QUESTIONS = frozenset({
@@ -115,10 +115,10 @@ class RasaClient:
         """Silence the bot (Rasa logs the visitor's messages without answering) and send the
         widget the "joined" status with the counsellor's name, which the widget words for the
         visitor: one message per event. Pausing a paused conversation is harmless."""
-        events = [{"event": "pause"}, protocol.status_event(protocol.JOINED, counsellor=counsellor)]
+        events = [{"event": "pause"}, protocol.status_event(protocol.STATUS_JOINED, counsellor=counsellor)]
         self.append_events(conversation_id, events, side_effects=True)
 
-    def resume(self, conversation_id: str, status: str = protocol.RESUMED) -> None:
+    def resume(self, conversation_id: str, status: str = protocol.STATUS_RESUMED) -> None:
         """End the pause (the bot answers again) and send the widget the hand-off `status`
         ("resumed" after a counsellor closed the case, "cancelled" when the visitor left
         the queue), which the widget words for the visitor."""

@@ -33,7 +33,7 @@ def end_for_departed_visitor(queue: HandoffQueue, rasa: RasaClient,
     comes back must never find a paused bot without a case."""
     if queue.case_for_conversation(conversation_id) is None:
         return None
-    rasa.resume(conversation_id, protocol.CANCELLED)
+    rasa.resume(conversation_id, protocol.STATUS_CANCELLED)
     return queue.visitor_left(conversation_id)
 
 
@@ -81,7 +81,7 @@ class HandoffWatch:
             if case.id in self._told and self._told[case.id] != now[case.id]:
                 try:
                     self.rasa.append_events(case.conversation_id, [protocol.status_event(
-                        protocol.WAITING, position=case.position, wait_minutes=minutes)])
+                        protocol.STATUS_WAITING, position=case.position, wait_minutes=minutes)])
                 except RasaUnavailable as exc:
                     log.warning("Case %s: new place not told: %s", case.id, exc)
                     now[case.id] = self._told[case.id]

@@ -18,8 +18,9 @@ import uuid
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from bot.db import make_engine
 from bot.launch.process import LOOPBACK, Process, child_environment, free_port
 
 
@@ -97,7 +98,7 @@ class PostgresServer:
 
     def ensure_database(self, name: str) -> str:
         """The URL of database `name`, created if it does not exist yet."""
-        engine = create_engine(self.admin_url, future=True)
+        engine = make_engine(self.admin_url)
         try:
             with engine.connect() as connection:
                 exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
@@ -118,7 +119,7 @@ class PostgresServer:
 
 def create_database(admin_url: str, name: str, template: Optional[str] = None) -> str:
     """CREATE DATABASE on the server of `admin_url`; returns the new database's URL."""
-    engine = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
+    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             clause = f' TEMPLATE "{template}"' if template else ""
@@ -129,7 +130,7 @@ def create_database(admin_url: str, name: str, template: Optional[str] = None) -
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
+    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             # Only our own sessions: an autovacuum worker on the database is a superuser process

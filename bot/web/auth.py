@@ -1,4 +1,4 @@
-"""The console's cookies and CSRF checks (the sessions themselves: bot.handoff.sessions)."""
+"""The console's cookies and CSRF checks (the sessions themselves: bot.handoff.console_logins)."""
 from __future__ import annotations
 
 import hmac

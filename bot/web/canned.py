@@ -12,7 +12,7 @@ from bot.handoff.canned import (
     PLACEHOLDERS,
     InvalidCannedReply,
 )
-from bot.handoff.sessions import SignedIn
+from bot.handoff.console_logins import SignedIn
 from bot.web import texts
 from bot.web.pages import read_form, record_id, render
 from bot.web.services import Services, off_loop

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.handoff.models import WAITING
 from bot.handoff.rasa_api import RasaUnavailable
-from bot.handoff.sessions import SignedIn, new_token
+from bot.handoff.console_logins import SignedIn, new_token
 from bot.web import texts
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
 from bot.web.canned import canned_for_case

@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 
 from aiohttp import web
 
-from bot.handoff.sessions import SignedIn
+from bot.handoff.console_logins import SignedIn
 from bot.web import texts
 from bot.web.services import Services
 

@@ -23,7 +23,7 @@ from bot.handoff.counsellors import Counsellors
 from bot.handoff.models import utcnow
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.rasa_api import RasaClient
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
 from bot.insight.review import ReviewLabels

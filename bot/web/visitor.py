@@ -87,10 +87,10 @@ class VisitorApi:
             return None
         if case.status == WAITING:
             position = self.queue.position(case.id)
-            return {"status": protocol.WAITING, "position": position,
+            return {"status": protocol.STATUS_WAITING, "position": position,
                     "wait_minutes": self.waits.estimate_minutes(position)}
         if case.status == ACTIVE:
-            return {"status": protocol.JOINED, "counsellor": self.display_name(case.claimed_by or "")}
+            return {"status": protocol.STATUS_JOINED, "counsellor": self.display_name(case.claimed_by or "")}
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
@@ -117,7 +117,7 @@ class VisitorApi:
         # Resume first: if Rasa is down the visitor stays in the queue rather than being
         # left with a paused bot and no case.
         try:
-            await off_loop(self.rasa.resume, session_id, protocol.CANCELLED)
+            await off_loop(self.rasa.resume, session_id, protocol.STATUS_CANCELLED)
         except RasaUnavailable as exc:
             log.warning("Could not resume a cancelled hand-off: %s", exc)
             raise ApiError(503, texts.VISITOR_RASA_DOWN)

@@ -13,7 +13,7 @@ from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.models import CallbackRequest
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from tests.handoff.support import FAST_HASHER
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 

@@ -13,7 +13,7 @@ from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER, web_app
 

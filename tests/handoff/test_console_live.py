@@ -4,7 +4,7 @@ import asyncio
 import json
 
 from bot.handoff.rasa_api import last_question
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from bot.web import texts
 from tests.handoff.test_console import console, csrf_of, login, run, setup_data
 

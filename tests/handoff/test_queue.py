@@ -254,7 +254,7 @@ def test_passwords_are_stored_as_argon2id_hashes_with_default_cost(session_facto
 def test_a_disabled_counsellor_cannot_sign_in_and_is_signed_out(counsellors, session_factory, database_url,
                                                                  monkeypatch, capsys):
     from bot.__main__ import main
-    from bot.handoff.sessions import ConsoleSessions
+    from bot.handoff.console_logins import ConsoleSessions
 
     sessions = ConsoleSessions(session_factory)
     anne = counsellors.add("anne", "en lang adgangskode")

@@ -36,13 +36,13 @@ def test_transcript_keeps_visitor_bot_and_counsellor_lines_in_order():
 def test_the_visitor_leaving_is_a_line_of_the_transcript():
     events = [
         {"event": "user", "text": "Hej", "timestamp": 1795000000.0},
-        dict(protocol.status_event(protocol.WAITING, position=1), timestamp=1795000001.0),
-        dict(protocol.status_event(protocol.CANCELLED), timestamp=1795000002.0),
+        dict(protocol.status_event(protocol.STATUS_WAITING, position=1), timestamp=1795000001.0),
+        dict(protocol.status_event(protocol.STATUS_CANCELLED), timestamp=1795000002.0),
         {"event": "bot", "data": {"custom": {"data": {protocol.HANDOFF_STATUS_KEY: "unknown"}}}},
         {"event": "bot", "data": {"custom": "not a status"}},
     ]
     lines = transcript_from_events(events)
-    assert [(l.who, l.text) for l in lines] == [("visitor", "Hej"), ("status", protocol.CANCELLED)]
+    assert [(l.who, l.text) for l in lines] == [("visitor", "Hej"), ("status", protocol.STATUS_CANCELLED)]
 
 
 def test_wrong_token_and_unreachable_rasa_raise_rasa_unavailable():

@@ -4,7 +4,7 @@ import pytest
 from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import CaseClaimedByOther, CaseNotClaimed
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER
 from tests.handoff.test_console import PASSWORD, console, csrf_of, login, run, setup_data

@@ -86,7 +86,7 @@ def test_the_watch_offers_callbacks_tells_new_places_and_ends_departed_cases(que
         queue.claim(first.id, "anne")
         await asyncio.to_thread(watch.tick)
         assert [(cid, body) for cid, _, body in peer.posts] == [
-            ("second", [protocol.status_event(protocol.WAITING, position=1)])], "the second moves up"
+            ("second", [protocol.status_event(protocol.STATUS_WAITING, position=1)])], "the second moves up"
         assert peer.posts[0][1]["output_channel"] == "socketio"
 
         clock.advance(minutes=5)
@@ -101,7 +101,7 @@ def test_the_watch_offers_callbacks_tells_new_places_and_ends_departed_cases(que
         clock.advance(seconds=120)
         await asyncio.to_thread(watch.tick)
         assert peer.posts[-1][0] == "first"
-        assert peer.posts[-1][2][-1] == protocol.status_event(protocol.CANCELLED)
+        assert peer.posts[-1][2][-1] == protocol.status_event(protocol.STATUS_CANCELLED)
         assert queue.get(first.id).status == "cancelled"
 
     run_with_peer(scenario)

@@ -43,7 +43,7 @@ def forget_presence(database_url: str) -> None:
 
     from bot.db import make_engine, make_session_factory, transaction
     from bot.handoff.models import ConsoleSession
-    from bot.handoff.sessions import ONLINE_WITHIN
+    from bot.handoff.console_logins import ONLINE_WITHIN
 
     engine = make_engine(database_url)
     with transaction(make_session_factory(engine)) as session:

@@ -43,9 +43,9 @@ def test_the_widget_handles_exactly_the_protocol_statuses(widget):
 
 
 def test_status_messages_carry_the_key_and_leave_out_empty_details():
-    message = protocol.status_message(protocol.WAITING, position=2, counsellor=None)
+    message = protocol.status_message(protocol.STATUS_WAITING, position=2, counsellor=None)
     assert message == {"data": {"evejleder_handoff": "waiting", "position": 2}}
-    assert protocol.status_event(protocol.RESUMED) == {
+    assert protocol.status_event(protocol.STATUS_RESUMED) == {
         "event": "bot", "data": {"custom": {"data": {"evejleder_handoff": "resumed"}}}}
     with pytest.raises(ValueError):
         protocol.status_message("paused")

@@ -1,5 +1,5 @@
 """Console sessions and presence against a real migrated database."""
-from bot.handoff.sessions import ConsoleSessions
+from bot.handoff.console_logins import ConsoleSessions
 
 
 def test_counsellor_online_follows_console_activity(counsellors, session_factory, clock):
