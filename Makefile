@@ -30,7 +30,7 @@ IMAGE := localhost/evejleder:dev
 BASE_IMAGE := localhost/evejleder-base:bookworm-py3.10
 SERVICES_IMAGE := localhost/evejleder-services:bookworm
 
-.PHONY: help system-deps install spacy data train web run shell test test-web bench crossval nlu-compare clean audit audit-run image validate-manifests run-cluster stop-cluster bench-load export-reviewed
+.PHONY: help system-deps install spacy data train web run shell test test-web screenshots bench crossval nlu-compare clean audit audit-run image validate-manifests run-cluster stop-cluster bench-load export-reviewed
 
 help:
 	@echo "make run     set everything up and start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -39,6 +39,7 @@ help:
 	@echo "make system-deps   check (as root with apt: install) Python 3.10, node/npm, Chromium, PostgreSQL, Redis, nginx, podman"
 	@echo "make install / spacy / data / train / web   the separate, idempotent set-up steps"
 	@echo "make test-web   browser tests of the chat widget (headless Chromium from /usr/bin/chromium)"
+	@echo "make screenshots   the browser tests, refreshing the pictures in docs/screenshots/"
 	@echo "make bench  measure latency, concurrency, memory, training and start-up (docs/benchmarks.md)"
 	@echo "make audit   pip-audit of requirements.txt (needs the PyPI JSON API; see docs/security.md)"
 	@echo "make image   build the container image of every role (Containerfile; local Debian 12 + Python 3.10 base)"
@@ -137,8 +138,13 @@ test: system-deps install spacy data train web image $(VALIDATE_VENV)/.installed
 	@$(MAKE) --no-print-directory audit AUDIT_UNREACHABLE_OK=1
 
 test-web: system-deps install spacy data train web
-	@echo "==> Browser tests (widget, page, console; screenshots in docs/screenshots/)"
+	@echo "==> Browser tests (widget, page, console; screenshots in var/screenshots/)"
 	@node --test --test-concurrency=1 tests/web/
+
+# The browser tests again, saving their screenshots over docs/screenshots/ (the docs' pictures).
+screenshots: system-deps install spacy data train web
+	@echo "==> Browser tests, refreshing docs/screenshots/"
+	@SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots node --test --test-concurrency=1 tests/web/
 
 # Measurements, not tests: latency (REST and socket.io), concurrency, memory, training time and
 # cold start with the real servers, next to a no-action baseline; rewrites the tables in

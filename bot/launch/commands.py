@@ -15,7 +15,8 @@ from bot.launch.process import LOOPBACK, Command
 
 PYTHON = sys.executable
 RASA = str(Path(PYTHON).parent / "rasa")
-# The rasa CLI with a model that loads about 20 s faster (why: scripts/rasa).
+# The rasa CLI with one validator for the action server's responses, the API token from
+# RASA_TOKEN and GET /health (scripts/rasa).
 RASA_SERVE = (PYTHON, str(REPO_ROOT / "scripts" / "rasa"))
 MODEL = REPO_ROOT / "models" / "evejleder.tar.gz"
 CREDENTIALS = REPO_ROOT / "credentials.yml"
