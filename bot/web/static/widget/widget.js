@@ -2,7 +2,7 @@
  * eVejleder chat widget: plain JavaScript on socket.io-client 4, talking to Rasa's socket.io
  * channel, plus a small HTTP API (/api/visitor/...) for history and leaving the queue.
  *
- * Embed with one script tag (see README, "The website and the widget"):
+ * Embed with one script tag (see docs/website.md):
  *   <script src="https://HOST/static/widget/widget.js" defer data-evejleder
  *           data-server="https://RASA-HOST" data-title="..." data-text-launcher="..."></script>
  *
