@@ -8,11 +8,11 @@ lock it waits on: `LockError`, or two holders at once.
 import asyncio
 import threading
 import uuid
+from urllib.parse import urlsplit
 
 from rasa.utils.endpoints import EndpointConfig
 from redis import Redis
 
-from bot.cluster import redis_lock_store
 from bot.lock_store import AtomicRedisLockStore
 
 PROCESSES = 3
@@ -20,9 +20,10 @@ TURNS = 60
 
 
 def _store(redis_url: str) -> AtomicRedisLockStore:
-    config = dict(redis_lock_store(redis_url))
-    config.pop("type")
-    return AtomicRedisLockStore(EndpointConfig(**config))
+    """The store as Rasa builds it from the cluster's endpoints (deploy/k8s/config.yaml)."""
+    url = urlsplit(redis_url)
+    return AtomicRedisLockStore(EndpointConfig(url=url.hostname or "localhost", port=url.port or 6379,
+                                               db=int(url.path.strip("/") or 0), key_prefix="evejleder"))
 
 
 def test_processes_taking_turns_on_one_conversation_never_overlap_or_fail(redis_server):
