@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from aiohttp import web
 
 from bot.handoff.models import ACTIVE
-from bot.chat.address import client_address
+from bot.chat.address import address_group, client_address
 from bot.ratelimit import RateLimit, TokenBuckets
 from bot.web import texts
 from bot.web.visitor import VisitorApi, VisitorError, _json, _json_errors
@@ -61,7 +61,7 @@ class TypingRoutes:
         self.addresses = TokenBuckets(TYPING_PER_ADDRESS)
 
     def check_rate(self, request: web.Request) -> None:
-        address = client_address(request.remote, request.headers.get("X-Forwarded-For"))
+        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
         if not self.addresses.take(address):
             raise VisitorError(429, texts.VISITOR_TOO_MANY)
 
