@@ -23,6 +23,7 @@ from typing import Any, Dict, Optional
 
 from aiohttp import web
 
+from bot.web import texts
 from bot.web.auth import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ class LiveUpdates:
         value = request.query.get("sag")
         if value is None:
             return None
+        if value.isdigit() and not value.isascii():  # "²" (int() refuses it), "٣" (int() reads 3)
+            raise web.HTTPBadRequest(text=json.dumps({"error": texts.BAD_NUMBER}),
+                                     content_type="application/json")
         if not value.isdigit() or len(value) > 9:
             raise web.HTTPNotFound()
         return int(value)
