@@ -5,7 +5,6 @@ clients that claim to be the web chat (`input_channel: socketio`) and send 100 K
 each. Before, 35 such POSTs left 30 waiting cases (the queue's cap) and real visitors were told
 that nobody was free.
 """
-import secrets
 import time
 import uuid
 
@@ -16,16 +15,9 @@ from sqlalchemy import select
 from bot.db import make_engine, make_session_factory
 from bot.handoff.models import Case
 from bot.handoff.queue import HandoffQueue
-from tests.e2e.people import Counsellor, Visitor, status
+from tests.e2e.people import Visitor, status
 
 PROBE_POSTS = 35
-
-
-@pytest.fixture(scope="module")
-def counsellor(stack):
-    password = secrets.token_urlsafe(12)
-    stack.add_counsellor("rikke", password)
-    return Counsellor(stack.web_url, "rikke", password)
 
 
 @pytest.fixture
