@@ -64,7 +64,7 @@ class ActionRequestCounsellor(Action):
             else:
                 # The message came over the visitor's live connection: the case starts present
                 # (a waiting case never seen present is ended by the hand-off watch).
-                visitor_presence().back(tracker.sender_id)
+                record_present(tracker.sender_id)
                 dispatcher.utter_message(response="utter_handoff_waiting", position=queue.position(case.id))
                 return wait_in_queue(dispatcher, case.id)
         dispatcher.utter_message(response="utter_offer_callback")
@@ -77,6 +77,16 @@ def visitor_address(tracker: Tracker) -> Optional[str]:
     gets this far (bot/chat/guard.py keeps only the widget's keys). None without one (loopback)."""
     tag = (tracker.latest_message.get("metadata") or {}).get(protocol.ADDRESS_METADATA_KEY)
     return tag if isinstance(tag, str) and protocol.ADDRESS_TAG_PATTERN.fullmatch(tag) else None
+
+
+def record_present(conversation_id: str) -> None:
+    try:
+        visitor_presence().back(conversation_id)
+    except Exception as exc:
+        # The visitor still waits: a reconnect records presence, else the watch ends the case
+        # after the grace period, as if the visitor had never been connected.
+        # Only the error's type: database errors quote the statement's parameters.
+        log.error("Visitor presence not recorded on opening a case: %s", type(exc).__name__)
 
 
 def wait_in_queue(dispatcher: CollectingDispatcher, case_id: int) -> List[Dict]:
