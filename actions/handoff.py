@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResumed, Restarted, SlotSet
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import (console_sessions, contact_channels, handoff_queue, job_slug, knowledge,
-                             opening_hours, queue_waits, rasa_records)
+                             opening_hours, queue_waits, rasa_records, visitor_presence)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
 from bot.privacy.detect import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
@@ -19,6 +19,8 @@ from bot.handoff.models import WAITING
 from bot.handoff.queue import AddressQueueFull, CaseClaimedByOther, QueueFull
 
 # Channels that can receive a counsellor's messages pushed later; REST and `rasa shell` cannot.
+# The channel is the one Rasa recorded for the message, which the channel sets itself (the REST
+# channel always reports "rest", whatever its body says: bot/chat/rest.py).
 LIVE_CHANNELS = {"socketio"}
 CALLBACK_SLOTS = ("callback_consent", "callback_contact", "callback_question", "callback_time")
 MAX_QUESTION = 1000
@@ -53,18 +55,38 @@ class ActionRequestCounsellor(Action):
         elif not console_sessions().anyone_online():
             dispatcher.utter_message(response="utter_handoff_nobody_online")
         else:
-            address = (tracker.latest_message.get("metadata") or {}).get(protocol.ADDRESS_METADATA_KEY)
             try:
-                case = queue.open_case(tracker.sender_id, topics_asked(tracker), address)
+                case = queue.open_case(tracker.sender_id, topics_asked(tracker), visitor_address(tracker))
             except AddressQueueFull:
                 dispatcher.utter_message(response="utter_handoff_too_many_from_address")
             except QueueFull:
                 dispatcher.utter_message(response="utter_handoff_nobody_online")
             else:
+                # The message came over the visitor's live connection: the case starts present
+                # (a waiting case never seen present is ended by the hand-off watch).
+                record_present(tracker.sender_id)
                 dispatcher.utter_message(response="utter_handoff_waiting", position=queue.position(case.id))
                 return wait_in_queue(dispatcher, case.id)
         dispatcher.utter_message(response="utter_offer_callback")
         return []
+
+
+def visitor_address(tracker: Tracker) -> Optional[str]:
+    """The tag of the visitor's address group, which the live channel computed from the connection
+    and wrote into the message's metadata (bot/chat/address.py); a tag a client sent itself never
+    gets this far (bot/chat/guard.py keeps only the widget's keys). None without one (loopback)."""
+    tag = (tracker.latest_message.get("metadata") or {}).get(protocol.ADDRESS_METADATA_KEY)
+    return tag if isinstance(tag, str) and protocol.ADDRESS_TAG_PATTERN.fullmatch(tag) else None
+
+
+def record_present(conversation_id: str) -> None:
+    try:
+        visitor_presence().back(conversation_id)
+    except Exception as exc:
+        # The visitor still waits: a reconnect records presence, else the watch ends the case
+        # after the grace period, as if the visitor had never been connected.
+        # Only the error's type: database errors quote the statement's parameters.
+        log.error("Visitor presence not recorded on opening a case: %s", type(exc).__name__)
 
 
 def wait_in_queue(dispatcher: CollectingDispatcher, case_id: int) -> List[Dict]:

@@ -15,6 +15,7 @@ from bot.handoff.contact_details import ContactDetails
 from bot.handoff.hours import OpeningHours
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.console_logins import ConsoleSessions
+from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
 from bot.knowledge.answering import Answerer
 from bot.knowledge.store import KnowledgeStore
@@ -58,6 +59,10 @@ def answerer(slug: str) -> Answerer:
 
 def handoff_queue() -> HandoffQueue:
     return HandoffQueue(_session_factory())
+
+
+def visitor_presence() -> VisitorPresence:
+    return VisitorPresence(_session_factory())
 
 
 def queue_waits() -> QueueWaits:

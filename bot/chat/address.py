@@ -6,6 +6,9 @@ the client's own claims. The header is believed only when the connection comes f
 (`make run`, a proxy on this machine) or from TRUSTED_PROXIES: comma-separated addresses or
 networks (in a cluster, the network nginx's pods get their addresses from). From anywhere
 else the header is ignored, so a client cannot choose the address its limits are counted on.
+
+Limits and caps count an address group, not an address: one IPv4 address, or one IPv6 /64
+(the smallest network a provider hands a household, which holds 2^64 addresses to rotate through).
 """
 from __future__ import annotations
 
@@ -58,11 +61,29 @@ def client_address(peer: Optional[str], forwarded_for: Optional[str]) -> str:
     return peer or UNKNOWN
 
 
+def address_group(address: str) -> str:
+    """What limits and caps count: an IPv6 address's /64 ("2001:db8:1:2::/64"), an IPv4 address
+    (also one written as IPv4-mapped IPv6) as itself; anything unreadable as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        if not ip.is_loopback:
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def address_metadata(address: str) -> Dict[str, str]:
-    """What a visitor's message carries of their address: a keyed hash (not reversible without
-    the server key, the same on every Rasa process), so the hand-off queue can count waiting cases
-    per address. Loopback (rasa shell, tests, a local proxy without X-Forwarded-For) carries none."""
+    """What a visitor's message carries of their address: a keyed hash of its group (not reversible
+    without the server key, the same on every Rasa process), so the hand-off queue can count waiting
+    cases per address. The channel computes it from the connection; no client can send it
+    (bot/chat/guard.py keeps only the widget's keys). Loopback (rasa shell, tests, a local proxy
+    without X-Forwarded-For) carries none."""
     if is_loopback(address) or address == UNKNOWN:
         return {}
-    tag = hmac.new(session_key(), b"address:" + address.encode(), hashlib.sha256).hexdigest()[:32]
+    group = address_group(address)
+    tag = hmac.new(session_key(), b"address:" + group.encode(), hashlib.sha256).hexdigest()[:32]
     return {ADDRESS_METADATA_KEY: tag}

@@ -13,14 +13,15 @@ import time
 from typing import Any, Callable, Dict, Optional
 
 from bot.chat import texts
-from bot.chat.address import is_loopback
+from bot.chat.address import address_group, address_metadata, is_loopback
 from bot.chat.settings import ChatSettings
 from bot.handoff.protocol import CHOICE_METADATA_KEY, REF_METADATA_KEY, REF_PATTERN
 from bot.ratelimit import TokenBuckets
 
-# Metadata a visitor may send: the widget's own keys (a quick-reply button's title, short; the
-# message's ref for ratings, hex).
-# Anything else would be stored in the tracker and shown to counsellors unchecked.
+# Metadata a visitor may send, on every channel: the widget's own keys (a quick-reply button's
+# title, short; the message's ref for ratings, hex). Anything else (other keys, longer values,
+# the keys the servers set themselves) is dropped: it would be stored with every event of the
+# tracker and shown to counsellors unchecked.
 MAX_CHOICE_CHARS = 200
 # engine.io refuses bigger packets (its default is 1 MB): a 1000-character message in any
 # script, its metadata and the framing fit easily.
@@ -28,10 +29,13 @@ MAX_PACKET_BYTES = 16 * 1024
 
 
 def widget_metadata(value: Any) -> Dict[str, str]:
+    """The allowed keys of what a client sent as metadata (a dict, or a JSON text of one)."""
     if isinstance(value, str):
+        if len(value) > MAX_PACKET_BYTES:
+            return {}
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
     if not isinstance(value, dict):
         return {}
@@ -43,6 +47,12 @@ def widget_metadata(value: Any) -> Dict[str, str]:
     if isinstance(ref, str) and REF_PATTERN.fullmatch(ref):
         kept[REF_METADATA_KEY] = ref
     return kept
+
+
+def message_metadata(value: Any, address: str) -> Dict[str, str]:
+    """The metadata any channel stores with a visitor's message: the allowed keys of what the
+    client sent, and the tag of the visitor's address that the channel computed itself."""
+    return {**widget_metadata(value), **address_metadata(address)}
 
 
 class MessageGuard:
@@ -60,7 +70,7 @@ class MessageGuard:
         if len(text) > self.max_chars:
             return texts.TOO_LONG.format(limit=self.max_chars)
         # The address first: a flood of fresh session ids must not get a full bucket each.
-        if not is_loopback(address) and not self.addresses.take(address):
+        if not is_loopback(address) and not self.addresses.take(address_group(address)):
             return texts.SLOW_DOWN
         if not self.sessions.take(session):
             return texts.SLOW_DOWN

@@ -11,12 +11,18 @@ The `sender` names the conversation, and REST has no secret to prove it. From be
 (behind nginx: the last X-Forwarded-For entry) the conversation is therefore `rest-<sender>`,
 which no socket.io conversation can be: a REST client cannot write into a visitor's chat.
 `rasa shell`, scripts and tests on this machine keep their sender as given.
+
+The channel is always `rest`: Rasa's RestInput takes `input_channel` from the body, so a REST
+client could claim to be the web chat (and open live hand-off cases nobody is connected to).
+Metadata follows the rule of every channel (bot/chat/guard.py): the widget's keys, checked, and
+the visitor's address tag computed here from the connection; everything else the body names is
+dropped.
 """
 from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -26,7 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot.chat import texts
 from bot.chat.address import client_address, is_loopback
-from bot.chat.guard import MessageGuard
+from bot.chat.guard import MessageGuard, message_metadata
 from bot.chat.settings import ChatSettings, chat_settings
 
 log = logging.getLogger(__name__)
@@ -63,9 +69,16 @@ class RestChannel(RestInput):
 
     async def _extract_sender(self, request: Request) -> Optional[str]:
         sender = await super()._extract_sender(request)
-        if sender is None or is_loopback(client_address(request.ip, request.headers.get("x-forwarded-for"))):
+        if sender is None or is_loopback(_address(request)):
             return sender
         return f"{REMOTE_PREFIX}{sender}"
+
+    def _extract_input_channel(self, request: Request) -> str:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Dict[str, Any]:
+        body = request.json
+        return message_metadata(body.get("metadata") if isinstance(body, dict) else None, _address(request))
 
     async def _failure_answer(self, request: Request, answer: HTTPResponse) -> Optional[HTTPResponse]:
         if not _failed.get():
@@ -85,9 +98,13 @@ class RestChannel(RestInput):
             return response.json({"error": "The body must be a JSON object with "
                                            "'sender' and 'message'."}, status=400)
         sender = body.get("sender")
-        address = client_address(request.ip, request.headers.get("x-forwarded-for"))
+        address = _address(request)
         refusal = self.guard.refusal(body.get("message"), str(sender), address)
         if refusal is None:
             return None
         log.info("Refused a REST message: %s", refusal)
         return response.json([{"recipient_id": sender, "text": refusal}])
+
+
+def _address(request: Request) -> str:
+    return client_address(request.ip, request.headers.get("x-forwarded-for"))

@@ -27,8 +27,8 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.chat import texts
-from bot.chat.address import address_metadata, client_address
-from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, widget_metadata
+from bot.chat.address import client_address
+from bot.chat.guard import MAX_PACKET_BYTES, MessageGuard, message_metadata
 from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
@@ -87,7 +87,7 @@ class SocketIOChannel(SocketIOInput):
                 await self._tell(sid, texts.NOT_THIS_CONNECTION)
                 return
             address = _environ_address(sio.get_environ(sid, namespace))
-            metadata = {**widget_metadata(data.get(self.metadata_key)), **address_metadata(address)}
+            metadata = message_metadata(data.get(self.metadata_key), address)
             data = {"message": data.get("message"), "session_id": data.get("session_id"),
                     self.metadata_key: metadata}
             session = data["session_id"] or sid

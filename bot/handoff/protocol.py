@@ -29,9 +29,11 @@ CHOICE_METADATA_KEY = "evejleder_choice"
 REF_METADATA_KEY = "evejleder_ref"
 REF_PATTERN = re.compile(r"[0-9a-f]{8,64}")
 
-# Metadata the socket.io channel adds to a visitor's message (never taken from the client): a keyed
-# hash of the visitor's address, for the hand-off queue's per-address cap.
+# Metadata every chat channel adds to a visitor's message (never taken from the client: the
+# channels drop this key from what a client sends): a keyed hash of the visitor's address group,
+# computed from the connection, for the hand-off queue's per-address cap.
 ADDRESS_METADATA_KEY = "evejleder_address"
+ADDRESS_TAG_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 # Metadata marking a bot event as a counsellor's message. Rasa keeps event metadata in the
 # tracker, which is how the transcript tells counsellor from bot.

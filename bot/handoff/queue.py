@@ -35,6 +35,10 @@ MAX_WAITING = 30
 # One household or office may have a few visitors waiting; a script opening case after case
 # from one address may not fill the queue.
 MAX_WAITING_PER_ADDRESS = 3
+# Case events of a visitor's leaving: gone (restart, "Start forfra", away past the grace period),
+# or never seen connected to the chat while the case waited (bot/handoff/visitor_presence.py).
+LEFT = "left"
+NEVER_PRESENT = "never_present"
 
 
 class HandoffError(Exception):
@@ -404,16 +408,17 @@ class HandoffQueue:
             case.closed_at = now
             return CaseInfo.of(case)
 
-    def visitor_left(self, conversation_id: str) -> Optional[CaseInfo]:
+    def visitor_left(self, conversation_id: str, kind: str = LEFT) -> Optional[CaseInfo]:
         """The visitor has gone ("Start forfra", a closed window, /restart): end the open case,
         waiting or taken, and return it; None when there is none. A counsellor cannot keep a
-        visitor, so unlike cancel_by_visitor this ends a taken case too."""
+        visitor, so unlike cancel_by_visitor this ends a taken case too. `kind` names the case
+        event: LEFT, or NEVER_PRESENT for a visitor never seen connected."""
         now = self._clock()
         with transaction(self._session_factory) as session:
             case = self._open_case_row(session, conversation_id)
             if case is None:
                 return None
-            session.add(CaseEvent(case_id=case.id, kind="left", sender=None, created_at=now))
+            session.add(CaseEvent(case_id=case.id, kind=kind, sender=None, created_at=now))
             case.status = CANCELLED
             case.closed_at = now
             return CaseInfo.of(case)

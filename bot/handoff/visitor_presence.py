@@ -4,6 +4,11 @@ The chat channel records each change as a case event ("away" when the last conne
 conversation closes, "back" when one opens again), so every process sees it: a visitor may
 reconnect to another Rasa process. A case whose visitor has been away longer than the grace
 period is one the visitor has left (bot/handoff/watch.py ends it).
+
+A case is opened present: the hand-off action records "back" when it opens a case for a message
+that came over the web chat's live connection. A waiting case without any presence event past
+the grace period has a visitor who was never connected (a case opened some other way): it is
+unseen, and ended too, so such cases cannot fill the queue.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db import transaction
-from bot.handoff.models import OPEN_STATUSES, Case, CaseEvent, utcnow
+from bot.handoff.models import OPEN_STATUSES, WAITING, Case, CaseEvent, utcnow
 from bot.handoff.queue import CaseInfo
 
 AWAY = "away"
@@ -47,6 +52,16 @@ class VisitorPresence:
                     if (last := _last_presence(case)) is not None
                     and last.kind == AWAY and last.created_at <= cutoff]
 
+    def unseen(self, gone_after: dt.timedelta) -> List[CaseInfo]:
+        """Waiting cases opened at least `gone_after` ago whose visitor was never seen present."""
+        cutoff = self._clock() - gone_after
+        with transaction(self._session_factory) as session:
+            cases = session.execute(
+                select(Case).where(Case.status == WAITING, Case.created_at <= cutoff).order_by(Case.id)
+                .options(selectinload(Case.events))
+            ).scalars()
+            return [CaseInfo.of(case) for case in cases if _last_presence(case) is None]
+
     def _record(self, conversation_id: str, kind: str) -> bool:
         with transaction(self._session_factory) as session:
             case = session.execute(
@@ -57,8 +72,8 @@ class VisitorPresence:
             if case is None:
                 return False
             last = _last_presence(case)
-            # Only changes are kept: a visitor who was never away has nothing to come back from.
-            if (last.kind if last else BACK) != kind:
+            # Only changes are kept (and the first report: it tells the case is seen at all).
+            if last is None or last.kind != kind:
                 session.add(CaseEvent(case_id=case.id, kind=kind, created_at=self._clock()))
             return True
 

@@ -12,7 +12,7 @@ import time
 from typing import Callable, Dict, Optional, Tuple
 
 from bot.handoff import protocol
-from bot.handoff.queue import CaseInfo, HandoffQueue
+from bot.handoff.queue import LEFT, NEVER_PRESENT, CaseInfo, HandoffQueue
 from bot.handoff.rasa_api import RasaClient, RasaUnavailable
 from bot.handoff.timing import HandoffTiming
 from bot.handoff.visitor_presence import VisitorPresence
@@ -25,16 +25,16 @@ WATCH_INTERVAL_SECONDS = 2.0
 OFFER_CALLBACK_ACTION = "action_offer_callback_in_queue"
 
 
-def end_for_departed_visitor(queue: HandoffQueue, rasa: RasaClient,
-                             conversation_id: str) -> Optional[CaseInfo]:
+def end_for_departed_visitor(queue: HandoffQueue, rasa: RasaClient, conversation_id: str,
+                             kind: str = LEFT) -> Optional[CaseInfo]:
     """The visitor has gone: give the conversation back to the bot with the "cancelled" status
     (the line "Den besøgende har forladt samtalen" in the counsellor's transcript), then end the
-    case. Raises RasaUnavailable, leaving the case open, when Rasa cannot be told: a visitor who
-    comes back must never find a paused bot without a case."""
+    case, noting why (`kind`: the case event). Raises RasaUnavailable, leaving the case open, when
+    Rasa cannot be told: a visitor who comes back must never find a paused bot without a case."""
     if queue.case_for_conversation(conversation_id) is None:
         return None
     rasa.resume(conversation_id, protocol.STATUS_CANCELLED)
-    return queue.visitor_left(conversation_id)
+    return queue.visitor_left(conversation_id, kind)
 
 
 class HandoffWatch:
@@ -52,12 +52,18 @@ class HandoffWatch:
         self.tell_places()
 
     def end_departed(self, timing: HandoffTiming) -> None:
-        for case in self.presence.departed(timing.visitor_gone_after):
+        """Ends the cases whose visitor has been away past the grace period, and the waiting cases
+        whose visitor was never seen connected in that time (they would hold places forever)."""
+        gone_after = timing.visitor_gone_after
+        ending = [(case, LEFT, "the visitor has gone") for case in self.presence.departed(gone_after)]
+        ending += [(case, NEVER_PRESENT, "the visitor was never connected")
+                   for case in self.presence.unseen(gone_after)]
+        for case, kind, reason in ending:
             try:
-                end_for_departed_visitor(self.queue, self.rasa, case.conversation_id)
-                log.info("Case %s ended: the visitor has gone", case.id)
+                end_for_departed_visitor(self.queue, self.rasa, case.conversation_id, kind)
+                log.info("Case %s ended: %s", case.id, reason)
             except RasaUnavailable as exc:
-                log.warning("Case %s: the visitor has gone, Rasa not told yet: %s", case.id, exc)
+                log.warning("Case %s: %s, Rasa not told yet: %s", case.id, reason, exc)
 
     def offer_callbacks(self, timing: HandoffTiming) -> None:
         """Once per case: the bot wakes and offers a callback; the case keeps its place."""

@@ -52,6 +52,9 @@ class FinishedPages:
                 errors.append(texts.SEARCH_BAD_DATE)
                 days[key] = None
         page = query.get("side", "1")
+        if page.isdigit() and not page.isascii():  # "²" (int() refuses it), "٣" (int() reads 3)
+            errors.append(texts.BAD_NUMBER)
+            page = "1"
         page_number = int(page) if page.isdigit() and len(page) < 7 else 1
         return {"text": text, "fra": days["fra"], "til": days["til"], "page": max(page_number, 1)}, errors
 

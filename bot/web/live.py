@@ -16,10 +16,12 @@ tab's heartbeat: each look refreshes the session, so presence lasts while the ta
 """
 from __future__ import annotations
 
+import json
 from typing import Dict, Optional
 
 from aiohttp import web
 
+from bot.web import texts
 from bot.web.auth import SESSION_COOKIE
 from bot.web.console import queue_state, transcript_state
 from bot.web.services import Services, off_loop
@@ -67,6 +69,9 @@ class LiveUpdates:
         value = request.query.get("sag")
         if value is None:
             return None
+        if value.isdigit() and not value.isascii():  # "²" (int() refuses it), "٣" (int() reads 3)
+            raise web.HTTPBadRequest(text=json.dumps({"error": texts.BAD_NUMBER}),
+                                     content_type="application/json")
         if not value.isdigit() or len(value) > 9:
             raise web.HTTPNotFound()
         return int(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Tuple
 
-from bot.chat.address import client_address
+from bot.chat.address import address_group, client_address
 from bot.ratelimit import RateLimit, TokenBuckets
 
 PER_NAME = RateLimit(burst=5, per_minute=2)  # per name and address
@@ -25,7 +25,7 @@ class LoginLimit:
 
     @staticmethod
     def _keys(peer: str, forwarded_for: str, name: str) -> Tuple[str, str]:
-        address = client_address(peer, forwarded_for)
+        address = address_group(client_address(peer, forwarded_for))  # an IPv6 /64 counts as one
         # Names are compared as the login compares them; a missing name still counts.
         return address, f"{address} {name.strip().casefold()}"
 

@@ -38,6 +38,8 @@ LOGIN_THROTTLED = "For mange loginforsøg. Vent et minut, og prøv så igen."
 NOT_SIGNED_IN = "Du er ikke logget ind."
 CSRF_FAILED = "Formularen kunne ikke godkendes. Gå tilbage, genindlæs siden og prøv igen."
 NOT_FOUND = "Siden eller sagen findes ikke."
+# A number in the address written with other digits than 0-9 ("²", "٣").
+BAD_NUMBER = "Et tal i adressen kunne ikke læses. Skriv det med cifrene 0-9."
 NOT_ALLOWED = "Den handling er ikke mulig på denne adresse."
 BAD_FORM = "Formularen kunne ikke læses."
 FORM_TOO_LARGE = "Formularen er for stor."

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from bot.chat.address import client_address
+from bot.chat.address import address_group, client_address
 from bot.handoff.models import ACTIVE
 from bot.ratelimit import RateLimit, TokenBuckets
 from bot.web import texts
@@ -41,7 +41,7 @@ class TypingHandlers:
         self.addresses = TokenBuckets(TYPING_PER_ADDRESS)
 
     def check_rate(self, request: web.Request) -> None:
-        address = client_address(request.remote, request.headers.get("X-Forwarded-For"))
+        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
         if not self.addresses.take(address):
             raise ApiError(429, texts.VISITOR_TOO_MANY)
 

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from bot.chat.address import client_address
+from bot.chat.address import address_group, client_address
 from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import CaseClaimedByOther, CaseNotFound
@@ -67,7 +67,7 @@ class VisitorApi:
         self.addresses = TokenBuckets(PER_ADDRESS)
 
     def check_rate(self, request: web.Request) -> None:
-        address = client_address(request.remote, request.headers.get("X-Forwarded-For"))
+        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
         if not self.addresses.take(address):
             raise ApiError(429, texts.VISITOR_TOO_MANY)
 

@@ -285,3 +285,29 @@ def test_a_callback_stored_from_the_queue_gives_up_the_place(run_action, db):
     assert responses(messages) == ["utter_callback_stored", None]
     assert messages[1]["custom"] == {"data": {"evejleder_handoff": "cancelled"}}
     assert queue.get(case.id).status == "cancelled"
+
+
+def test_a_case_opened_from_the_web_chat_starts_present_and_rest_opens_none(run_action, hours,
+                                                                           counsellor_online, db):
+    hours(ALWAYS_OPEN)
+    messages, _ = run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="present-visitor",
+                             metadata={protocol.ADDRESS_METADATA_KEY: "c3" * 16})
+    assert responses(messages)[0] == "utter_handoff_waiting"
+    case = HandoffQueue(db).case_for_conversation("present-visitor")
+    assert [e.kind for e in HandoffQueue(db).events(case.id)] == ["back"], "seen on opening"
+    assert address_of(db, "present-visitor") == "c3" * 16
+    # Only a tag in the channel's own form counts as an address.
+    run_action(handoff.ActionRequestCounsellor(), channel="socketio", sender="odd-tag",
+               metadata={protocol.ADDRESS_METADATA_KEY: {"x": 1}})
+    assert address_of(db, "odd-tag") is None
+    messages, events = run_action(handoff.ActionRequestCounsellor(), channel="rest", sender="rest-visitor",
+                                  metadata={protocol.ADDRESS_METADATA_KEY: "d4" * 16})
+    assert responses(messages) == ["utter_handoff_no_live_channel", "utter_offer_callback"]
+    assert events == [] and HandoffQueue(db).case_for_conversation("rest-visitor") is None
+
+
+def address_of(db, conversation):
+    from bot.handoff.models import Case
+
+    with db() as session:
+        return session.execute(select(Case.visitor_address).where(Case.conversation_id == conversation)).scalar_one()

@@ -126,3 +126,35 @@ def test_only_the_widgets_own_metadata_passes_and_only_short():
     # The widget's ref for ratings: hex only.
     assert widget_metadata({"evejleder_ref": "0f" * 16, "evejleder_choice": "Løn"}) == {
         "evejleder_ref": "0f" * 16, "evejleder_choice": "Løn"}
+
+
+def test_every_channel_stores_the_widgets_keys_and_its_own_address_tag_only():
+    from bot.chat.address import address_metadata
+    from bot.chat.guard import message_metadata
+    from bot.handoff.protocol import ADDRESS_METADATA_KEY
+
+    sent = {"evejleder_choice": "Løn", ADDRESS_METADATA_KEY: "f" * 32, "evejleder_counsellor": "Falsk",
+            "padding": "x" * 100_000}
+    kept = message_metadata(sent, "203.0.113.9")
+    assert kept == {"evejleder_choice": "Løn", **address_metadata("203.0.113.9")}
+    assert kept[ADDRESS_METADATA_KEY] != "f" * 32, "the tag is computed, never taken from the client"
+    assert message_metadata(sent, "127.0.0.1") == {"evejleder_choice": "Løn"}, "loopback: no tag"
+    # Whatever a client sends, nothing crashes: nested too deep, too long, not an object.
+    for odd in ("[" * 100_000 + "]" * 100_000, '{"evejleder_choice": "' + "x" * 100_000 + '"}', 12, True):
+        assert message_metadata(odd, "127.0.0.1") == {}
+
+
+def test_caps_and_limits_count_an_ipv6_address_per_64():
+    from bot.chat.address import address_group, address_metadata
+
+    assert address_group("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert address_metadata("2001:db8:1:2::1") == address_metadata("2001:db8:1:2:ffff:ffff:ffff:fffe")
+    assert address_metadata("2001:db8:1:2::1") != address_metadata("2001:db8:1:3::1")
+    assert address_group("::ffff:198.51.100.7") == "198.51.100.7" == address_group("198.51.100.7")
+    assert address_group("::1") == "::1" and address_group("unknown") == "unknown"
+    clock = Clock()
+    g = guard(clock, session=RateLimit(100, 60), address=RateLimit(2, 60))
+    assert g.refusal("hej", "a", "2001:db8:1:2::1") is None
+    assert g.refusal("hej", "b", "2001:db8:1:2::2") is None
+    assert g.refusal("hej", "c", "2001:db8:1:2::3") == texts.SLOW_DOWN, "the same /64"
+    assert g.refusal("hej", "d", "2001:db8:1:3::1") is None, "another /64"

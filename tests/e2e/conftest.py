@@ -1,6 +1,9 @@
+import secrets
+
 import pytest
 
 from bot.launch.commands import MODEL
+from tests.e2e.people import Counsellor
 from tests.e2e.stack import DEFAULT_TIMING, prepared_stack
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
@@ -20,6 +23,14 @@ def stack(tmp_path_factory):
         yield running
     finally:
         running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def counsellor(stack):
+    """A counsellor signed in to the console: someone is online for hand-offs."""
+    password = secrets.token_urlsafe(12)
+    stack.add_counsellor("anna", password)
+    return Counsellor(stack.web_url, "anna", password)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Hand-off with the real processes: a socket.io visitor, a counsellor in the console, Rasa restarts."""
 import re
-import secrets
 import time
 
 import pytest
@@ -9,14 +8,7 @@ from sqlalchemy import select
 
 from bot.db import make_engine, make_session_factory
 from bot.handoff.models import CallbackRequest
-from tests.e2e.people import Counsellor, Visitor, status, text_containing
-
-
-@pytest.fixture(scope="module")
-def counsellor(stack):
-    password = secrets.token_urlsafe(12)
-    stack.add_counsellor("anna", password)
-    return Counsellor(stack.web_url, "anna", password)
+from tests.e2e.people import Visitor, status, text_containing
 
 
 @pytest.fixture

@@ -106,3 +106,17 @@ def test_timing_file_defaults_and_refusals(tmp_path, monkeypatch):
 
 def test_the_shipped_timing_file_reads():
     assert HandoffTiming.from_file("config/handoff.yml") == HandoffTiming()
+
+
+def test_a_waiting_case_never_seen_present_is_unseen_after_the_grace_period(queue, presence, clock):
+    unseen = queue.open_case("never-connected", [])  # as a REST client could open one before
+    seen = queue.open_case("web-chat", [])
+    presence.back("web-chat")  # the hand-off action records it on opening the case
+    assert [e.kind for e in queue.events(seen.id)] == ["back"], "the first report is kept"
+    taken = queue.open_case("taken", [])
+    queue.claim(taken.id, "anne")
+    clock.advance(seconds=119)
+    assert presence.unseen(GRACE) == []
+    clock.advance(seconds=1)
+    assert [c.id for c in presence.unseen(GRACE)] == [unseen.id], "waiting cases only"
+    assert presence.departed(GRACE) == []

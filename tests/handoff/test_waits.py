@@ -77,6 +77,8 @@ def run_with_peer(scenario):
 
 def test_the_watch_offers_callbacks_tells_new_places_and_ends_departed_cases(queue, session_factory, clock):
     first, second = queue.open_case("first"), queue.open_case("second")
+    for conversation in ("first", "second"):  # as the hand-off action does on opening the case
+        VisitorPresence(session_factory, clock).back(conversation)
 
     async def scenario(peer, url):
         watch = watch_against(url, queue, session_factory, clock)
@@ -103,6 +105,27 @@ def test_the_watch_offers_callbacks_tells_new_places_and_ends_departed_cases(que
         assert peer.posts[-1][0] == "first"
         assert peer.posts[-1][2][-1] == protocol.status_event(protocol.STATUS_CANCELLED)
         assert queue.get(first.id).status == "cancelled"
+
+    run_with_peer(scenario)
+
+
+def test_the_watch_ends_a_waiting_case_whose_visitor_was_never_connected(queue, session_factory, clock):
+    junk = queue.open_case("never-connected")
+    present = queue.open_case("present")
+    VisitorPresence(session_factory, clock).back("present")
+
+    async def scenario(peer, url):
+        watch = watch_against(url, queue, session_factory, clock)
+        clock.advance(seconds=119)
+        await asyncio.to_thread(watch.tick)
+        assert queue.get(junk.id).status == "waiting"
+        clock.advance(seconds=1)
+        await asyncio.to_thread(watch.tick)
+        assert queue.get(junk.id).status == "cancelled", "shown as: den besøgende har forladt samtalen"
+        assert [e.kind for e in queue.events(junk.id)][-1] == "never_present"
+        ended = [body for cid, _, body in peer.posts if cid == "never-connected"]
+        assert ended and ended[-1][-1] == protocol.status_event(protocol.STATUS_CANCELLED), "the bot answers again"
+        assert queue.get(present.id).status == "waiting"
 
     run_with_peer(scenario)
 
