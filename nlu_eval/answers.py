@@ -22,6 +22,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT = REPO / "tests" / "answers_holdout.yml"
 BROAD_HOLDOUT = REPO / "tests" / "answers_broad_holdout.yml"
+# The same kind of questions for development: written apart from both the holdout and data/nlu.
+BROAD_DEV = REPO / "nlu_eval" / "answers_broad_dev.yml"
 # The words of utter_answer_not_covered (domain.yml) that make the claim, and the hand-off's name.
 SILENT_CLAIM = "står der ikke noget om"
 COUNSELLOR = "evejleder"
@@ -82,8 +84,8 @@ class BroadRate:
         return self.honest / self.uncovered_n
 
 
-def broad_rate(stack) -> BroadRate:
-    data = yaml.safe_load(BROAD_HOLDOUT.read_text(encoding="utf-8"))
+def broad_rate(stack, path: Path = BROAD_HOLDOUT) -> BroadRate:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     claims, covered_misses, uncovered_misses = [], [], []
     for number, item in enumerate(data["covered"]):
         reply = reply_to(stack, f"answers-broad-{number}", item["question"])
@@ -131,10 +133,36 @@ def measured_answer_rates() -> Tuple[AnswerRate, BroadRate]:
             stack.stop_all()
 
 
-if __name__ == "__main__":
-    precise, broad = measured_answer_rates()
-    print("\n".join(precise.misses + broad.covered_misses + broad.uncovered_misses))
-    print(f"precise answers: {precise.precise}/{precise.n} = {precise.rate:.3f}")
+def measured_dev_rate() -> BroadRate:
+    """broad_rate on the development questions (nlu_eval/answers_broad_dev.yml), on a private stack."""
+    from bot.launch.stack import fresh_stack
+
+    with tempfile.TemporaryDirectory(prefix="answers-dev-") as workdir:
+        stack = fresh_stack(Path(workdir))
+        try:
+            stack.start_actions()
+            stack.start_rasa()
+            return broad_rate(stack, BROAD_DEV)
+        finally:
+            stack.stop_all()
+
+
+def print_broad(broad: BroadRate) -> None:
     print(f"broad answers: {broad.correct}/{broad.covered_n} = {broad.rate:.3f}; "
           f"claims of silence on covered questions: {len(broad.claims)}")
     print(f"uncovered questions answered honestly: {broad.honest}/{broad.uncovered_n} = {broad.honest_rate:.3f}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--dev"]:
+        # Development: the misses are shown, to be worked on.
+        dev = measured_dev_rate()
+        print("\n".join(dev.covered_misses + dev.uncovered_misses))
+        print_broad(dev)
+    else:
+        # The holdout: only the rates; its misses are for the test's failure report, not for tuning.
+        precise, broad = measured_answer_rates()
+        print(f"precise answers: {precise.precise}/{precise.n} = {precise.rate:.3f}")
+        print_broad(broad)

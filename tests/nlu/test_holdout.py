@@ -91,6 +91,24 @@ def test_held_out_examples_are_not_in_the_training_data():
         assert not leaked, f"held-out examples (nearly) copied into training data: {leaked}"
 
 
+def test_held_out_answer_questions_are_neither_trained_nor_tuned_on():
+    """The answer holdouts against the training data and both development files of the answering."""
+    import yaml
+
+    def questions(path):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data.get("questions", []) + data.get("covered", []) + data.get("uncovered", [])
+        return [normalised(item["question"]) for item in items]
+
+    seen = [normalised(ex.get("text")) for ex in load_data(str(REPO / "data" / "nlu")).intent_examples]
+    seen += questions(REPO / "nlu_eval" / "answers_dev.yml") + questions(REPO / "nlu_eval" / "answers_broad_dev.yml")
+    exact = set(seen)
+    for path in (REPO / "tests" / "answers_holdout.yml", REPO / "tests" / "answers_broad_holdout.yml"):
+        leaked = [q for q in questions(path)
+                  if q in exact or any(SequenceMatcher(None, q, t).ratio() >= 0.9 for t in seen)]
+        assert not leaked, f"{path.name}: (nearly) in training or development data: {leaked}"
+
+
 def test_held_out_intents(held_out):
     assert held_out.n >= 150
     assert held_out.intent_accuracy >= 0.95, held_out.errors
