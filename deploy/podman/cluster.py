@@ -362,10 +362,19 @@ class Cluster:
         podman("rm", "--force", "--ignore", container.name)
         podman(*self.run_arguments(container))
 
+    def stop(self, container: Container) -> None:
+        """As the kubelet ends a pod: the container's preStop hook (an exec hook, run inside it),
+        then SIGTERM, and SIGKILL after the pod's terminationGracePeriodSeconds; then removed."""
+        hook = ((container.spec.get("lifecycle") or {}).get("preStop") or {}).get("exec")
+        if hook and self.running(container.name):
+            podman("exec", container.name, *hook["command"], check=False)
+        grace = container.pod.get("terminationGracePeriodSeconds", 30)
+        podman("rm", "--force", "--time", str(grace), container.name)
+
     def replace(self, container: Container, image: str) -> None:
-        """`container` stopped (SIGTERM, as Kubernetes ends a pod) and started again from `image`,
-        at the same address: one step of a rolling update, done by hand (docs/deploy.md)."""
-        podman("rm", "--force", "--time", "10", container.name)
+        """`container` stopped as Kubernetes ends a pod (`stop`) and started again from `image`, at
+        the same address: one step of a rolling update, done by hand (docs/deploy.md)."""
+        self.stop(container)
         arguments = self.run_arguments(container)
         arguments[arguments.index(self.image_of(container))] = image
         podman(*arguments)
