@@ -404,6 +404,36 @@ class Cluster:
     def pid(self, name: str) -> int:
         return int(podman("inspect", name, "--format", "{{.State.Pid}}").stdout.strip())
 
+    def memory(self) -> Dict[str, int]:
+        """Resident memory of every running container in MiB: VmRSS summed over the container's
+        processes, read from /proc on this machine. What the manifests' memory figures come from
+        (`make bench-load` records it idle and under load); `podman stats` shows the cgroup's
+        figure, lower, because pages shared with the image's files are not charged there."""
+        children: Dict[int, List[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                        parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(parent, []).append(int(entry))
+        found: Dict[str, int] = {}
+        for container in self.containers:
+            if container.kind == "Job" or not self.running(container.name):
+                continue
+            kib, pending = 0, [self.pid(container.name)]
+            while pending:
+                pid = pending.pop()
+                pending += children.get(pid, [])
+                try:
+                    with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+                        kib += sum(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+                except OSError:
+                    continue
+            found[container.name] = kib // 1024
+        return found
+
     def restart_count(self, name: str) -> int:
         return int(podman("inspect", name, "--format", "{{.RestartCount}}").stdout.strip())
 
