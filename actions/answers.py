@@ -144,11 +144,12 @@ class AnswerOverview(StoreAnswer):
     action_name = "action_answer_overview"
 
     def messages(self, store, slug, tracker):
-        # The article's summary, the opening of "Om jobbet", and each of its headed parts (the levels
-        # of management, well-being) by its heading and first sentence; the quick replies lead on.
+        # The article's summary and the whole of "Om jobbet": its opening, and each headed part (the
+        # levels of management, well-being) under its heading. A question about the job in general
+        # is answered by all of what the article says of it; the quick replies lead on.
         sections = store.overview(slug)
         opening = [p for s in sections if not s.heading for p in s.paragraphs]
-        parts = [f"• {s.heading}: {first_sentence(s.paragraphs)}" for s in sections if s.heading and s.paragraphs]
+        parts = [f"• {s.heading}: {' '.join(s.paragraphs)}" for s in sections if s.heading and s.paragraphs]
         return [{"response": "utter_answer_overview",
                  "summary": "\n".join([store.job(slug).summary] + opening + parts)}]
 
@@ -158,9 +159,8 @@ class AnswerTasks(StoreAnswer):
 
     def messages(self, store, slug, tracker):
         tasks = store.tasks(slug)
-        # The sentence that introduces the list is enough of a lead in a chat window; a question
-        # for the list gets all of it.
-        return [listing(tasks.lead[-1] if tasks.lead else "", tasks.items)]
+        # The whole list with its lead: the tasks depend on the level and the workplace.
+        return [listing("\n".join(tasks.lead), tasks.items)]
 
 
 class AnswerSkills(StoreAnswer):

@@ -109,6 +109,8 @@ def main() -> None:
 
     rows = grid(answerer, questions, "score", "margin", (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5))
     strict_rows = grid(answerer, questions, "strict_score", "strict_margin", (0.3, 0.35, 0.4, 0.45, 0.5))
+    nearby_rows = grid(answerer, questions, "nearby_score", "nearby_margin",
+                       (0.2, 0.25, 0.3, 0.35, 0.4, 0.45))
     answerer.thresholds = Thresholds()
     dense_rows = []
     for weight in (0.0, 0.15, 0.3, 0.45, 0.6):
@@ -147,6 +149,11 @@ def main() -> None:
         "",
     ] + table(strict_rows) + [
         "",
+        "The bar for a passage of a neighbouring topic when nothing in the intent's topic wins "
+        "(the other bars as in use):",
+        "",
+    ] + table(nearby_rows) + [
+        "",
         "Meaning in the ranking (hybrid retrieval): the share of the e5 cosine in a passage's "
         "score, and the cosine it counts from (both bars as in use):",
         "",
@@ -158,7 +165,8 @@ def main() -> None:
     lines += [
         "",
         f"In use (`answering.Thresholds`): score ≥ {bar.score}, margin ≥ {bar.margin}; without a "
-        f"topic score ≥ {bar.strict_score}, margin ≥ {bar.strict_margin}; dense weight "
+        f"topic score ≥ {bar.strict_score}, margin ≥ {bar.strict_margin}; a neighbouring topic's "
+        f"passage score ≥ {bar.nearby_score}, margin ≥ {bar.nearby_margin}; dense weight "
         f"{DENSE_WEIGHT} from cosine {DENSE_FLOOR} (`ranking.py`). With these: "
         f"{current['right']} right, {current['wrong']} wrong, {current['overview']} overview, "
         f"{current['quiet']} quiet.",

@@ -310,7 +310,7 @@ def test_a_misunderstood_question_the_article_answers_gets_the_softer_lead(run_a
     assert "passer godt på miljøet" in message["passage"]
 
 
-def test_the_overview_when_nothing_wins_has_the_levels_of_management(run_action):
+def test_the_overview_when_nothing_wins_is_the_whole_section(run_action):
     for text in ("hvordan er det at være chef", "info om leder jobbet tak"):
         message = only(run_action(answers.AnswerOverview(), text=text, intent="ask_job_overview")[0])
         assert message["response"] == "utter_answer_overview", text
@@ -318,6 +318,31 @@ def test_the_overview_when_nothing_wins_has_the_levels_of_management(run_action)
         assert "• Ledelse på øverste niveau – mål og strategi: Som fx direktør træffer du de største" \
                " beslutninger" in message["summary"]
         assert "strategien bliver ført ud i livet" in message["summary"]
+        # Every headed part whole, not only its first sentence.
+        for said in ("høj grad af medbestemmelse", "anerkender deres indsats", "overholder loven"):
+            assert said in message["summary"], said
+
+
+def test_the_task_list_comes_with_its_whole_lead(run_action):
+    message = only(run_action(answers.AnswerTasks(), text="hvad er arbejdsopgaverne", intent="ask_tasks")[0])
+    assert message["lead"].startswith("Dine specifikke arbejdsopgaver afhænger af, hvilket niveau")
+    assert message["lead"].endswith("Som leder er dine typiske arbejdsopgaver, at du:")
+
+
+def test_a_message_between_two_topics_gets_the_likelier_one_as_a_guess(run_action):
+    messages, _ = run_action(conversation.ActionFallback(), text="hvad skal en topleder tage sig af",
+                             intent="nlu_fallback",
+                             ranking=[("ask_job_overview", 0.3), ("ask_tasks", 0.27), ("nlu_fallback", 0.2)])
+    # The guessed topic's own answer: here its passage on the top level.
+    assert [m["response"] for m in messages] == ["utter_guess_topic", "utter_answer_passage"]
+    assert "de største beslutninger" in messages[1]["passage"]
+
+
+def test_a_guess_needs_a_topic_in_the_lead(run_action):
+    for ranking in ([("greet", 0.3), ("ask_tasks", 0.28)], [("ask_tasks", 0.15), ("ask_skills", 0.14)]):
+        message = only(run_action(conversation.ActionFallback(), text="øhm tja", intent="nlu_fallback",
+                                  ranking=ranking + [("nlu_fallback", 0.2)])[0])
+        assert message["response"] == "utter_ask_rephrase", ranking
 
 
 # A vague question per topic: nothing in it wins, so the topic's answer (or its one passage) comes.
