@@ -8,11 +8,11 @@ lock it waits on: `LockError`, or two holders at once.
 import asyncio
 import threading
 import uuid
+from urllib.parse import urlsplit
 
 from rasa.utils.endpoints import EndpointConfig
 from redis import Redis
 
-from bot.cluster import redis_lock_store
 from bot.lock_store import AtomicRedisLockStore
 
 PROCESSES = 3
@@ -20,8 +20,12 @@ TURNS = 60
 
 
 def _store(redis_url: str) -> AtomicRedisLockStore:
-    config = dict(redis_lock_store(redis_url))
-    config.pop("type")
+    """The lock store as Rasa's endpoints in the cluster configure it (deploy/k8s/config.yaml)."""
+    url = urlsplit(redis_url)
+    config = {"url": url.hostname or "localhost", "port": url.port or 6379,
+              "db": int(url.path.lstrip("/") or 0), "key_prefix": "evejleder"}
+    if url.password:
+        config["password"] = url.password
     return AtomicRedisLockStore(EndpointConfig(**config))
 
 
