@@ -103,7 +103,7 @@ def main() -> None:
         lead_row("cross-validation, perturbed fold messages", cv_ours["cross_validation_perturbed"]["intent_accuracy"],
                  cv_theirs["cross_validation_perturbed"]["intent_accuracy"], "a lead"),
         lead_row("held-out", held.intent_accuracy, baseline_held.intent_accuracy,
-                 ">= +2 points, config.yml >= 0.97"),
+                 ">= +2 points, config.yml >= 0.95"),
         lead_row("held-out, perturbed", perturbed.intent_accuracy, baseline_perturbed.intent_accuracy,
                  ">= +2 points"),
         "",
