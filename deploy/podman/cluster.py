@@ -391,9 +391,15 @@ class Cluster:
             time.sleep(1)
 
     def down(self, volumes: bool = False) -> None:
-        names = podman("ps", "--all", "--filter", f"label={LABEL}", "--format", "{{.Names}}").stdout.split()
-        if names:
-            podman("rm", "--force", "--time", "5", *names)
+        # A container that exits on SIGTERM may be restarted by its policy (`always`) while it is
+        # being removed, and the removal fails: removed again, a few times, before giving up.
+        for attempt in range(4):
+            names = podman("ps", "--all", "--filter", f"label={LABEL}", "--format", "{{.Names}}").stdout.split()
+            if not names:
+                break
+            result = podman("rm", "--force", "--time", "5", *names, check=False)
+            if attempt == 3 and result.returncode:
+                raise RuntimeError(f"podman rm of the cluster's containers failed: {result.stderr.strip()}")
         if volumes:
             for name in podman("volume", "ls", "--format", "{{.Name}}").stdout.split():
                 if name.startswith(f"{NETWORK}-"):
