@@ -5,8 +5,9 @@ looked up in Rasa's tracker store. Loopback only.
 
 starts the container cluster (deploy/k8s/ under podman, deploy/podman/cluster.py; a running
 `make run-cluster` is replaced) for the run and removes it afterwards; `--url` and
-`--tracker-database-url` point it at a running one instead. tests/cluster/test_load.py runs the
-same driver.
+`--tracker-database-url` point it at a running one instead. With its own cluster it also records
+every container's resident memory, idle and at its peak during the run (the figures behind the
+memory requests and limits in deploy/k8s/). tests/cluster/test_load.py runs the same driver.
 """
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ import os
 import platform
 import random
 import ssl
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import aiohttp
 
@@ -56,6 +58,7 @@ class LoadResult:
     sent: Dict[str, List[str]] = field(default_factory=dict)
     missing: List[str] = field(default_factory=list)  # "sender: message" not in the tracker store
     load_average: str = ""  # the machine's 1-minute load average at the start and at the end
+    memory: Dict[str, Tuple[int, int]] = field(default_factory=dict)  # container: MiB idle, peak
 
     @property
     def messages(self) -> int:
@@ -161,8 +164,46 @@ def markdown(result: LoadResult) -> str:
         f"| latency p50 | {result.percentile(50):.0f} ms |",
         f"| latency p95 | {result.percentile(95):.0f} ms |",
         f"| latency max | {max(result.latencies_ms, default=float('nan')):.0f} ms |",
+        *_memory_rows(result),
         LOAD_END,
     ])
+
+
+def _memory_rows(result: LoadResult) -> List[str]:
+    if not result.memory:
+        return []
+    return ["",
+            "Resident memory of each container in MiB (VmRSS summed over its processes, "
+            "`Cluster.memory`): idle once every",
+            "container is ready, and the highest of the samples taken every second during the run. "
+            "The memory requests",
+            "and limits in deploy/k8s/ come from these figures (docs/deploy.md).",
+            "",
+            "| container | idle | peak under load |",
+            "|---|---|---|",
+            *(f"| {name} | {idle} | {peak} |" for name, (idle, peak) in result.memory.items())]
+
+
+def run_measuring_memory(cluster: Cluster, drive: Callable[[], LoadResult]) -> LoadResult:
+    """`drive()` with every container's memory sampled each second: idle before, peak during."""
+    idle = cluster.memory()
+    peak = dict(idle)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(1.0):
+            for name, mib in cluster.memory().items():
+                peak[name] = max(peak.get(name, 0), mib)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result = drive()
+    finally:
+        stop.set()
+        sampler.join()
+    result.memory = {name: (idle[name], peak[name]) for name in idle}
+    return result
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -186,8 +227,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             cluster.down(volumes=True)
             cluster.up()
             print(f"==> {args.conversations} conversations for {args.seconds:.0f} s through nginx")
-            result = run_load(cluster.public_url, cluster.stored_user_texts,
-                              args.conversations, args.seconds, args.seed, ca_file=cluster.ca_file)
+            result = run_measuring_memory(cluster, lambda: run_load(
+                cluster.public_url, cluster.stored_user_texts, args.conversations, args.seconds,
+                args.seed, ca_file=cluster.ca_file))
         finally:
             cluster.down(volumes=True)
     print(result.summary())

@@ -32,7 +32,7 @@ class Settings:
     handoff_config_path: Path = REPO_ROOT / "config" / "handoff.yml"
     domain_path: Path = REPO_ROOT / "domain.yml"
     cookie_secure: bool = False  # set COOKIE_SECURE=1 when the console is served over HTTPS
-    # Several Rasa processes (the container cluster): Rasa's own SQL tracker store in a database of
+    # Several Rasa processes (the cluster, deploy/k8s/): Rasa's own SQL tracker store in a database of
     # its own, and Redis for the lock store and the socket.io message queue. None = one process.
     tracker_database_url: Optional[str] = None
     redis_url: Optional[str] = None

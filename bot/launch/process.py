@@ -95,7 +95,6 @@ class Command:
     env: Dict[str, str] = field(default_factory=dict)
     ready_path: str = "/"
     ready_seconds: float = 60
-    ready_below_status: int = 400  # nginx counts as up once it answers at all (600)
 
 
 class ProcessGroup:
@@ -118,7 +117,7 @@ class ProcessGroup:
 
     def wait(self, name: str) -> None:
         command, url = self._ready[name], self._urls[name]
-        wait_until(lambda: requests.get(url, timeout=2).status_code < command.ready_below_status,
+        wait_until(lambda: requests.get(url, timeout=2).status_code < 400,
                    command.ready_seconds, name, self.processes[name])
 
     def stop(self, name: str) -> None:

@@ -1,7 +1,7 @@
 """PostgreSQL and Redis servers of our own, from Debian's packages, on loopback.
 
-Private, so a test may stop and restart them without touching anyone else's server, and
-`make run-cluster` needs no system-wide set-up. PostgreSQL refuses to run as root: as root the
+Private, so a test may stop and restart them without touching anyone else's server, and the
+tests need no system-wide set-up. PostgreSQL refuses to run as root: as root the
 server runs as the `postgres` system user.
 """
 from __future__ import annotations

@@ -362,10 +362,19 @@ class Cluster:
         podman("rm", "--force", "--ignore", container.name)
         podman(*self.run_arguments(container))
 
+    def stop(self, container: Container) -> None:
+        """As the kubelet ends a pod: the container's preStop hook (an exec hook, run inside it),
+        then SIGTERM, and SIGKILL after the pod's terminationGracePeriodSeconds; then removed."""
+        hook = ((container.spec.get("lifecycle") or {}).get("preStop") or {}).get("exec")
+        if hook and self.running(container.name):
+            podman("exec", container.name, *hook["command"], check=False)
+        grace = container.pod.get("terminationGracePeriodSeconds", 30)
+        podman("rm", "--force", "--time", str(grace), container.name)
+
     def replace(self, container: Container, image: str) -> None:
-        """`container` stopped (SIGTERM, as Kubernetes ends a pod) and started again from `image`,
-        at the same address: one step of a rolling update, done by hand (docs/deploy.md)."""
-        podman("rm", "--force", "--time", "10", container.name)
+        """`container` stopped as Kubernetes ends a pod (`stop`) and started again from `image`, at
+        the same address: one step of a rolling update, done by hand (docs/deploy.md)."""
+        self.stop(container)
         arguments = self.run_arguments(container)
         arguments[arguments.index(self.image_of(container))] = image
         podman(*arguments)
@@ -382,9 +391,15 @@ class Cluster:
             time.sleep(1)
 
     def down(self, volumes: bool = False) -> None:
-        names = podman("ps", "--all", "--filter", f"label={LABEL}", "--format", "{{.Names}}").stdout.split()
-        if names:
-            podman("rm", "--force", "--time", "5", *names)
+        # A container that exits on SIGTERM may be restarted by its policy (`always`) while it is
+        # being removed, and the removal fails: removed again, a few times, before giving up.
+        for attempt in range(4):
+            names = podman("ps", "--all", "--filter", f"label={LABEL}", "--format", "{{.Names}}").stdout.split()
+            if not names:
+                break
+            result = podman("rm", "--force", "--time", "5", *names, check=False)
+            if attempt == 3 and result.returncode:
+                raise RuntimeError(f"podman rm of the cluster's containers failed: {result.stderr.strip()}")
         if volumes:
             for name in podman("volume", "ls", "--format", "{{.Name}}").stdout.split():
                 if name.startswith(f"{NETWORK}-"):
@@ -394,6 +409,36 @@ class Cluster:
 
     def pid(self, name: str) -> int:
         return int(podman("inspect", name, "--format", "{{.State.Pid}}").stdout.strip())
+
+    def memory(self) -> Dict[str, int]:
+        """Resident memory of every running container in MiB: VmRSS summed over the container's
+        processes, read from /proc on this machine. What the manifests' memory figures come from
+        (`make bench-load` records it idle and under load); `podman stats` shows the cgroup's
+        figure, lower, because pages shared with the image's files are not charged there."""
+        children: Dict[int, List[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                        parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(parent, []).append(int(entry))
+        found: Dict[str, int] = {}
+        for container in self.containers:
+            if container.kind == "Job" or not self.running(container.name):
+                continue
+            kib, pending = 0, [self.pid(container.name)]
+            while pending:
+                pid = pending.pop()
+                pending += children.get(pid, [])
+                try:
+                    with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+                        kib += sum(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+                except OSError:
+                    continue
+            found[container.name] = kib // 1024
+        return found
 
     def restart_count(self, name: str) -> int:
         return int(podman("inspect", name, "--format", "{{.RestartCount}}").stdout.strip())

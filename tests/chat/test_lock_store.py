@@ -20,10 +20,13 @@ TURNS = 60
 
 
 def _store(redis_url: str) -> AtomicRedisLockStore:
-    """The store as Rasa builds it from the cluster's endpoints (deploy/k8s/config.yaml)."""
+    """The lock store as Rasa's endpoints in the cluster configure it (deploy/k8s/config.yaml)."""
     url = urlsplit(redis_url)
-    return AtomicRedisLockStore(EndpointConfig(url=url.hostname or "localhost", port=url.port or 6379,
-                                               db=int(url.path.strip("/") or 0), key_prefix="evejleder"))
+    config = {"url": url.hostname or "localhost", "port": url.port or 6379,
+              "db": int(url.path.lstrip("/") or 0), "key_prefix": "evejleder"}
+    if url.password:
+        config["password"] = url.password
+    return AtomicRedisLockStore(EndpointConfig(**config))
 
 
 def test_processes_taking_turns_on_one_conversation_never_overlap_or_fail(redis_server):

@@ -51,7 +51,7 @@ def test_every_manifest_is_valid_for_the_pinned_kubernetes_version():
 
 def test_the_validation_rejects_an_unknown_field_and_a_wrong_type(tmp_path):
     rasa = yaml.safe_load_all((MANIFESTS / "rasa.yaml").read_text())
-    service, deployment = list(rasa)
+    deployment = next(doc for doc in rasa if doc["kind"] == "Deployment")
     deployment["spec"]["replica"] = 2  # a misspelt field: --strict refuses it
     misspelt = tmp_path / "misspelt.yaml"
     misspelt.write_text(yaml.safe_dump(deployment))
@@ -137,7 +137,7 @@ def test_nginx_accepts_its_configuration(tmp_path):
                     "-keyout", str(tmp_path / "tls.key"), "-out", str(tmp_path / "tls.crt")],
                    check=True, capture_output=True)
     # The upstreams' names resolve only inside the cluster: here they are this machine.
-    conf = re.sub(r"server (rasa|actions|web):", "server 127.0.0.1:", conf)
+    conf = re.sub(r"server (rasa|rasa-rest|actions|web):", "server 127.0.0.1:", conf)
     (tmp_path / "nginx.conf").write_text(conf)
     result = subprocess.run([nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
                              "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
