@@ -52,6 +52,7 @@ class Talkers:
         self.cluster, self.pause, self.retry = cluster, pause, retry
         self.senders = [f"faults-{uuid.uuid4().hex[:8]}" for _ in range(conversations)]
         self.outcomes: List[Tuple[str, str, int, str]] = []  # sender, message, status, body
+        self.timeline: List[str] = []  # when each message was sent, how it went (for failures)
         self.retried = 0
         self._running = threading.Event()
         self._threads = [threading.Thread(target=self._talk, args=(sender,)) for sender in self.senders]
@@ -68,12 +69,16 @@ class Talkers:
         while self._running.is_set():
             number += 1
             message = f"hvad laver en leder {number}"
+            started = time.monotonic()
             code, body = self._send(sender, message)
+            first = code
             if code == 503 and self.retry:
                 self.retried += 1
                 time.sleep(0.5)
                 code, body = self._send(sender, message)
             self.outcomes.append((sender, message, code, body))
+            self.timeline.append(f"{time.strftime('%H:%M:%S')} {sender} {number}: {first} -> {code} "
+                                 f"in {time.monotonic() - started:.1f} s")
             time.sleep(self.pause)
 
     def __enter__(self) -> "Talkers":
@@ -102,10 +107,14 @@ def test_a_killed_rasa_container_is_restarted_and_every_message_is_answered(clus
     with Talkers(cluster) as talkers:
         time.sleep(3)
         cluster.kill(rasa0.name)
+        killed = time.strftime('%H:%M:%S')
         wait_until(lambda: cluster.restart_count(rasa0.name) > restarts, 30, "podman restarts the container")
         cluster.wait_ready(rasa0, 180)
         time.sleep(3)  # messages after the restart, spread over both replicas again
     unanswered = [(code, body[:200]) for _, _, code, body in talkers.outcomes if code != 200]
+    if unanswered:
+        logs = "\n".join(f"--- {c.name}\n{cluster.logs(c.name, 60)}" for c in cluster.replicas("rasa"))
+        print(f"killed at {killed}\n" + "\n".join(talkers.timeline) + "\n" + logs)
     assert unanswered == [], f"{len(unanswered)} of {len(talkers.outcomes)} unanswered: {unanswered[:5]}"
     assert len(talkers.outcomes) >= 20, talkers.outcomes
     for _, _, _, body in talkers.outcomes:
