@@ -96,7 +96,10 @@ def create_app(settings: Settings, rasa_client: Optional[RasaClient] = None,
     """Tests may pass their own RasaClient, session factory, clock, and a cheaper argon2
     PasswordHasher. `watch`: run the hand-off watch (bot/handoff/watch.py) while the server runs."""
     services = build_services(settings, rasa_client, session_factory, clock, password_hasher)
-    app = web.Application(middlewares=middlewares(services), client_max_size=64 * 1024)
+    # No auto_decompress: aiohttp 3.9.5 inflates a compressed body without a bound (a zip bomb);
+    # middleware.request_shape refuses such bodies with a 415.
+    app = web.Application(middlewares=middlewares(services), client_max_size=64 * 1024,
+                          handler_args={"auto_decompress": False})
     app.on_response_prepare.append(security_headers)
     app.add_routes(routes(services))
 

@@ -5,15 +5,17 @@
 - The widget's JSON API (/api/visitor/...): a handler raises `ApiError`; `json_api` turns it, and
   any surprise, into {"error": ...} that any embedding site may read. Never an HTML page.
 
+`request_shape` refuses, before any handler reads a body, the request shapes that aiohttp 3.9.5
+(the newest release Rasa 3.6's pin allows) handles unsafely: docs/security.md lists the advisories.
 `authentication` looks up the console session of every request and guards /console (login and
 CSRF); `security_headers` adds the headers every answer carries.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.handoff import protocol
 from bot.handoff.canned import CannedReplyNotFound
@@ -132,6 +134,14 @@ def middlewares(services: Services):
             return refusal(request, 500, texts.SERVER_ERROR)
 
     @web.middleware
+    async def request_shape(request: web.Request, handler: Handler) -> web.StreamResponse:
+        refused = shape_refusal(request)
+        if refused is not None:
+            status, message = refused
+            return refusal(request, status, message)
+        return await handler(request)
+
+    @web.middleware
     async def authentication(request: web.Request, handler: Handler) -> web.StreamResponse:
         signed_in = await off_loop(services.sessions.lookup, request.cookies.get(SESSION_COOKIE))
         request["signed_in"] = signed_in
@@ -148,7 +158,29 @@ def middlewares(services: Services):
                 raise PageError(403, texts.CSRF_FAILED)
         return await handler(request)
 
-    return [errors, authentication]
+    return [request_shape, errors, authentication]
+
+
+def shape_refusal(request: web.Request) -> Optional[Tuple[int, str]]:
+    """(status, Danish message) for a request this server does not take, else None.
+
+    - A compressed body: the app runs without aiohttp's auto_decompress (zip bombs), so such a
+      body could only be misread. Nothing of ours sends one.
+    - A multipart body: aiohttp's multipart reader is where several advisories live, and every
+      form of ours is URL-encoded.
+    - More than one Host header: which one a proxy and aiohttp would each believe differs.
+    - A Range header with other characters than ASCII: aiohttp's parser reads Unicode digits.
+    """
+    encoding = request.headers.get(hdrs.CONTENT_ENCODING, "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        return 415, texts.COMPRESSED_BODY
+    if request.content_type.startswith("multipart/"):
+        return 415, texts.MULTIPART_BODY
+    if len(request.headers.getall(hdrs.HOST, [])) > 1:
+        return 400, texts.BAD_REQUEST
+    if not request.headers.get(hdrs.RANGE, "").isascii():
+        return 416, texts.BAD_REQUEST
+    return None
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -242,7 +242,7 @@
       // Only the fact, never the text; the server checks the case is mine.
       if (!field.value || Date.now() - typingSent < TYPING_EVERY_MS) { return; }
       typingSent = Date.now();
-      var body = new FormData();
+      var body = new URLSearchParams();
       body.append("csrf_token", csrfToken());
       fetch(form.getAttribute("data-typing"), { method: "POST", credentials: "same-origin", body: body })
         .catch(function () {});
@@ -257,7 +257,7 @@
       event.preventDefault();
       button.disabled = true;
       fetch(form.getAttribute("data-api"), {
-        method: "POST", credentials: "same-origin", body: new FormData(form),
+        method: "POST", credentials: "same-origin", body: new URLSearchParams(new FormData(form)),
         headers: { Accept: "application/json" },
       }).then(function (response) {
         if (response.status === 401) { window.location.assign("/console/login"); }
