@@ -10,6 +10,7 @@ Every route is under /console, so the console's session and CSRF rules apply to 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -19,7 +20,8 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.handoff.hours import OpeningHours
-from bot.insight.figures import Insight, compute
+from bot.insight.figures import (ANSWERED, NOT_COVERED_KIND, NOT_UNDERSTOOD, OUT_OF_SCOPE_KIND,
+                                  QUESTION_KINDS, Insight, Period, compute)
 from bot.insight.models import IRRELEVANT
 from bot.insight.reasons import FALLBACK, LOW_CONFIDENCE, NOT_COVERED, OUT_OF_SCOPE, RATED_DOWN
 from bot.privacy.rasa_records import tracker_database_url, tracker_engine
@@ -37,6 +39,32 @@ REASON_NAMES = {
     LOW_CONFIDENCE: "Usikkert gæt",
     RATED_DOWN: "Vurderet 👎",
 }
+
+# What became of the visitors' questions, as the chart of shares names it.
+KIND_NAMES = {
+    ANSWERED: "Besvaret ud fra artiklen",
+    NOT_COVERED_KIND: "Svarede: står ikke i artiklen",
+    NOT_UNDERSTOOD: "Ikke forstået",
+    OUT_OF_SCOPE_KIND: "Uden for emnet",
+}
+# The messages that move a conversation along rather than ask about the job.
+DIALOGUE_NAMES = {
+    "greet": "Hilsner",
+    "goodbye": "Farvel",
+    "thank": "Tak",
+    "affirm": "Ja",
+    "deny": "Nej",
+    "bot_challenge": "Spørger, om det er en robot",
+    "cancel": "Fortryder",
+    "give_contact": "Kontaktoplysninger",
+    "request_counsellor": "Beder om en eVejleder",
+}
+
+
+def intent_name(intent: str) -> str:
+    """An intent as a counsellor reads it: a topic's Danish name, or what kind of message it is."""
+    name = texts.TOPIC_NAMES.get(intent) or DIALOGUE_NAMES.get(intent, intent)
+    return name[:1].lower() + name[1:] if intent in DIALOGUE_NAMES else name
 
 
 def domain_intents(config: Settings) -> List[str]:
@@ -67,6 +95,12 @@ def as_json(insight: Insight, labels: Dict[int, str]) -> Dict[str, Any]:
         "feedback_down": insight.feedback_down,
         "median_wait_seconds": insight.median_wait_seconds,
         "intents": insight.intents,
+        "topics": insight.topics,
+        "dialogue": insight.dialogue,
+        "kinds": insight.kinds,
+        "trend": insight.trend,
+        "current": period_json(insight.current),
+        "previous": period_json(insight.previous),
         "per_day": insight.per_day,
         "feedback_by_topic": insight.feedback_by_topic,
         "demand_by_hour": insight.demand_by_hour,
@@ -77,6 +111,50 @@ def as_json(insight: Insight, labels: Dict[int, str]) -> Dict[str, Any]:
             for item in insight.misunderstood
         ],
     }
+
+
+def period_json(period: Period) -> Dict[str, Any]:
+    return dict(dataclasses.asdict(period), answered_share=round(period.answered_share, 4),
+                handed_on_share=round(period.handed_on_share, 4))
+
+
+def comparison(insight: Insight) -> List[Dict[str, str]]:
+    """The period against the one before it, row by row, as the page shows it."""
+    now, before = insight.current, insight.previous
+
+    def count(label: str, name: str) -> Dict[str, str]:
+        a, b = getattr(now, name), getattr(before, name)
+        change = "uændret" if a == b else f"{a - b:+d}".replace("-", "−")
+        return {"label": label, "now": str(a), "before": str(b), "change": change}
+
+    def share(label: str, name: str) -> Dict[str, str]:
+        a, b = getattr(now, name), getattr(before, name)
+        points = round((a - b) * 100)
+        change = "uændret" if points == 0 else f"{points:+d} procentpoint".replace("-", "−")
+        return {"label": label, "now": percent(a), "before": percent(b), "change": change}
+
+    return [
+        count("Samtaler", "conversations"),
+        count("Beskeder fra besøgende", "messages"),
+        count("Spørgsmål", "questions"),
+        share("Spørgsmål besvaret ud fra artiklen", "answered_share"),
+        share("Samtaler sendt videre til en eVejleder", "handed_on_share"),
+        count("Overdraget til chat med en eVejleder", "handoffs"),
+        count("Ønsker om at blive kontaktet", "callbacks"),
+        count("Beskeder uden for åbningstid", "while_closed"),
+    ]
+
+
+def percent(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def named(counts: Dict[str, int], names: Dict[str, str]) -> List[Dict[str, Any]]:
+    rows = []
+    for key, value in counts.items():
+        name = names.get(key, key)
+        rows.append({"name": name[:1].upper() + name[1:], "count": value})
+    return rows
 
 
 def as_csv(insight: Insight) -> str:
@@ -91,6 +169,10 @@ def as_csv(insight: Insight) -> str:
         writer.writerow(["beskeder pr. dag", day["date"], day["messages"]])
     for intent, count in insight.intents.items():
         writer.writerow(["emner", intent, count])
+    for bucket in insight.trend:
+        writer.writerow(["udvikling", bucket["start"], bucket["conversations"]])
+    for kind in QUESTION_KINDS:
+        writer.writerow(["spørgsmål", kind, insight.kinds[kind]])
     for intent, counts in insight.feedback_by_topic.items():
         writer.writerow(["hjalp pr. emne", intent, counts["up"]])
         writer.writerow(["hjalp ikke pr. emne", intent, counts["down"]])
@@ -103,14 +185,16 @@ def as_csv(insight: Insight) -> str:
 def bars(rows: List[Dict[str, Any]], value: str, label: str, part: Optional[str] = None,
          width: int = 600, step: int = 22) -> Dict[str, Any]:
     """Geometry for a horizontal SVG bar chart, rendered by the template; `part` names a share
-    of each value drawn over its bar (the messages that came while the counsellors were closed)."""
+    of each value drawn over its bar. A row's "shown" text, if any, is written instead of its
+    value. The label column is as wide as the longest label (about 7 px a character)."""
     top = max([row[value] for row in rows] + [1])
-    scale = (width - 220) / top
+    label_x = min(max([len(str(row[label])) for row in rows] + [8]) * 7 + 10, 280)
+    scale = (width - label_x - 90) / top
     return {
-        "width": width, "height": step * len(rows) + 4, "step": step,
+        "width": width, "height": step * len(rows) + 4, "step": step, "label_x": label_x,
         "bars": [{"y": i * step, "w": round(scale * row[value], 1),
                   "part": round(scale * row[part], 1) if part else 0,
-                  "label": str(row[label]), "value": row[value],
+                  "label": str(row[label]), "value": row.get("shown", row[value]),
                   "part_value": row[part] if part else None} for i, row in enumerate(rows)],
     }
 
@@ -153,15 +237,21 @@ class InsightPages:
     async def page(self, request: web.Request) -> web.StreamResponse:
         days = _days(request.query.get("dage", ""))
         insight, labels = await self.figures(days)
-        intents = [{"name": texts.TOPIC_NAMES.get(k, k), "count": v} for k, v in insight.intents.items()]
+        questions = sum(insight.kinds[kind] for kind in QUESTION_KINDS)
+        shares = [{"name": KIND_NAMES[kind], "count": insight.kinds[kind],
+                   "share": percent(insight.kinds[kind] / questions if questions else 0.0)}
+                  for kind in QUESTION_KINDS]
         return render(
             self.services, request, "insight.html", insight=insight, days=days, periods=PERIODS,
             labels=labels, choices=domain_intents(self.settings), irrelevant=IRRELEVANT,
-            topic_name=lambda name: texts.TOPIC_NAMES.get(name, name), reasons=REASON_NAMES,
-            per_day=bars(insight.per_day, "messages", "date"),
-            intent_bars=bars(intents, "count", "name"),
-            hour_bars=bars([dict(row, hour=f"kl. {row['hour']:02d}") for row in insight.demand_by_hour],
-                           "messages", "hour", part="while_closed", step=18),
+            topic_name=intent_name, reasons=REASON_NAMES,
+            comparison=comparison(insight), questions=questions,
+            weekly=insight.trend and insight.trend[0]["label"].startswith("uge"),
+            trend=bars(insight.trend, "conversations", "label", step=18),
+            share_bars=bars([dict(row, shown=f"{row['count']} ({row['share']})") for row in shares],
+                            "count", "name"),
+            topic_bars=bars(named(insight.topics, texts.TOPIC_NAMES), "count", "name"),
+            dialogue=named(insight.dialogue, DIALOGUE_NAMES),
             notice=request.query.get("besked"),
         )
 

@@ -100,6 +100,7 @@ TOPIC_NAMES = {
     "ask_job_titles": "stillingsbetegnelser",
     "ask_employment_outlook": "jobmuligheder",
     "ask_other_job": "et andet job",
+    "ask_uncovered": "noget, artiklen ikke handler om",
     "out_of_scope": "uden for emnet",
     "nlu_fallback": "ikke forstået",
 }

@@ -129,3 +129,43 @@ def test_the_review_list_says_why_in_danish(database_url, session_factory, conve
         }
         assert re.search(r'id="tal-ikke-i-artiklen">1<', page) and re.search(r'id="tal-uden-for-emnet">1<', page)
     run(database_url, session_factory, conversations, monkeypatch, scenario)
+
+
+def test_the_charts_name_topics_in_danish_and_compare_periods(database_url, session_factory, conversations,
+                                                              monkeypatch):
+    conversations.write("c" * 32, [
+        ("hej", "greet", 0.99, "utter_greet", "utter_greet", None),
+        ("ja tak", "affirm", 0.98, "utter_greet", "utter_greet", None),
+        ("hvad laver en leder", "ask_tasks", 0.95, "action_answer_tasks", "Opgaverne ...", None),
+    ], at=RECENT)
+    conversations.write("d" * 32, [
+        ("hvad tjener en leder", "ask_salary", 0.97, "action_answer_salary", "Lønnen ...", None),
+    ], at=RECENT - dt.timedelta(days=9))
+
+    async def scenario(client):
+        await login(client)
+        page = await (await client.get("/console/indsigt?dage=7")).text()
+        charts = dict(re.findall(r'<title id="(graf-[a-z]+)">.*?</title>(.*?)</svg>', page, re.S))
+        labels = {name: re.findall(r'class="chart-label">([^<]*)<', svg) for name, svg in charts.items()}
+        assert labels["graf-emner"] == ["Løn", "Arbejdsopgaver"]
+        assert labels["graf-klaret"] == ["Besvaret ud fra artiklen", "Svarede: står ikke i artiklen",
+                                         "Ikke forstået", "Uden for emnet"]
+        values = re.findall(r'class="chart-value">([^<]*)<', charts["graf-klaret"])
+        assert values == ["2 (67 %)", "0 (0 %)", "1 (33 %)", "0 (0 %)"]  # the summary's 1 not understood
+        assert re.search(r'id="tal-fallbacks">1 ', page)
+        assert len(labels["graf-udvikling"]) == 8  # every day of the week, quiet ones too
+        assert "graf-timer" not in page  # 24 rows of mostly zeros are gone
+        for raw in ("greet", "affirm", "nlu_fallback", "ask_salary"):
+            assert raw not in re.sub(r'<select.*?</select>', "", page, flags=re.S), raw
+        others = re.search(r'<table id="oevrige-beskeder">(.*?)</table>', page, re.S).group(1)
+        assert "Hilsner" in others and "Ja" in others
+        compared = {row[0]: row[1:] for row in re.findall(
+            r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>',
+            page)}
+        assert compared["Samtaler"] == ("2", "1", "+1")
+        assert compared["Spørgsmål besvaret ud fra artiklen"] == ("67 %", "100 %", "−33 procentpoint")
+
+        body = await (await client.get("/console/api/insight?days=7")).json()
+        assert body["kinds"]["not_understood"] == body["fallbacks"] == 1
+        assert (body["current"]["conversations"], body["previous"]["conversations"]) == (2, 1)
+    run(database_url, session_factory, conversations, monkeypatch, scenario)

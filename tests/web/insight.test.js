@@ -49,6 +49,13 @@ describe("feedback on answers and the Indsigt page", () => {
     await desk.getByRole("link", { name: /Indsigt/ }).click();
     await desk.waitForURL(/\/console\/indsigt/);
     assert.notEqual(await desk.textContent("#tal-ned"), "0");
+    // The charts a team would put on a screen: the period against the one before, the trend, and
+    // what became of the questions, named in Danish (never an intent name).
+    await desk.getByRole("table", { name: /og de 30 dage før/ }).waitFor();
+    await desk.getByRole("img", { name: "Samtaler pr. dag" }).waitFor();
+    const shares = await desk.getByRole("img", { name: "Spørgsmål efter, hvad assistenten gjorde" }).textContent();
+    assert.match(shares, /Ikke forstået/);
+    assert.doesNotMatch(await desk.locator("main").innerText(), /\b(nlu_fallback|greet|affirm|request_counsellor)\b/);
     const row = desk.locator("table.review tr", { hasText: "xqzv blorp fnidder [telefonnummer]" });
     await row.waitFor();
     assert.match(await row.textContent(), /\[e-mail\]/);
