@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.formatting import bullets, continued, source_line, with_links
 from actions.services import answerer, contact_channels, job_slug, knowledge
 from bot.danish import enumerate_da
+from bot.handoff.protocol import ANSWER_METADATA_KEY
 from bot.knowledge.answering import Answer, claims_silence, maybe_uncovered
 from bot.language.e5 import TEXT_VECTOR, unpack
 from bot.knowledge.passages import is_site_notice
@@ -22,6 +23,12 @@ from bot.knowledge.store import KnowledgeStore, UnknownJob
 logger = logging.getLogger(__name__)
 
 Message = Dict[str, Any]
+
+
+def utter_answer(dispatcher: CollectingDispatcher, source: str, message: Message) -> None:
+    """Say one message of an answer from the article. The flag rides in the bot event's metadata
+    to the widget, which asks "Hjalp svaret?" under answers only (not under offers or chitchat)."""
+    dispatcher.utter_message(**{"source": source, **message, ANSWER_METADATA_KEY: True})
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
@@ -95,7 +102,7 @@ def utter_passage_answer(dispatcher: CollectingDispatcher, tracker: Tracker, dom
     except (SQLAlchemyError, UnknownJob):
         logger.exception("knowledge store unavailable for a passage answer")
         return False
-    dispatcher.utter_message(**{"source": source, **message})
+    utter_answer(dispatcher, source, message)
     return True
 
 
@@ -130,7 +137,7 @@ class StoreAnswer(Action):
             dispatcher.utter_message(response="utter_unavailable")
             return
         for message in messages:
-            dispatcher.utter_message(**{"source": source, **message})
+            utter_answer(dispatcher, source, message)
         if maybe_uncovered(tracker.latest_message.get("intent_ranking")):
             # Perhaps about something the article does not treat: an eVejleder may know.
             dispatcher.utter_message(response="utter_offer_evejleder")

@@ -6,7 +6,8 @@ engine.io server gets the CHAT_ALLOWED_ORIGINS allowlist instead. Clients that s
 (not browsers: test clients, scripts) are let through by engine.io; they face the same guard.
 
 Replies stay Rasa's: the channel keeps the name `socketio`, so the console's pushes with
-`output_channel=socketio` find it.
+`output_channel=socketio` find it. Its output only adds the answer flag to the parts of an answer
+(`AnswerMarkingOutput`), so the widget rates answers and nothing else.
 
 A conversation is bound to the socket that opened it. Rasa's `session_request` puts any socket
 into the room of any id it names, and its `user_uttered` accepts any id: whoever learned an id
@@ -22,8 +23,8 @@ import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.chat import texts
@@ -33,6 +34,7 @@ from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
 from bot.config import without_password
+from bot.handoff.protocol import ANSWER_METADATA_KEY
 from bot.session_id import is_session_id
 from bot.session_secret import owns_session, session_secret
 
@@ -56,6 +58,30 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
+class AnswerMarkingOutput(SocketIOOutput):
+    """Rasa's socket.io output, which puts the answer flag of a bot message's metadata on each
+    part it emits. Rasa hands the metadata to `send_response` only, not to the emit of each part
+    (a text is split into bubbles at blank lines), so the flag is held for the one response.
+    Rasa makes an output per visitor message (and per pushed event) and sends its responses
+    one after another, so no two responses share the flag."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._answer = False
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self._answer = bool(message.get(ANSWER_METADATA_KEY))
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._answer = False
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self._answer and isinstance(response, dict) and response.get("text"):
+            response = {**response, ANSWER_METADATA_KEY: True}
+        await super()._send_message(socket_id, response)
+
+
 class SocketIOChannel(SocketIOInput):
     def __init__(self, *args: Any, settings: Optional[ChatSettings] = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -64,8 +90,18 @@ class SocketIOChannel(SocketIOInput):
         self.redis: Optional[CheckedRedisManager] = None
         self.presence = ConnectionPresence()
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        output = super().get_output_channel()
+        return AnswerMarkingOutput(self.sio, self.bot_message_evt) if output is not None else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        async def with_answer_flags(message: UserMessage) -> None:
+            # Rasa's handler builds a plain SocketIOOutput for each visitor message.
+            if type(message.output_channel) is SocketIOOutput:
+                message.output_channel = AnswerMarkingOutput(self.sio, self.bot_message_evt)
+            await on_new_message(message)
+
+        blueprint = super().blueprint(with_answer_flags)
         sio = self.sio
         sio.eio.cors_allowed_origins = list(self.settings.allowed_origins)
         sio.eio.max_http_buffer_size = MAX_PACKET_BYTES

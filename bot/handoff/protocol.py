@@ -35,6 +35,11 @@ REF_PATTERN = re.compile(r"[0-9a-f]{8,64}")
 ADDRESS_METADATA_KEY = "evejleder_address"
 ADDRESS_TAG_PATTERN = re.compile(r"[0-9a-f]{32}")
 
+# Metadata of the bot's messages that answer a question from the article (actions/answers.py).
+# Rasa keeps it on the `bot` event, and the socket.io output (bot/chat/socketio.py) puts it on
+# each part the widget receives: the widget asks "Hjalp svaret?" under those parts only.
+ANSWER_METADATA_KEY = "evejleder_answer"
+
 # Metadata marking a bot event as a counsellor's message. Rasa keeps event metadata in the
 # tracker, which is how the transcript tells counsellor from bot.
 COUNSELLOR_METADATA_KEY = "evejleder_counsellor"

@@ -16,7 +16,7 @@ from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_m
 from bot.web.canned import canned_for_case
 from bot.web.pages import PageError, read_form, record_id, render, set_cookie
 from bot.web.services import MAX_MESSAGE, MAX_NOTE, Services, off_loop
-from bot.web.state import VISITOR
+from bot.web.state import COUNSELLOR, VISITOR
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +195,9 @@ class ConsoleHandlers:
         if len(text) > MAX_MESSAGE:
             raise PageError(400, texts.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE))
         case = await off_loop(self.services.queue.check_can_message, case_id, me.name)
+        # Before the message goes out: the widget's stream then says "not typing" no later than the
+        # message arrives, instead of announcing what is already there until the mark runs out.
+        self.services.typing.clear(case.conversation_id, COUNSELLOR)
         await off_loop(self.services.rasa.push_bot_message, case.conversation_id, text, me.display_name)
         await off_loop(self.services.queue.record_message, case.id, me.name, text)
         self.services.changes.notify()

@@ -45,6 +45,10 @@ class TypingMarks:
         self._marks = {key: at for key, at in self._marks.items() if now - at < SHOWN_FOR}
         self._marks[(conversation_id, who)] = now
 
+    def clear(self, conversation_id: str, who: str) -> None:
+        """`who` has sent what she typed: the mark is over before its few seconds are."""
+        self._marks.pop((conversation_id, who), None)
+
     def typing(self, conversation_id: str, who: str) -> bool:
         return self.since(conversation_id, who) is not None
 

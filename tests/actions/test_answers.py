@@ -6,6 +6,7 @@ import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions import answers, conversation
+from bot.handoff.protocol import ANSWER_METADATA_KEY
 from bot.db import make_engine, make_session_factory, migrate
 from bot.knowledge.ingest import ingest_file
 
@@ -241,6 +242,18 @@ def test_the_article_is_called_silent_only_when_the_model_is_sure(run_action):
                        ranking=[("ask_salary", 0.9), ("ask_uncovered", 0.05)])[0]
     assert [m["response"] for m in plain] == ["utter_answer_salary"]
 
+
+
+def test_answers_are_flagged_for_the_widgets_rating_and_nothing_else_is(run_action):
+    offered = run_action(answers.AnswerSalary(), text="hvad med pension", intent="ask_salary",
+                         ranking=[("ask_salary", 0.6), ("ask_uncovered", 0.35)])[0]
+    assert [(m["response"], m.get(ANSWER_METADATA_KEY)) for m in offered] == [
+        ("utter_answer_salary", True), ("utter_offer_evejleder", None)]
+    soft = only(run_action(conversation.ActionFallback(), text="hvad er et sekretariat", intent="nlu_fallback")[0])
+    assert soft[ANSWER_METADATA_KEY] is True
+    off_topic = only(run_action(conversation.ActionFallback(), text="hvad er hovedstaden i frankrig",
+                                intent="out_of_scope")[0])
+    assert ANSWER_METADATA_KEY not in off_topic
 
 def test_a_topic_question_in_other_words_gets_the_topic_never_a_claim(run_action):
     for action, intent, text in [(answers.AnswerJobTitles(), "ask_job_titles", "andre ord for leder"),

@@ -8,6 +8,7 @@ import requests
 import socketio
 
 from bot.chat import texts
+from bot.handoff.protocol import ANSWER_METADATA_KEY
 from tests.chat.conftest import ADDRESS_BURST, ALLOWED_ORIGIN, SESSION_BURST
 from tests.e2e.people import Visitor
 
@@ -219,3 +220,13 @@ def test_socketio_announces_and_enforces_a_16_kb_packet_limit(chat_stack):
     handshake = requests.get(f"{chat_stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
                              timeout=10)
     assert json.loads(handshake.text[1:])["maxPayload"] == 16 * 1024
+
+
+def test_socketio_flags_each_part_of_an_answer_and_nothing_else(visitor):
+    # The widget asks "Hjalp svaret?" under flagged parts only.
+    visitor.say("/ask_tasks")
+    task = visitor.wait_for(lambda message: "Rapporterer til" in (message.get("text") or ""))
+    assert task.get(ANSWER_METADATA_KEY) is True
+    visitor.say("tak")
+    thanks = visitor.wait_for(lambda message: (message.get("text") or "").startswith("Selv tak"))
+    assert ANSWER_METADATA_KEY not in thanks

@@ -60,3 +60,28 @@ def test_typing_travels_both_ways_without_text(database_url, session_factory):
             assert no_csrf.status == 403
 
     run(scenario)
+
+
+def test_the_counsellors_mark_ends_when_her_message_is_sent(database_url, session_factory):
+    queue, _, _ = setup_data(session_factory)
+    case = queue.open_case(SESSION)
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            await login(client)
+            csrf = await csrf_of(client)
+            await client.post(f"/console/cases/{case.id}/claim", data={"csrf_token": csrf})
+            assert (await client.post(f"/console/api/cases/{case.id}/typing", data={"csrf_token": csrf})).status == 200
+            typing = await client.get(f"/api/visitor/{SESSION}/events", headers=OWNER)
+            assert await next_event(typing, "typing") == {"counsellor": True}
+            sent = await client.post(f"/console/api/cases/{case.id}/messages",
+                                     data={"csrf_token": csrf, "text": "Hej, jeg hedder Mette."})
+            assert sent.status == 200
+            typing.close()
+            # Within the mark's few seconds (a widget that reconnects now, or one whose stream has
+            # not looked since the mark): the message itself has ended the mark.
+            fresh = await client.get(f"/api/visitor/{SESSION}/events", headers=OWNER)
+            assert await next_event(fresh, "typing") == {"counsellor": False}
+            fresh.close()
+
+    run(scenario)

@@ -105,6 +105,37 @@ describe("a hand-off that never leaves anyone waiting", () => {
     await deskContext.close();
   });
 
+  it("hides \"Vejlederen skriver …\" when her message arrives", { timeout: 180000 }, async () => {
+    timing(5, 120);
+    const deskContext = await browser.newContext();
+    const desk = await signIn(stack, deskContext);
+    const context = await browser.newContext();
+    const visitor = await openChat(stack, context);
+    await askForCounsellor(visitor);
+    await claimNewest(desk);
+    await waitForNotice(visitor, "er nu med i samtalen");
+    await desk.fill("#text", "Hej");
+    await visitor.waitForSelector(".evw-typing:not([hidden])", { timeout: 30000 });
+    assert.match(await visitor.textContent(".evw-typing"), /Vejlederen skriver/);
+
+    // She types on and sends at once: the fresh mark and the message travel together.
+    await desk.evaluate(async () => {
+      const form = document.querySelector("form[data-typing]");
+      const body = new FormData();
+      body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+      await fetch(form.getAttribute("data-typing"), { method: "POST", credentials: "same-origin", body });
+    });
+    await desk.fill("#text", "Hej, jeg hedder Mette.");
+    await desk.click("#ny-besked button[type=submit]");
+    await visitor.waitForFunction(() => [...document.querySelectorAll(".evw-msg--counsellor")]
+      .some((item) => item.textContent.includes("Hej, jeg hedder Mette.")), null, { timeout: 30000 });
+    await visitor.waitForTimeout(1500);  // the typing stream has looked a few times since
+    assert.equal(await visitor.isHidden(".evw-typing"), true, "no \"skriver\" after her message");
+    assert.deepEqual(visitor.problems, []);
+    await context.close();
+    await deskContext.close();
+  });
+
   it("shows the counsellor when the visitor starts afresh or closes the tab", { timeout: 240000 }, async () => {
     timing(5, 3);
     const deskContext = await browser.newContext();

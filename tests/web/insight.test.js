@@ -8,7 +8,7 @@ const { after, before, describe, it } = require("node:test");
 
 const { say, signIn, assertAccessible, SCREENSHOTS, setUp, tearDown, openChat } = require("./support");
 
-const LAST_ANSWER = ".evw-log > .evw-msg--bot:last-child";
+const ANSWER = ".evw-log > .evw-msg--bot";
 
 let stack;
 let browser;
@@ -23,11 +23,12 @@ describe("feedback on answers and the Indsigt page", () => {
     // The welcome answers no question: nothing to rate.
     assert.equal(await page.$$eval(".evw-feedback", (items) => items.length), 0);
 
-    await say(page, "xqzv blorp fnidder 12 34 56 78");
+    // Only an answer from the article is rated (not a re-ask or an offer).
+    await say(page, "hvad tjener en leder? ring på 12 34 56 78");
     const down = page.getByRole("button", { name: "Nej, svaret hjalp ikke" });
     await page.getByRole("button", { name: "Ja, svaret hjalp" }).waitFor();
     assert.equal(await page.$$eval(".evw-feedback", (items) => items.length), 1, "one question per answer");
-    assert.equal(await page.$$eval(`${LAST_ANSWER} .evw-feedback`, (items) => items.length), 1);
+    assert.equal(await page.$$eval(`${ANSWER} .evw-feedback`, (items) => items.length), 1);
     await assertAccessible(page, "the chat with the feedback buttons");
 
     await down.focus();
@@ -56,10 +57,10 @@ describe("feedback on answers and the Indsigt page", () => {
     const shares = await desk.getByRole("img", { name: "Spørgsmål efter, hvad assistenten gjorde" }).textContent();
     assert.match(shares, /Ikke forstået/);
     assert.doesNotMatch(await desk.locator("main").innerText(), /\b(nlu_fallback|greet|affirm|request_counsellor)\b/);
-    const row = desk.locator("table.review tr", { hasText: "xqzv blorp fnidder [telefonnummer]" });
+    const row = desk.locator("table.review tr", { hasText: "hvad tjener en leder? ring på [telefonnummer]" });
     await row.waitFor();
     assert.match(await row.textContent(), /\[e-mail\]/);
-    // "Hvorfor": the visitor's 👎, next to what the assistant made of the gibberish.
+    // "Hvorfor": the visitor's 👎, next to what the assistant made of the question.
     assert.match(await row.locator("td").nth(3).textContent(), /Vurderet 👎/);
     assert.doesNotMatch(await desk.content(), /12 34 56 78|a@b\.dk/);
     await assertAccessible(desk, "the Indsigt page");

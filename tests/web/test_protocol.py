@@ -31,6 +31,7 @@ def test_the_widget_reads_the_status_and_choice_keys_the_server_writes(widget):
     assert js_constant(widget, "STATUS_KEY") == protocol.HANDOFF_STATUS_KEY
     assert js_constant(widget, "CHOICE_KEY") == protocol.CHOICE_METADATA_KEY
     assert js_constant(widget, "SECRET_HEADER") == protocol.SESSION_SECRET_HEADER
+    assert js_constant(widget, "ANSWER_KEY") == protocol.ANSWER_METADATA_KEY
 
 
 def test_the_widget_handles_exactly_the_protocol_statuses(widget):

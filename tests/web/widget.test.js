@@ -383,3 +383,126 @@ describe("the chat widget on the article page", () => {
     await context.close();
   });
 });
+
+// Where the log stands: the entry at its top edge, how far below the edge that entry starts,
+// and the distance to the log's end.
+function logView(page) {
+  return page.evaluate(() => {
+    const log = document.querySelector(".evw-log");
+    const top = log.getBoundingClientRect().top;
+    const node = [...log.children].find((child) => child.getBoundingClientRect().bottom > top);
+    return {
+      id: node ? node.dataset.id : null, offset: node ? Math.round(node.getBoundingClientRect().top - top) : null,
+      toEnd: Math.round(log.scrollHeight - log.scrollTop - log.clientHeight),
+      scrollTop: Math.round(log.scrollTop), scrollHeight: log.scrollHeight, clientHeight: log.clientHeight,
+    };
+  });
+}
+
+// Lets the browser run its scroll events (they come with the next frames).
+function nextFrames(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+async function reloadChat(page) {
+  await page.reload();
+  await page.waitForSelector(".evw-panel:not([hidden]) .evw-log > .evw-msg");
+  await page.waitForTimeout(1500);  // the history from Rasa has been merged by now
+  await nextFrames(page);
+}
+
+// The top of an entry against the top of the log: from about 0 on, it is in view.
+function topInView(page, selector) {
+  return page.evaluate((sel) => {
+    const log = document.querySelector(".evw-log");
+    const node = document.querySelector(sel);
+    return Math.round(node.getBoundingClientRect().top - log.getBoundingClientRect().top);
+  }, selector);
+}
+
+describe("where the chat log stands", () => {
+  it("opens a reloaded conversation where the visitor left it, or at its end", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await openChat(stack, context);
+    for (const question of ["hvilke arbejdsopgaver har en leder?", "hvad tjener en leder?",
+      "hvordan bliver man leder?"]) {
+      await say(page, question);
+    }
+    await nextFrames(page);
+    const afterReply = await logView(page);
+    assert.ok(afterReply.scrollHeight > 2 * afterReply.clientHeight, `a long conversation: ${JSON.stringify(afterReply)}`);
+    assert.ok(afterReply.scrollTop > 0, `the newest reply is shown: ${JSON.stringify(afterReply)}`);
+
+    await reloadChat(page);
+    const reloaded = await logView(page);
+    assert.equal(reloaded.id, afterReply.id, `the same place after a reload: ${JSON.stringify([afterReply, reloaded])}`);
+    assert.ok(Math.abs(reloaded.offset - afterReply.offset) <= 2, JSON.stringify([afterReply, reloaded]));
+
+    // Scrolled back to an earlier part of the conversation: the reload shows that part.
+    await page.evaluate(() => {
+      const log = document.querySelector(".evw-log");
+      log.scrollTop = Math.round(log.scrollHeight / 3);
+    });
+    await nextFrames(page);
+    const earlier = await logView(page);
+    await reloadChat(page);
+    const reloadedEarlier = await logView(page);
+    assert.equal(reloadedEarlier.id, earlier.id, JSON.stringify([earlier, reloadedEarlier]));
+    assert.ok(Math.abs(reloadedEarlier.offset - earlier.offset) <= 2, JSON.stringify([earlier, reloadedEarlier]));
+
+    // At the end: the end, also after closing and opening the chat.
+    await page.evaluate(() => {
+      const log = document.querySelector(".evw-log");
+      log.scrollTop = log.scrollHeight;
+    });
+    await nextFrames(page);
+    await reloadChat(page);
+    assert.ok((await logView(page)).toEnd <= 2, JSON.stringify(await logView(page)));
+    await page.click(".evw-close");
+    await page.click(".evw-launcher");
+    assert.ok((await logView(page)).toEnd <= 2, `the end after reopening: ${JSON.stringify(await logView(page))}`);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it("shows the welcome from its first line, also after \"Start forfra\"", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 480 } });
+    const page = await openChat(stack, context);
+    const first = ".evw-log > .evw-msg--bot";
+    const size = await logView(page);
+    assert.ok(size.scrollHeight > size.clientHeight, `the welcome is taller than the log: ${JSON.stringify(size)}`);
+    assert.ok(await topInView(page, first) >= -1, `the welcome's first line is in view: ${await topInView(page, first)}`);
+
+    await page.click(".evw-restart");
+    await page.waitForSelector(".evw-log > .evw-msg--bot", { timeout: 30000 });
+    await page.waitForSelector(".evw-typing", { state: "hidden", timeout: 30000 });
+    await nextFrames(page);
+    assert.ok(await topInView(page, first) >= -1, `after "Start forfra" too: ${await topInView(page, first)}`);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+});
+
+describe("\"Hjalp svaret?\"", () => {
+  it("is asked under answers only", { timeout: 120000 }, async () => {
+    const context = await browser.newContext();
+    const page = await openChat(stack, context);
+    const rated = () => page.$$eval(".evw-log > .evw-msg", (items) => items
+      .filter((item) => item.querySelector(".evw-feedback"))
+      .map((item) => item.querySelector(".evw-text").textContent));
+    assert.deepEqual(await rated(), [], "not under the welcome");
+
+    await say(page, "hvad tjener en leder?");
+    const answer = (await logEntries(page)).filter(([who]) => who === "bot").at(-1)[1];
+    assert.deepEqual(await rated(), [answer], "under the answer's last bubble");
+
+    await say(page, "tak");
+    assert.match((await logEntries(page)).at(-1)[1], /^Selv tak!/);
+    await say(page, "jeg vil gerne tale med en vejleder");
+    const said = (await logEntries(page)).map(([, text]) => text).join("\n");
+    assert.match(said, /eVejleder/);
+    assert.deepEqual(await rated(), [answer], `not under thanks, the queue or a consent question: ${said}`);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+});

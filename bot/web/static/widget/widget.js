@@ -81,18 +81,25 @@
   // Sent with every visitor message; the bot's answer carries it back as `replyTo`, and a rating
   // names it, so the rating is tied to the message it rates in Rasa's tracker.
   var REF_KEY = "evejleder_ref";
+  // Set by the chat server on each part of an answer from the article: only answers are rated.
+  var ANSWER_KEY = "evejleder_answer";
   // The visitor API's header for the secret the chat server issues with the conversation id.
   var SECRET_HEADER = "X-Session-Secret";
   var MAX_COMMENT = 300;
 
   // ---- state, kept in localStorage so a reload shows the same conversation -----------------
-  // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?}
+  // entries: {id, who: visitor|bot|counsellor|notice, text, counsellor?, quickReplies?, pending?,
+  //           replyTo?, answer?, rating?, commented?}
+  // view:    {id, offset} the entry at the top of the log and how far below the log's top edge it
+  //          was, so a reload or reopening shows the same place; null: the end of the log
   // outbox:  {id, message, title?, hidden?}  messages not yet acknowledged by Rasa
   var state = load() || { sessionId: null, sessionSecret: null, entries: [], outbox: [], handoff: null, open: false };
   var socket = null;
   var confirmed = false;
   var inflight = {};
   var typingTimer = null;
+  var arriving = false;  // render() is showing an entry that has just arrived (addEntry)
+  var viewTimer = null;
 
   function load() {
     try {
@@ -111,6 +118,8 @@
   }
 
   function save() {
+    clearTimeout(viewTimer);
+    viewTimer = null;  // the place is stored with the rest
     state.entries = state.entries.slice(-MAX_ENTRIES);
     state.savedAt = Date.now();
     try { window.localStorage.setItem(config.storageKey, JSON.stringify(state)); } catch (error) { /* ignore */ }
@@ -287,7 +296,8 @@
   function endsAnswer(index) {
     var entry = state.entries[index];
     var next = state.entries[index + 1];
-    return entry.who === "bot" && !!entry.replyTo && !(next && next.replyTo === entry.replyTo);
+    return entry.who === "bot" && !!entry.answer && !!entry.replyTo &&
+      !(next && next.answer && next.replyTo === entry.replyTo);
   }
 
   function renderFeedback(entry) {
@@ -361,7 +371,8 @@
     var wanted = {};
     var firstNewReply = null;
     var added = false;
-    var initial = log.children.length === 0;   // a reload: show the end of the conversation
+    // An empty log filled with entries that did not just arrive: a reload, or the panel opened.
+    var initial = log.children.length === 0 && !arriving;
     state.entries.forEach(function (entry, index) {
       var isLast = index === state.entries.length - 1;
       var continued = continuesRun(entry, state.entries[index - 1]);
@@ -388,16 +399,87 @@
       if (!wanted[key] && existing[key].parentNode === log) { log.removeChild(existing[key]); }
     });
     renderHandoff();
-    if (added) { scrollToNewest(initial ? null : firstNewReply); }
+    if (added) {
+      if (initial) { restoreView(); } else { scrollToNewest(firstNewReply && replyStart(firstNewReply)); }
+    }
+  }
+
+  // The first bubble of the reply an entry belongs to: the bot splits one reply (the welcome,
+  // an answer) into several bubbles, and the reply is read from its first.
+  function replyStart(id) {
+    var index = -1;
+    state.entries.forEach(function (entry, i) { if (entry.id === id) { index = i; } });
+    if (index < 0) { return id; }
+    var entry = state.entries[index];
+    if (entry.who !== "bot") { return id; }
+    while (index > 0 && state.entries[index - 1].who === "bot" && state.entries[index - 1].replyTo === entry.replyTo) {
+      index -= 1;
+    }
+    return state.entries[index].id;
   }
 
   // A new reply is read from its start: scroll to its first bubble, or to the end when all of it fits.
   function scrollToNewest(firstNewReply) {
+    if (panel.hidden) {
+      // Scrolling a hidden log does nothing: opening the panel shows the reply's start instead.
+      keepView(firstNewReply ? { id: firstNewReply, offset: 0 } : null);
+      return;
+    }
     var bottom = log.scrollHeight;
-    var node = firstNewReply && log.querySelector('[data-id="' + firstNewReply + '"]');
-    if (!node) { log.scrollTop = bottom; return; }
-    var start = log.scrollTop + node.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    log.scrollTop = Math.min(start, bottom);
+    var node = firstNewReply && entryNode(firstNewReply);
+    if (!node) {
+      log.scrollTop = bottom;
+    } else {
+      var start = log.scrollTop + node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+      log.scrollTop = Math.min(start, bottom);
+    }
+    rememberView();  // no scroll event when the log did not move (the first reply in an empty log)
+  }
+
+  function entryNode(id) {
+    return log.querySelector('[data-id="' + id + '"]');  // ids are hex: nothing to escape
+  }
+
+  // Where the visitor is in the log, kept with the conversation (a hidden log has lost its place).
+  function rememberView() {
+    if (panel.hidden || !log.children.length) { return; }
+    var top = log.getBoundingClientRect().top;
+    var view = null;
+    if (log.scrollHeight - log.scrollTop - log.clientHeight > 2) {
+      var node = Array.prototype.find.call(log.children, function (child) {
+        return child.getBoundingClientRect().bottom > top;
+      });
+      if (node) { view = { id: node.getAttribute("data-id"), offset: node.getBoundingClientRect().top - top }; }
+    }
+    keepView(view);
+  }
+
+  function keepView(view) {
+    state.view = view;
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(storeView, 300);  // scrolling fires often; the place is stored once it rests
+  }
+
+  // Only the place goes into the stored conversation: scrolling neither renews the conversation's
+  // day on the device nor brings back one that was removed.
+  function storeView() {
+    clearTimeout(viewTimer);
+    viewTimer = null;
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(config.storageKey) || "null");
+      if (stored && stored.sessionId === state.sessionId) {
+        stored.view = state.view;
+        window.localStorage.setItem(config.storageKey, JSON.stringify(stored));
+      }
+    } catch (error) { /* storage blocked or corrupt: the place is not kept */ }
+  }
+
+  // Back to the remembered place after a reload or reopening; the end when there is none.
+  function restoreView() {
+    if (panel.hidden) { return; }
+    var node = state.view && entryNode(state.view.id);
+    if (!node) { log.scrollTop = log.scrollHeight; return; }
+    log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - state.view.offset;
   }
 
   function renderHandoff() {
@@ -414,10 +496,12 @@
 
   function setTyping(on) {
     clearTimeout(typingTimer);
+    // The indicator takes room from the log: one read to its end stays at its end.
+    var atEnd = log.scrollHeight - log.scrollTop - log.clientHeight <= 2;
     typing.hidden = !on;
     if (on) {
       typingTimer = setTimeout(function () { typing.hidden = true; }, 30000);
-      log.scrollTop = log.scrollHeight;
+      if (atEnd) { log.scrollTop = log.scrollHeight; }
     }
   }
 
@@ -494,7 +578,8 @@
     entry.id = entry.id || newId();
     state.entries.push(entry);
     save();
-    render();
+    arriving = true;
+    try { render(); } finally { arriving = false; }
     if (panel.hidden && entry.who !== "visitor") { launcherBadge.hidden = false; }
   }
 
@@ -561,6 +646,7 @@
     // belongs to the oldest message still in flight.
     var answering = state.outbox.filter(function (item) { return inflight[item.id] && !item.hidden; })[0];
     if (!joined && answering) { entry.replyTo = answering.id; }
+    if (!joined && data[ANSWER_KEY] === true) { entry.answer = true; }
     if (joined && state.handoff.counsellor) { entry.counsellor = state.handoff.counsellor; }
     // The eVejleder's message is what "Vejlederen skriver …" announced; her next mark shows it again.
     if (joined) { setTyping(false); }
@@ -791,6 +877,7 @@
     ensureSession();
     connect();
     render();
+    restoreView();
     input.focus();
   }
 
@@ -811,6 +898,9 @@
     if (event.key === "Escape") { event.preventDefault(); close(); }
   });
   input.addEventListener("input", tellTyping);
+  log.addEventListener("scroll", rememberView, { passive: true });
+  // A reload right after scrolling: the place is stored before the page goes.
+  window.addEventListener("pagehide", function () { if (viewTimer) { storeView(); } });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value;
@@ -838,6 +928,8 @@
       var link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = href;
+      // Until the styles apply, the log is no scrolling box and keeps no scroll position.
+      link.addEventListener("load", restoreView);
       document.head.appendChild(link);
     }
   }
@@ -845,12 +937,13 @@
   function start() {
     ensureStyles();
     document.body.appendChild(root);
-    render();
+    // Shown before the first render: a hidden log cannot be scrolled to where the visitor was.
     if (state.open) {
       panel.hidden = false;
       root.classList.add("evw--open");
       launcher.setAttribute("aria-expanded", "true");
     }
+    render();
     // A stored conversation reconnects at once, so a counsellor's message arrives even
     // while the window is closed; a new one waits for the first click.
     loadSocketIo(function () { if (state.sessionId) { connect(); } });
