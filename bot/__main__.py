@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from bot.config import Settings, settings
+from bot.data_requests import add_data_request
 from bot.db import make_engine, make_session_factory, migrate
 from bot.handoff.cli import add_counsellors
 from bot.insight.cli import add_export_reviewed
@@ -79,6 +80,7 @@ def _personal_data(config: Settings) -> List[Store]:
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.console_logins import ConsoleSessions
     from bot.insight.review import ReviewLabels
+    from bot.privacy.access_log import AccessLog
 
     migrate(config.database_url)
     factory = make_session_factory(make_engine(config.database_url))
@@ -93,7 +95,12 @@ def _personal_data(config: Settings) -> List[Store]:
     def review(older_than: dt.timedelta) -> Dict[str, int]:
         return {"review label(s)": ReviewLabels(factory).purge(older_than)}
 
-    return [handoff, console_logins, review]
+    def access_log(_older_than: dt.timedelta) -> Dict[str, int]:
+        # The log has its own period: it must outlive the data whose handling it records.
+        kept = dt.timedelta(days=config.access_log_retention_days)
+        return {"access log row(s)": AccessLog(factory).purge(kept)}
+
+    return [handoff, console_logins, review, access_log]
 
 
 def _add_purge(subparsers) -> None:
@@ -102,7 +109,7 @@ def _add_purge(subparsers) -> None:
 
 COMMANDS: List[Callable] = [
     _add_migrate, _add_ingest, _add_spacy, add_run, add_shell, add_web, add_handoff_watch,
-    add_counsellors, _add_purge, add_export_reviewed,
+    add_counsellors, _add_purge, add_export_reviewed, add_data_request,
 ]
 
 

@@ -57,6 +57,8 @@ class Settings:
     actions_port: int = 5055
     rasa_port: int = 5005
     log_dir: Path = REPO_ROOT / "var" / "log"
+    # The access log of personal data (bot/privacy/access_log.py) is kept this long, then purged.
+    access_log_retention_days: int = 365
 
     def domain(self) -> Any:
         """Rasa's domain file (the console lists its intents)."""
@@ -129,4 +131,5 @@ def settings() -> Settings:
         actions_port=int(env("ACTIONS_PORT") or defaults.actions_port),
         rasa_port=int(env("RASA_PORT") or defaults.rasa_port),
         log_dir=_repo_path(env("LOG_DIR") or "var/log"),
+        access_log_retention_days=int(_number("ACCESS_LOG_RETENTION_DAYS", defaults.access_log_retention_days)),
     )

@@ -10,6 +10,7 @@ from bot.db import Base, make_engine
 import bot.handoff.models  # noqa: F401,E402
 import bot.insight.models  # noqa: F401,E402
 import bot.knowledge.models  # noqa: F401,E402
+import bot.privacy.access_log  # noqa: F401,E402
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logger", True):

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List, Set
 
 from sqlalchemy import delete, select
 
 from bot.config import REPO_ROOT
-from bot.db import transaction
+from bot.db import transaction, zero_freed_content
 from bot.handoff.models import utcnow
 from bot.insight.figures import ReviewItem
 from bot.privacy.masking import mask
+from bot.privacy.requests import SESSION, Subject
 from bot.insight.models import IRRELEVANT, ReviewLabel
 
 EXPORT_PATH = REPO_ROOT / "review" / "reviewed.yml"
@@ -82,3 +83,36 @@ def export(labels: ReviewLabels, path: Path = EXPORT_PATH) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(nlu_yaml(examples), encoding="utf-8")
     return sum(len(texts) for texts in examples.values())
+
+
+class ReviewLabelData:
+    """The review queue's part of a data request (bot/privacy/requests.py). The labels' texts are
+    masked, so a label is found through its conversation, never by a contact detail."""
+
+    name = "Gennemsete beskeder (Indsigt)"
+
+    def __init__(self, session_factory: Callable):
+        self._session_factory = session_factory
+
+    def find(self, subject: Subject) -> Set[str]:
+        if subject.kind != SESSION:
+            return set()
+        with transaction(self._session_factory) as session:
+            return set(session.execute(select(ReviewLabel.conversation_id)
+                                       .where(ReviewLabel.conversation_id == subject.value)).scalars())
+
+    def export(self, subject: Subject, conversations: Set[str]) -> List[Dict[str, Any]]:
+        with transaction(self._session_factory) as session:
+            rows = session.execute(select(ReviewLabel)
+                                   .where(ReviewLabel.conversation_id.in_(sorted(conversations)))
+                                   .order_by(ReviewLabel.id)).scalars().all()
+            return [{"samtale": row.conversation_id, "tekst": row.text, "mærke": row.label,
+                     "tid": row.message_time.isoformat(timespec="seconds"), "mærket af": row.labelled_by}
+                    for row in rows]
+
+    def delete(self, subject: Subject, conversations: Set[str]) -> int:
+        with transaction(self._session_factory) as session:
+            zero_freed_content(session.connection())
+            return session.execute(delete(ReviewLabel)
+                                   .where(ReviewLabel.conversation_id.in_(sorted(conversations)))
+                                   .execution_options(synchronize_session=False)).rowcount or 0

@@ -23,6 +23,7 @@ from bot.handoff.timing import handoff_timing
 from bot.handoff.watch import HandoffWatch
 from bot.web.canned import PAGE as CANNED, CannedPages
 from bot.web.console import ConsoleHandlers
+from bot.web.data_requests import PAGE as DATA_REQUESTS, DataRequestPages
 from bot.web.feedback import FeedbackApi
 from bot.web.finished import PAGE as FINISHED, FinishedPages
 from bot.web.insight import InsightPages
@@ -41,6 +42,7 @@ def routes(services: Services) -> List[web.AbstractRouteDef]:
     site, visitor, feedback = Site(services), VisitorApi(services), FeedbackApi(services)
     typing, console, live = TypingHandlers(services), ConsoleHandlers(services), LiveUpdates(services)
     canned, finished, insight = CannedPages(services), FinishedPages(services), InsightPages(services)
+    data_requests = DataRequestPages(services)
     widget = "/api/visitor/{session_id}"
     case = r"/console/cases/{id:\d+}"
     case_api = r"/console/api/cases/{id:\d+}"
@@ -85,6 +87,10 @@ def routes(services: Services) -> List[web.AbstractRouteDef]:
         web.get("/console/indsigt.csv", insight.csv),
         web.get("/console/api/insight", insight.api),
         web.post("/console/indsigt/labels", insight.label),
+        # ---- a visitor's rights: find, export, delete one person's data; the access log ----
+        web.get(DATA_REQUESTS, data_requests.page),
+        web.get(DATA_REQUESTS + ".json", data_requests.export),
+        web.post(DATA_REQUESTS + "/slet", data_requests.delete),
     ]
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.handoff.models import WAITING
 from bot.handoff.rasa_api import RasaUnavailable
 from bot.handoff.console_logins import SignedIn, new_token
+from bot.privacy.access_log import VIEW
 from bot.web import texts
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
 from bot.web.canned import canned_for_case
@@ -143,6 +144,8 @@ class ConsoleHandlers:
     async def case_page(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]
         case = await off_loop(self.services.queue.get, record_id(request))
+        await off_loop(self.services.access_log.record, me.name, VIEW, f"case:{case.id}",
+                       f"samtale {case.conversation_id}")
         transcript, rasa_error = [], None
         try:
             transcript = await off_loop(self.services.rasa.transcript, case.conversation_id)

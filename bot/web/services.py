@@ -28,6 +28,7 @@ from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
 from bot.insight.review import ReviewLabels
 from bot.knowledge.store import KnowledgeStore
+from bot.privacy.access_log import AccessLog
 from bot.web import texts
 from bot.web.auth import CSRF_FIELD
 from bot.web.last_questions import LastQuestions
@@ -60,6 +61,7 @@ class Services:
     sessions: ConsoleSessions
     canned_replies: CannedReplies
     review_labels: ReviewLabels
+    access_log: AccessLog
     store: KnowledgeStore
     templates: jinja2.Environment
     # This process's short-lived state: login throttling, cached last questions, the wake-up of
@@ -107,6 +109,7 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         sessions=ConsoleSessions(session_factory, clock),
         canned_replies=CannedReplies(session_factory),
         review_labels=ReviewLabels(session_factory, clock),
+        access_log=AccessLog(session_factory, clock),
         store=KnowledgeStore(session_factory),
         templates=templates(),
         login_limit=LoginLimit(),
