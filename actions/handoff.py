@@ -14,7 +14,7 @@ from actions.services import (console_sessions, contact_channels, handoff_queue,
                              opening_hours, queue_waits, rasa_records, visitor_presence)
 from bot.danish import enumerate_da
 from bot.handoff import protocol
-from bot.privacy.detect import EXAMPLE_EMAIL, EXAMPLE_PHONE, find_contact
+from bot.privacy.detect import EXAMPLE_EMAIL, EXAMPLE_PHONE, NOTHING, check_contact, find_contact
 from bot.handoff.models import WAITING
 from bot.handoff.queue import AddressQueueFull, CaseClaimedByOther, QueueFull
 
@@ -173,9 +173,11 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        contact = find_contact(str(value or ""))
+        contact, reason = check_contact(str(value or ""))
         if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact", phone_example=EXAMPLE_PHONE,
+            # The visitor is told what is wrong ("Danske telefonnumre starter ikke med 0 eller 1.").
+            response = "utter_invalid_contact" if reason == NOTHING else f"utter_invalid_contact_{reason}"
+            dispatcher.utter_message(response=response, phone_example=EXAMPLE_PHONE,
                                      email_example=EXAMPLE_EMAIL)
         return {"callback_contact": contact}
 

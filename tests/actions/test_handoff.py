@@ -1,8 +1,11 @@
 """Hand-off actions against a real database and real opening-hours files."""
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
+from rasa.core.nlg.interpolator import interpolate_text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
@@ -14,6 +17,7 @@ from bot.handoff.counsellors import Counsellors
 from bot.handoff.models import CallbackRequest
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.console_logins import ConsoleSessions
+from bot.privacy.detect import EXAMPLE_EMAIL, EXAMPLE_PHONE, NOTHING, REASONS
 from tests.handoff.support import FAST_HASHER
 from tests.schedules import ALWAYS_OPEN, open_tomorrow_only
 
@@ -106,13 +110,40 @@ def form_slots(**slots):
     return {"requested_slot": None, **slots}
 
 
+def domain_reply(message):
+    """The Danish text the visitor reads for a response the action sent, as Rasa fills it in."""
+    with open(Path(__file__).parents[2] / "domain.yml", encoding="utf-8") as file:
+        responses = yaml.safe_load(file)["responses"]
+    return interpolate_text(responses[message["response"]][0]["text"], message)
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ("12 34 56 78", "Danske telefonnumre starter ikke med 0 eller 1."),
+    ("01234567", "Danske telefonnumre starter ikke med 0 eller 1."),
+    ("1234", "har 8 cifre, og der er færre"), ("12 34 56", "har 8 cifre, og der er færre"),
+    ("234567890", "har 8 cifre, og der er flere"),
+    ("+46 12345678", "kun ringe til danske telefonnumre"),
+    ("2O345678", "Der er et bogstav i nummeret"),
+    ("navn@", "mangler den del, der kommer efter @"), ("navn@eksempel", "mangler den del, der kommer efter @"),
+    ("navn..x@eksempel.dk", "ser ikke rigtig ud"),
+    ("ring mig op", "hverken et dansk telefonnummer"),
+])
+def test_a_refused_contact_is_answered_with_the_reason(bad, reason):
+    dispatcher = CollectingDispatcher()
+    result = handoff.ValidateCallbackForm().validate_callback_contact(bad, dispatcher, None, {})
+    assert result == {"callback_contact": None}
+    [message] = dispatcher.messages
+    text = domain_reply(message)
+    assert reason in text and EXAMPLE_PHONE in text and EXAMPLE_EMAIL in text
+
+
 def test_contact_validation_reasks_on_bad_input_with_examples_that_pass():
     validator = handoff.ValidateCallbackForm()
     for bad in ("1234", "12 34 56", "+46 12345678", "01234567", "navn@", "navn@eksempel", "ring mig op"):
         dispatcher = CollectingDispatcher()
         assert validator.validate_callback_contact(bad, dispatcher, None, {}) == {"callback_contact": None}
         message = dispatcher.messages[0]
-        assert message["response"] == "utter_invalid_contact"
+        assert message["response"].startswith("utter_invalid_contact")
         for example in (message["phone_example"], message["email_example"]):
             dispatcher = CollectingDispatcher()
             assert validator.validate_callback_contact(example, dispatcher, None, {})["callback_contact"]
@@ -311,3 +342,11 @@ def address_of(db, conversation):
 
     with db() as session:
         return session.execute(select(Case.visitor_address).where(Case.conversation_id == conversation)).scalar_one()
+
+
+def test_every_reason_the_detector_gives_has_a_danish_reply():
+    with open(Path(__file__).parents[2] / "domain.yml", encoding="utf-8") as file:
+        responses = yaml.safe_load(file)["responses"]
+    for reason in REASONS:
+        name = "utter_invalid_contact" if reason == NOTHING else f"utter_invalid_contact_{reason}"
+        assert "{phone_example}" in responses[name][0]["text"]
