@@ -139,7 +139,7 @@ test: system-deps install spacy data train web image $(VALIDATE_VENV)/.installed
 
 test-web: system-deps install spacy data train web
 	@echo "==> Browser tests (widget, page, console; screenshots in var/screenshots/)"
-	@node --test --test-concurrency=1 tests/web/
+	@node --test --test-concurrency=1 tests/web/ tests/e2e/
 
 # The browser tests again, saving their screenshots over docs/screenshots/ (the docs' pictures).
 screenshots: system-deps install spacy data train web

@@ -12,14 +12,28 @@ module (Rasa imports it for `tracker_store: type: bot.tracker_store.StrictSQLTra
 builds the agent) makes the wrapper's default hook raise `TrackerStoreUnavailable`. The message then
 fails where it came in: HTTP 503 with a Danish error through nginx, no acknowledgement on socket.io (the
 widget sends it again after reconnecting), and nothing is answered that is not stored.
+
+The store also removes contact details after a callback (bot/privacy/rasa_records.py). The action that
+stores or cancels a callback removes them from what Rasa has saved, but the turn it runs in (the
+visitor's last answer, the slots it set, the bot's confirmation) is saved by Rasa only after the action:
+a phone number typed as the preferred time stayed until the purge. Redacting right after Rasa's own save
+of that turn is Rasa's one place that sees every saved turn, with no extra process (an event-broker
+consumer) and no waiting for a next turn that may never come.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, Optional
 
 import rasa.core.agent
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.rasa_records import CONTACT_SLOT, REMOVING_ACTIONS, RasaRecords
+
+log = logging.getLogger(__name__)
 
 
 class TrackerStoreUnavailable(RuntimeError):
@@ -47,6 +61,28 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if not removal_due(tracker):
+            return
+        try:
+            RasaRecords(self.engine).redact_answers(tracker.sender_id, CONTACT_SLOT)
+        except Exception as exc:  # noqa: BLE001 - the turn is stored; the purge removes the rest
+            # Only the error's type: database errors quote the statement's parameters.
+            log.error("Contact details not removed from the conversation: %s", type(exc).__name__)
+
+
+def removal_due(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest turn (the events since the visitor's last message) stored, refused or
+    cancelled a callback. Saves without a new message (a counsellor's push) run it again: harmless,
+    the redaction finds nothing new."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name in REMOVING_ACTIONS:
+            return True
+    return False
 
 
 rasa.core.agent.FailSafeTrackerStore = StrictFailSafeTrackerStore

@@ -10,12 +10,16 @@ While Redis is down, python-socketio's listener retries with a back-off that dou
 minute, and every message published after Redis is back but before the listener has subscribed
 again reaches no visitor. Here the listener retries every second, so that gap is a second or two.
 
-The queue carries pickled data (python-socketio's format): whoever can write to this Redis
-can run code in Rasa. Keep Redis on localhost or behind a password (docs/security.md).
+Between processes the queue carries JSON only. python-socketio writes pickles and tries
+`pickle.loads` on whatever it reads, so whoever could write to this Redis could run code in Rasa;
+here both the writer and the reader are replaced: a message that is not a JSON object is logged
+and dropped, never unpickled. Still keep Redis on localhost or behind a password
+(docs/security.md): a JSON message can still reach visitors.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -41,10 +45,31 @@ class CheckedRedisManager(socketio.AsyncRedisManager):
                          redis_options={"socket_connect_timeout": 3})
 
     async def _publish(self, data: Any) -> Any:
-        receivers = await super()._publish(data)
-        if receivers is None:  # python-socketio's "giving up"
-            raise ChatQueueUnavailable(f"Redis at {without_password(self.redis_url)} did not take the message")
-        return receivers
+        """python-socketio 5.9's publish (one reconnect, then give up), writing JSON, and loud."""
+        text = json.dumps(data)
+        try:
+            return await self.redis.publish(self.channel, text)
+        except RedisError:
+            log.error("Cannot publish to redis... retrying")
+        try:
+            self._redis_connect()
+            return await self.redis.publish(self.channel, text)
+        except RedisError as exc:
+            raise ChatQueueUnavailable(
+                f"Redis at {without_password(self.redis_url)} did not take the message") from exc
+
+    async def _listen(self):
+        """The messages on the channel, decoded here so that python-socketio's reader, which
+        would unpickle bytes, only ever sees a dict."""
+        async for message in super()._listen():
+            try:
+                data = json.loads(message)
+            except (TypeError, ValueError):
+                data = None
+            if isinstance(data, dict):
+                yield data
+            else:
+                log.warning("Dropped a socket.io queue message that is not a JSON object")
 
     async def _redis_listen_with_retries(self):
         """python-socketio 5.9's own loop, with a fixed one-second retry instead of its back-off."""

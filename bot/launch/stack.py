@@ -67,8 +67,8 @@ class Stack(Servers):
             self.endpoints.write_text(
                 "action_endpoint:\n"
                 "  url: ${ACTION_SERVER_URL}\n"  # unquoted: Rasa substitutes plain scalars only
-                "tracker_store:\n"
-                "  type: SQL\n"
+                "tracker_store:\n"  # removes a callback's contact details after Rasa saves
+                "  type: bot.tracker_store.StrictSQLTrackerStore\n"
                 '  dialect: "sqlite"\n'
                 f'  db: "{self.workdir / "tracker.db"}"\n')
         return self.endpoints

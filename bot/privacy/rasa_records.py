@@ -32,6 +32,11 @@ from bot.language.e5 import TEXT_VECTOR
 # What the console and the widget show instead of the removed text (Danish: they read it).
 REDACTED = "[kontaktoplysning fjernet]"
 
+# The callback form's contact question, and the actions after which its answers (and every contact
+# detail typed in the conversation) leave the record: storing, refusing or cancelling a callback.
+CONTACT_SLOT = "callback_contact"
+REMOVING_ACTIONS = ("action_submit_callback", "action_cancel_callback")
+
 EVENTS = Table(
     "events", MetaData(),
     Column("id", Integer, primary_key=True),

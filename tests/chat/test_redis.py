@@ -1,13 +1,14 @@
 """socket.io through Redis: replies and pushes travel over the queue, and Redis going down
 is said out loud (to the visitor and to the API caller), never a silent loss."""
 import asyncio
+import json
+import os
 import pickle
 import time
 
 import pytest
 import redis
 import requests
-import socketio
 
 from bot.chat import texts
 from bot.chat.redis_manager import CHANNEL, ChatQueueUnavailable, CheckedRedisManager
@@ -40,7 +41,7 @@ def test_bot_replies_travel_over_the_redis_queue(chat_stack, redis_server, visit
     while time.monotonic() < deadline and not published:
         message = listener.get_message(timeout=1)
         if message:
-            data = pickle.loads(message["data"])
+            data = json.loads(message["data"])  # JSON, never a pickle
             if data["event"] == "bot_uttered":
                 published.append(data)
     listener.close()
@@ -50,12 +51,49 @@ def test_bot_replies_travel_over_the_redis_queue(chat_stack, redis_server, visit
 
 def test_a_message_emitted_by_another_process_reaches_the_visitor(redis_server, visitor):
     # What a second Rasa process does when a counsellor's message is pushed through it.
-    other_process = socketio.RedisManager(redis_server.url, channel=CHANNEL, write_only=True)
+    other_process = CheckedRedisManager(redis_server.url)
     visitor.say("hej")
     visitor.next()
-    other_process.emit("bot_uttered", {"text": "Hej, det er Anna fra den anden proces."},
-                       room=visitor.session_id)
+    asyncio.run(other_process.emit("bot_uttered", {"text": "Hej, det er Anna fra den anden proces."},
+                                   room=visitor.session_id))
     assert visitor.wait_for(text_containing("den anden proces"))
+
+
+class RunsOnUnpickling:
+    """A pickle that, when loaded, creates a file (what an attacker's pickle would do instead)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.makedirs, (self.marker,))
+
+
+def emit_message(room, text):
+    """python-socketio's queue message for an emit to `room`."""
+    return {"method": "emit", "event": "bot_uttered", "data": {"text": text}, "namespace": "/",
+            "room": room, "skip_sid": None, "callback": None, "host_id": "another-process"}
+
+
+def test_rasa_never_unpickles_what_it_reads_from_redis(chat_stack, redis_server, visitor, tmp_path):
+    marker = tmp_path / "unpickled"
+    visitor.say("hej")
+    visitor.next()
+    writer = redis.Redis(port=redis_server.port)
+    try:
+        # python-socketio's own format: a pickle, here one that runs code, and one that would
+        # reach the visitor if it were loaded.
+        assert writer.publish(CHANNEL, pickle.dumps(RunsOnUnpickling(marker))) >= 1
+        assert writer.publish(CHANNEL, pickle.dumps(emit_message(visitor.session_id, "fra en pickle"))) >= 1
+        assert writer.publish(CHANNEL, b"\x80 not json") >= 1
+        assert writer.publish(CHANNEL, json.dumps(emit_message(visitor.session_id, "fra JSON"))) >= 1
+    finally:
+        writer.close()
+    # Redis delivers in order: once the JSON message is here, the ones before it were read.
+    seen = []
+    assert visitor.wait_for(lambda message: seen.append(message) or "fra JSON" in (message.get("text") or ""))
+    assert not marker.exists(), "a pickle from Redis was loaded"
+    assert [m for m in seen if "fra en pickle" in (m.get("text") or "")] == []
 
 
 def test_redis_down_is_a_clear_error_and_redis_back_means_normal_answers(chat_stack, redis_server,

@@ -19,24 +19,31 @@ def files_containing(folder: Path, needle: str):
                   if path.is_file() and needle.encode() in path.read_bytes())
 
 
-def request_a_callback(stack, sender, contact, wrong_try):
+def request_a_callback(stack, sender, contact, wrong_try, when="hverdage efter kl. 16"):
     assert "slettes senest efter 30 dage" in texts(stack.say(sender, "jeg vil gerne tale med en vejleder"))
     assert "hvilken e-mail" in texts(stack.say(sender, "ja tak"))
     assert "Prøv igen" in texts(stack.say(sender, wrong_try))
     assert "hjælp til" in texts(stack.say(sender, contact))
     assert "Hvornår" in texts(stack.say(sender, "hvilken lederuddannelse passer til mig"))
-    return texts(stack.say(sender, "hverdage efter kl. 16"))
+    return texts(stack.say(sender, when))
+
+
+def a_phone_number():
+    digits = str(20000000 + secrets.randbelow(70000000))
+    return " ".join(digits[i:i + 2] for i in range(0, 8, 2))
 
 
 def test_contact_details_leave_every_store(stack):
     contact = f"privat.{secrets.token_hex(6)}@eksempel.dk"
     wrong_try = f"forkert.{secrets.token_hex(6)}@"  # a wrong first try is the visitor's answer too
     sender = f"privacy-{secrets.token_hex(8)}"
+    phone = a_phone_number()  # in the form's last answer: saved by Rasa after the callback action
 
-    confirmation = request_a_callback(stack, sender, contact, wrong_try)
+    confirmation = request_a_callback(stack, sender, contact, wrong_try, f"hverdage efter kl. 16 på {phone}")
     assert "den adresse, du gav" in confirmation and contact not in confirmation
     # Stored for the counsellor, and already gone from Rasa's record of the conversation.
     assert files_containing(stack.workdir, contact) == ["bot.db"]
+    assert files_containing(stack.workdir, phone) == ["bot.db"]
     assert files_containing(stack.workdir, wrong_try) == []
     lines = [e.get("text") for e in requests_tracker(stack, sender) if e.get("event") == "user"]
     assert lines.count(REDACTED) == 2 and "hvilken lederuddannelse passer til mig" in lines

@@ -687,7 +687,8 @@
   // Every server message is matched, by side and text, to the first unused entry shown here;
   // the ones this browser never showed are inserted after the entry matched just before them.
   // Entries only this browser knows (notices, messages not yet delivered) keep their place, so
-  // nothing is lost and nothing is shown twice, even if Rasa's order differs slightly.
+  // nothing is lost and nothing is shown twice, even if Rasa's order differs slightly; delivered
+  // messages the server has rewritten are replaced by its version (see below).
   function sameSide(a, b) { return (a === "visitor") === (b === "visitor"); }
 
   function merge(serverMessages) {
@@ -720,9 +721,15 @@
         state.outbox = state.outbox.filter(function (item) { return item.id !== match.id; });
       }
     });
+    // From the first entry the server has on, a delivered message it no longer has was rewritten
+    // there (contact details removed after a callback): its copy here goes, the server's stays.
+    // Entries before that are earlier sessions, which the history does not send.
+    var first = entries.length;
+    Object.keys(used).forEach(function (key) { first = Math.min(first, Number(key)); });
     var result = head.slice();
     entries.forEach(function (entry, i) {
-      result.push(entry);
+      var rewritten = i > first && !used[i] && entry.who !== "notice" && !entry.pending;
+      if (!rewritten) { result.push(entry); }
       if (inserted[i]) { result.push.apply(result, inserted[i]); }
     });
     state.entries = result;
