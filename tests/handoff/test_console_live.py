@@ -5,6 +5,7 @@ import json
 
 from bot.handoff.rasa_api import last_question
 from bot.handoff.console_logins import ConsoleSessions
+from bot.privacy.rasa_records import REDACTED
 from bot.web import texts
 from tests.handoff.test_console import console, csrf_of, login, run, setup_data
 
@@ -40,6 +41,15 @@ def test_last_question_skips_requests_for_a_person_answers_and_buttons():
     assert last_question(events + [user("er der nogen?", "nlu_fallback")]) == "er der nogen?"
     assert last_question([user("ja", "affirm")]) is None
     assert last_question([]) is None
+
+
+def test_last_question_skips_a_message_whose_contact_details_were_removed():
+    asked = user("hvad laver en afdelingsleder?", "ask_occupation")
+    removed = user(REDACTED, "nlu_fallback")
+    assert last_question([asked, removed]) == "hvad laver en afdelingsleder?"
+    assert last_question([asked, user(f"{REDACTED} .", "nlu_fallback")]) == asked["text"]
+    partly = user(f"kan du ringe på {REDACTED} om løn?", "nlu_fallback")
+    assert last_question([asked, partly]) == partly["text"]
 
 
 def test_the_stream_shows_a_new_visitor_with_her_last_question_without_reloading(
