@@ -25,6 +25,7 @@ from bot.handoff.models import (
     CallbackRequest,
     Case,
     CaseEvent,
+    Counsellor,
     utcnow,
 )
 
@@ -429,7 +430,7 @@ class HandoffQueue:
                  until: Optional[dt.datetime] = None, page: int = 1,
                  per_page: int = 20) -> FinishedPage:
         """Closed and cancelled cases, last closed first, closed in [since, until), whose notes,
-        counsellor messages or counsellor's name contain `text` (ignoring case)."""
+        counsellor messages or counsellor's login or display name contain `text` (ignoring case)."""
         query = select(Case).where(Case.status.in_(FINISHED_STATUSES))
         if since is not None:
             query = query.where(Case.closed_at >= since)
@@ -441,7 +442,10 @@ class HandoffQueue:
             said = select(CaseEvent.id).where(
                 CaseEvent.case_id == Case.id, CaseEvent.kind.in_(("note", "message")),
                 CaseEvent.text.ilike(pattern, escape="\\"))
-            query = query.where(or_(said.exists(), Case.claimed_by.ilike(pattern, escape="\\")))
+            shown_as = select(Counsellor.id).where(
+                Counsellor.name == Case.claimed_by, Counsellor.display_name.ilike(pattern, escape="\\"))
+            query = query.where(or_(said.exists(), Case.claimed_by.ilike(pattern, escape="\\"),
+                                    shown_as.exists()))
         with transaction(self._session_factory) as session:
             total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             rows = session.execute(

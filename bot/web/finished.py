@@ -65,6 +65,7 @@ class FinishedPages:
         found = await off_loop(self.services.queue.finished, search["text"], since, until,
                                         search["page"], PER_PAGE)
         pages = max(1, math.ceil(found.total / PER_PAGE))
+        display_names = await off_loop(self.services.counsellors.display_names)
 
         def link(page_number: int) -> str:
             params = {"q": search["text"], "fra": search["fra"] or "", "til": search["til"] or "",
@@ -73,7 +74,7 @@ class FinishedPages:
 
         return render(
             self.services, request, "finished.html", status=400 if errors else 200, errors=errors,
-            search=search, found=found, pages=pages,
+            search=search, found=found, pages=pages, display_names=display_names,
             previous_url=link(search["page"] - 1) if search["page"] > 1 else None,
             next_url=link(search["page"] + 1) if search["page"] < pages else None,
         )

@@ -1,8 +1,10 @@
 """The list of finished cases: search by text and day, pages; over HTTP on a real database."""
 import datetime as dt
 
+from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import HandoffQueue
 from bot.web import texts
+from tests.handoff.support import FAST_HASHER
 from tests.handoff.test_console import console, login, run, setup_data
 
 
@@ -70,5 +72,24 @@ def test_the_page_searches_pages_and_refuses_bad_input_politely(database_url, se
             for page in ["0", "-1", "abc", "9" * 30, "99"]:
                 response = await client.get(f"/console/afsluttede?side={page}")
                 assert response.status == 200
+
+    run(scenario)
+
+
+def test_the_list_shows_and_finds_the_counsellor_by_display_name(database_url, session_factory, clock):
+    setup_data(session_factory)
+    Counsellors(session_factory, FAST_HASHER).add("cecilie", "et langt kodeord til test", "Cecilie Holm")
+    queue = HandoffQueue(session_factory, clock)
+    case = queue.open_case("done-cecilie")
+    queue.claim(case.id, "cecilie")
+    queue.close(case.id, "cecilie", "Henvist til studievalg.")
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            await login(client)
+            for query in ["Henvist", "cecilie+holm"]:
+                found = await (await client.get(f"/console/afsluttede?q={query}")).text()
+                assert "1 samtale fundet." in found and "<td>Cecilie Holm</td>" in found
+                assert "<td>cecilie</td>" not in found
 
     run(scenario)
