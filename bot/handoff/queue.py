@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from bot.handoff.models import (
     CallbackRequest,
     Case,
     CaseEvent,
+    Counsellor,
     utcnow,
 )
 
@@ -427,9 +428,11 @@ class HandoffQueue:
 
     def finished(self, text: str = "", since: Optional[dt.datetime] = None,
                  until: Optional[dt.datetime] = None, page: int = 1,
-                 per_page: int = 20) -> FinishedPage:
+                 per_page: int = 20, conversation_ids: Iterable[str] = ()) -> FinishedPage:
         """Closed and cancelled cases, last closed first, closed in [since, until), whose notes,
-        counsellor messages or counsellor's name contain `text` (ignoring case)."""
+        counsellor messages or counsellor's login or display name contain `text` (ignoring case),
+        or whose conversation is one of `conversation_ids` (where the visitor wrote it: the
+        visitor's words are in Rasa's tracker store, see `finished_conversations`)."""
         query = select(Case).where(Case.status.in_(FINISHED_STATUSES))
         if since is not None:
             query = query.where(Case.closed_at >= since)
@@ -441,7 +444,12 @@ class HandoffQueue:
             said = select(CaseEvent.id).where(
                 CaseEvent.case_id == Case.id, CaseEvent.kind.in_(("note", "message")),
                 CaseEvent.text.ilike(pattern, escape="\\"))
-            query = query.where(or_(said.exists(), Case.claimed_by.ilike(pattern, escape="\\")))
+            shown_as = select(Counsellor.id).where(
+                Counsellor.name == Case.claimed_by, Counsellor.display_name.ilike(pattern, escape="\\"))
+            visitor = list(conversation_ids)
+            query = query.where(or_(said.exists(), Case.claimed_by.ilike(pattern, escape="\\"),
+                                    shown_as.exists(),
+                                    *([Case.conversation_id.in_(visitor)] if visitor else [])))
         with transaction(self._session_factory) as session:
             total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             rows = session.execute(
@@ -457,6 +465,17 @@ class HandoffQueue:
                 for case in rows
             ]
             return FinishedPage(cases, total)
+
+    def finished_conversations(self, since: Optional[dt.datetime] = None,
+                               until: Optional[dt.datetime] = None) -> List[str]:
+        """The conversation ids of the cases `finished` lists for these days."""
+        query = select(Case.conversation_id).where(Case.status.in_(FINISHED_STATUSES))
+        if since is not None:
+            query = query.where(Case.closed_at >= since)
+        if until is not None:
+            query = query.where(Case.closed_at < until)
+        with transaction(self._session_factory) as session:
+            return [cid for cid in session.execute(query.distinct()).scalars() if cid]
 
     # ---- callback requests --------------------------------------------------------
 

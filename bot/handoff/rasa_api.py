@@ -15,6 +15,7 @@ import requests
 
 from bot.handoff import protocol
 from bot.handoff.protocol import CHOICE_METADATA_KEY, COUNSELLOR_METADATA_KEY
+from bot.privacy.rasa_records import REDACTED
 
 VISITOR, BOT, COUNSELLOR = "visitor", "bot", "counsellor"
 # A line that is no one's message: a hand-off status the counsellor should see in the
@@ -203,12 +204,17 @@ def transcript_from_events(events: List[Dict[str, Any]]) -> List[TranscriptLine]
 
 def last_question(events: List[Dict[str, Any]]) -> Optional[str]:
     """What the visitor typed last that asks something (not "ja", not the request for a person,
-    not a button), or None."""
+    not a button, not a message whose only content was contact details since removed), or None."""
     for event in reversed(events):
         if event.get("event") != "user":
             continue
         text = (event.get("text") or "").strip()
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent not in NOT_QUESTIONS:
+        if _has_content(text) and not text.startswith("/") and intent not in NOT_QUESTIONS:
             return text
     return None
+
+
+def _has_content(text: str) -> bool:
+    """Whether anything but removed contact details (and punctuation) is left of `text`."""
+    return any(char.isalnum() for char in text.replace(REDACTED, ""))

@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from bot.config import REPO_ROOT, Settings
 from bot.db import make_engine, zero_freed_content
 from bot.privacy.detect import contact_mentions
+from bot.privacy.masking import mask
 from bot.language.e5 import TEXT_VECTOR
 
 # What the console and the widget show instead of the removed text (Danish: they read it).
@@ -51,6 +52,8 @@ EVENTS = Table(
 # Found values shorter than this are not searched for elsewhere in the conversation (they would
 # match ordinary words); the answers themselves are always removed.
 MIN_SEARCHED_LENGTH = 5
+# Conversations asked about per query when searching what visitors wrote (an SQL IN list).
+SEARCH_CHUNK = 500
 
 
 def tracker_database_url(config: Settings) -> Optional[str]:
@@ -114,6 +117,32 @@ class RasaRecords:
             senders = connection.execute(select(EVENTS.c.sender_id).where(old).distinct()).all()
             connection.execute(delete(EVENTS).where(old))
             return len(senders)
+
+    def senders_saying(self, words: str, senders: Iterable[str]) -> Set[str]:
+        """Which of `senders` typed `words` (ignoring case) in a message. Messages are read with
+        personal data masked (bot/privacy/masking.py), so a phone number or e-mail address is
+        never found."""
+        needle = words.strip().casefold()
+        wanted = sorted(set(senders))
+        if not needle or not wanted or self._engine is None:
+            return set()
+        found: Set[str] = set()
+        with self._engine.connect() as connection:
+            if not connection.dialect.has_table(connection, EVENTS.name):
+                return found
+            for start in range(0, len(wanted), SEARCH_CHUNK):
+                rows = connection.execute(
+                    select(EVENTS.c.sender_id, EVENTS.c.data).where(
+                        EVENTS.c.type_name == "user",
+                        EVENTS.c.sender_id.in_(wanted[start:start + SEARCH_CHUNK]))
+                ).all()
+                for sender, data in rows:
+                    if sender in found:
+                        continue
+                    typed = str((_load(data) or {}).get("text") or "")
+                    if needle in mask(typed).casefold():
+                        found.add(sender)
+        return found
 
     def redact_answers(self, sender_id: str, slot: str) -> int:
         """Overwrite the visitor's answers to `slot`'s question (user messages sent while Rasa's

@@ -27,7 +27,8 @@ async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
     waiting = await off_loop(services.queue.waiting)
     questions = await off_loop(
         services.last_questions.of, [case.conversation_id for case in waiting])
-    mine = await off_loop(services.queue.active, me.name)
+    active = await off_loop(services.queue.active)
+    available = await off_loop(services.sessions.available)
     open_callbacks = len(await off_loop(services.queue.list_callbacks, False))
     return {
         "waiting": [
@@ -47,7 +48,14 @@ async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
         ],
         "count_text": texts.waiting_count(len(waiting)),
         "mine": [{"id": case.id, "url": f"/console/cases/{case.id}", "label": texts.case_label(case.id),
-                  "claimed_text": texts.claimed_text(case)} for case in mine],
+                  "claimed_text": texts.claimed_text(case)}
+                 for case in active if case.claimed_by == me.name],
+        "others": [{"id": case.id, "url": f"/console/cases/{case.id}", "label": texts.case_label(case.id),
+                    "claimed_by": case.claimed_by}
+                   for case in active if case.claimed_by != me.name],
+        # Colleagues a case of mine can be handed to now: signing in or out shows at once.
+        "colleagues": [{"name": name, "shown": shown}
+                       for name, shown in available.items() if name != me.name],
         "open_callbacks": open_callbacks,
     }
 

@@ -67,6 +67,8 @@ COLLEAGUE_NOT_AVAILABLE = (
 TRANSFERRED = "Samtalen er overdraget. Den besøgende har fået besked om, hvem der svarer nu."
 SEARCH_TOO_LONG = "Søgeteksten er for lang (højst {limit} tegn), så den blev ikke brugt."
 SEARCH_BAD_DATE = "En dato kunne ikke læses (skriv den som 2026-12-01), så den blev ikke brugt."
+SEARCH_CONTACT = ("Søgeteksten indeholder et telefonnummer eller en e-mailadresse, så den blev ikke brugt. "
+                  "Søg efter et ord i stedet.")
 SERVER_ERROR = "Der skete en uventet fejl. Prøv igen, og kontakt en administrator, hvis det bliver ved."
 
 STATUS_NAMES = {

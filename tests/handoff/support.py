@@ -62,7 +62,7 @@ def free_port_url():
 
 
 @asynccontextmanager
-async def web_app(database_url, session_factory, rasa_up=True, headers=None):
+async def web_app(database_url, session_factory, rasa_up=True, headers=None, tracker_url=None):
     """The console and website app on a test server, talking to a RasaPeer (or to nothing);
     the client sends `headers` with every request."""
     from bot.config import settings
@@ -74,7 +74,8 @@ async def web_app(database_url, session_factory, rasa_up=True, headers=None):
     await peer_server.start_server()
     rasa_url = str(peer_server.make_url("")).rstrip("/") if rasa_up else free_port_url()
     app = create_app(
-        dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa_url),
+        dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa_url,
+                            tracker_database_url=tracker_url or settings().tracker_database_url),
         rasa_client=RasaClient(rasa_url, token=TOKEN, timeout=3),
         session_factory=session_factory,
         password_hasher=FAST_HASHER,

@@ -22,8 +22,8 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @asynccontextmanager
-async def console(database_url, session_factory, rasa_up=True):
-    async with web_app(database_url, session_factory, rasa_up) as (client, peer, _):
+async def console(database_url, session_factory, rasa_up=True, tracker_url=None):
+    async with web_app(database_url, session_factory, rasa_up, tracker_url=tracker_url) as (client, peer, _):
         yield client, peer
 
 

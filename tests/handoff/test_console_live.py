@@ -5,8 +5,11 @@ import json
 
 from bot.handoff.rasa_api import last_question
 from bot.handoff.console_logins import ConsoleSessions
+from bot.handoff.counsellors import Counsellors
+from bot.privacy.rasa_records import REDACTED
 from bot.web import texts
-from tests.handoff.test_console import console, csrf_of, login, run, setup_data
+from tests.handoff.support import FAST_HASHER
+from tests.handoff.test_console import PASSWORD, console, csrf_of, login, run, setup_data
 
 STEP = 10  # seconds to wait for one event; the stream looks every second
 
@@ -40,6 +43,15 @@ def test_last_question_skips_requests_for_a_person_answers_and_buttons():
     assert last_question(events + [user("er der nogen?", "nlu_fallback")]) == "er der nogen?"
     assert last_question([user("ja", "affirm")]) is None
     assert last_question([]) is None
+
+
+def test_last_question_skips_a_message_whose_contact_details_were_removed():
+    asked = user("hvad laver en afdelingsleder?", "ask_occupation")
+    removed = user(REDACTED, "nlu_fallback")
+    assert last_question([asked, removed]) == "hvad laver en afdelingsleder?"
+    assert last_question([asked, user(f"{REDACTED} .", "nlu_fallback")]) == asked["text"]
+    partly = user(f"kan du ringe på {REDACTED} om løn?", "nlu_fallback")
+    assert last_question([asked, partly]) == partly["text"]
 
 
 def test_the_stream_shows_a_new_visitor_with_her_last_question_without_reloading(
@@ -125,6 +137,35 @@ def test_the_stream_needs_a_session_and_ends_with_it(database_url, session_facto
             await next_event(stream, "queue")
             await asyncio.to_thread(ConsoleSessions(session_factory).end, token)
             assert await next_event(stream, "signed-out") == {}
+            stream.close()
+
+    run(scenario)
+
+
+def test_the_stream_keeps_other_cases_and_the_colleagues_to_hand_over_to_live(
+        database_url, session_factory):
+    queue, case, _ = setup_data(session_factory)
+    queue.claim(case.id, "bo")
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, peer):
+            peer.events["conv-1"] = [user("Hej", "greet")]
+            await login(client)
+            stream = await client.get("/console/api/events")
+            first = await next_event(stream, "queue")
+            assert [(i["id"], i["claimed_by"]) for i in first["others"]] == [(case.id, "bo")]
+            assert first["mine"] == [] and first["colleagues"] == []
+
+            # Bo hands the case to Anne: it moves from the others to hers, in one update.
+            await asyncio.to_thread(queue.transfer, case.id, "bo", "anne")
+            moved = await next_event(stream, "queue")
+            assert [i["id"] for i in moved["mine"]] == [case.id] and moved["others"] == []
+
+            # A colleague signs in: she can be handed a case without Anne reloading.
+            cecilie = Counsellors(session_factory, FAST_HASHER).add("cecilie", PASSWORD, "Cecilie Holm")
+            await asyncio.to_thread(ConsoleSessions(session_factory).create, cecilie)
+            joined = await next_event(stream, "queue")
+            assert joined["colleagues"] == [{"name": "cecilie", "shown": "Cecilie Holm"}]
             stream.close()
 
     run(scenario)

@@ -1,8 +1,14 @@
 """The list of finished cases: search by text and day, pages; over HTTP on a real database."""
 import datetime as dt
+import json
 
+from sqlalchemy import create_engine, insert
+
+from bot.handoff.counsellors import Counsellors
 from bot.handoff.queue import HandoffQueue
+from bot.privacy.rasa_records import EVENTS
 from bot.web import texts
+from tests.handoff.support import FAST_HASHER
 from tests.handoff.test_console import console, login, run, setup_data
 
 
@@ -70,5 +76,62 @@ def test_the_page_searches_pages_and_refuses_bad_input_politely(database_url, se
             for page in ["0", "-1", "abc", "9" * 30, "99"]:
                 response = await client.get(f"/console/afsluttede?side={page}")
                 assert response.status == 200
+
+    run(scenario)
+
+
+def test_the_list_shows_and_finds_the_counsellor_by_display_name(database_url, session_factory, clock):
+    setup_data(session_factory)
+    Counsellors(session_factory, FAST_HASHER).add("cecilie", "et langt kodeord til test", "Cecilie Holm")
+    queue = HandoffQueue(session_factory, clock)
+    case = queue.open_case("done-cecilie")
+    queue.claim(case.id, "cecilie")
+    queue.close(case.id, "cecilie", "Henvist til studievalg.")
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, _):
+            await login(client)
+            for query in ["Henvist", "cecilie+holm"]:
+                found = await (await client.get(f"/console/afsluttede?q={query}")).text()
+                assert "1 samtale fundet." in found and "<td>Cecilie Holm</td>" in found
+                assert "<td>cecilie</td>" not in found
+
+    run(scenario)
+
+
+def test_the_search_finds_what_the_visitor_wrote_but_never_a_phone_number(
+        database_url, session_factory, clock, tmp_path):
+    setup_data(session_factory)
+    queue = HandoffQueue(session_factory, clock)
+    case = queue.open_case("visitor-words")
+    queue.claim(case.id, "anne")
+    queue.close(case.id, "anne", "Henvist til studievalg.")
+    still_open = queue.open_case("still-open")
+    # Rasa's tracker store as its SQLTrackerStore writes it: one row per event, the event as JSON.
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(tracker_url)
+    EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for sender, said in [("visitor-words", "Hvordan bliver jeg afdelingsleder?"),
+                             ("visitor-words", "Ring på 23 45 67 89"),
+                             ("still-open", "Er afdelingsleder et godt job?")]:
+            connection.execute(insert(EVENTS).values(
+                sender_id=sender, type_name="user", timestamp=1.0,
+                data=json.dumps({"event": "user", "text": said, "timestamp": 1.0})))
+    engine.dispose()
+
+    async def scenario():
+        async with console(database_url, session_factory, tracker_url=tracker_url) as (client, _):
+            await login(client)
+            found = await (await client.get("/console/afsluttede?q=Afdelingsleder")).text()
+            assert "1 samtale fundet." in found and f"Samtale nr. {case.id}<" in found
+            assert f"Samtale nr. {still_open.id}<" not in found  # only finished cases
+            for number in ["23+45+67+89", "ida%40eksempel.dk"]:
+                refused = await client.get(f"/console/afsluttede?q={number}")
+                page = await refused.text()
+                assert refused.status == 400 and texts.SEARCH_CONTACT in page
+                assert "23 45 67 89" not in page
+            partial = await (await client.get("/console/afsluttede?q=67+89")).text()
+            assert "0 samtaler fundet." in partial  # the number is masked before it is searched
 
     run(scenario)

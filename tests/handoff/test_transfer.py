@@ -38,13 +38,14 @@ def test_a_case_goes_to_an_available_colleague_and_the_visitor_is_told(database_
             csrf = await csrf_of(client)
             transfer = f"/console/cases/{case.id}/transfer"
             page = await (await client.get(f"/console/cases/{case.id}")).text()
-            assert "Ingen kolleger er ledige lige nu." in page
+            assert '<p id="ingen-kolleger" >Ingen kolleger er ledige lige nu.</p>' in page
             for colleague in ["carl", "anne", "ukendt", "<b>x</b>" * 1000]:  # none available
                 refused = await client.post(transfer, data={"csrf_token": csrf, "colleague": colleague})
                 assert refused.status == 409 and texts.COLLEAGUE_NOT_AVAILABLE in await refused.text()
             sessions.create(carl)  # Carl opens his console
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert '<option value="carl">Carl Holm (carl)</option>' in page
+            assert '<p id="ingen-kolleger" hidden>' in page  # console.js shows it if Carl leaves
             missing = await client.post("/console/cases/999/transfer", data={"csrf_token": csrf, "colleague": "carl"})
             assert missing.status == 404
             assert (await client.post(transfer, data={"colleague": "carl"})).status == 403  # no CSRF token

@@ -192,3 +192,29 @@ def test_the_tracker_store_url_comes_from_the_environment_or_rasas_endpoints(tmp
                    "  db: tracker\n  username: u\n  password: pw\n") == "postgresql://u:pw@db:5433/tracker"
     assert url_for("tracker_store:\n  type: redis\n") is None
     assert url_for("tracker_store:\n  type: redis\n", "sqlite:////x.db") == "sqlite:////x.db"
+
+
+def test_what_visitors_wrote_is_searched_with_personal_data_masked(rasa_store, tracker_url):
+    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    asyncio.run(rasa_store.save(DialogueStateTracker.from_events("leder", [
+        rasa_events.SessionStarted(timestamp=now),
+        user("Hvordan bliver jeg Afdelingsleder?", now),
+        user("ring på 23 45 67 89 eller skriv til ida.privat@eksempel.dk", now),
+        rasa_events.BotUttered("En afdelingsleder ... (the bot's words are not the visitor's)", timestamp=now),
+    ], slots=DOMAIN.slots)))
+    asyncio.run(rasa_store.save(DialogueStateTracker.from_events("smed", [
+        user("hvad tjener en smed?", now), rasa_events.BotUttered("afdelingsleder", timestamp=now),
+    ], slots=DOMAIN.slots)))
+
+    engine = tracker_engine(tracker_url)
+    records = RasaRecords(engine)
+    everyone = ["leder", "smed", "unknown"]
+    assert records.senders_saying("afdelingsleder", everyone) == {"leder"}
+    assert records.senders_saying("  SMED ", everyone) == {"smed"}
+    assert records.senders_saying("afdelingsleder", ["smed"]) == set()
+    for contact in ["23 45 67 89", "67 89", "ida.privat", "eksempel.dk", "@"]:
+        assert records.senders_saying(contact, everyone) == set(), contact
+    assert records.senders_saying("[telefonnummer]", everyone) == {"leder"}  # the mask, never the number
+    assert records.senders_saying("", everyone) == set()
+    engine.dispose()
+    assert RasaRecords(None).senders_saying("smed", everyone) == set()

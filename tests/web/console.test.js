@@ -166,16 +166,24 @@ describe("the console for a day of chats", () => {
 
     const deskContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const desk = await signIn(stack, deskContext);
+    await desk.click("#koe-tabel form[action$='/claim'] button");
+    await desk.waitForURL(/\/console\/cases\/\d+/);
+    const caseUrl = desk.url();
+    const caseId = new URL(caseUrl).pathname.split("/").at(-1);
+    await markPage(desk);
+
+    // Only colleagues who are there are offered, and one who signs in is offered without a reload.
     const colleagueContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
     await colleagueContext.addInitScript(recordAlerts);
     const colleague = await signIn(stack, colleagueContext, stack.colleague);
     await markPage(colleague);
-    await desk.click("#koe-tabel form[action$='/claim'] button");
-    await desk.waitForURL(/\/console\/cases\/\d+/);
-    const caseUrl = desk.url();
+    await desk.waitForSelector(`#kollega option[value="${stack.colleague}"]`, { state: "attached", timeout: 30000 });
+    assert.equal(await desk.isHidden("#ingen-kolleger"), true);
+    assert.ok(await samePage(desk), "the case page was not reloaded");
+    // The colleague sees the case among the others' until it is hers.
+    await colleague.waitForSelector(`#andre-liste li[data-case="${caseId}"]`, { timeout: 30000 });
 
-    // Only colleagues who are there are offered; the visitor hears the new name, never the login.
-    await desk.reload();
+    // The visitor hears the new name, never the login.
     await desk.selectOption("#kollega", stack.colleague);
     await desk.click("text=Overdrag samtalen >> nth=-1");
     await desk.waitForSelector("text=Samtalen er overdraget.");
@@ -191,14 +199,30 @@ describe("the console for a day of chats", () => {
     await colleague.waitForSelector(caseLink, { timeout: 30000 });
     assert.equal(await colleague.isHidden("#mine-tom"), true);
     assert.match(await colleague.textContent("#mine-liste li"), /^Samtale nr\. \d+, taget kl\. \d\d:\d\d/);
+    // ... and no longer under "Andre eVejlederes samtaler".
+    await colleague.waitForSelector(`#andre-liste li[data-case="${caseId}"]`, { state: "detached", timeout: 30000 });
     assert.ok(await samePage(colleague), "the console was not reloaded");
 
     await colleague.click(caseLink);
     await colleague.waitForURL(caseUrl);
     const before = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
     await colleague.fill("#text", "Hej, det er Bo. Jeg tager over herfra.");
-    await colleague.press("#text", "Control+Enter");
+    // Ctrl+Enter twice before the first send is answered sends the message once.
+    await colleague.evaluate(() => {
+      const field = document.getElementById("text");
+      for (let i = 0; i < 2; i += 1) {
+        field.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true }));
+      }
+    });
     await waitForReply(visitor, before, "counsellor");
+    await colleague.waitForFunction(() => document.getElementById("text").value === "");
+    await colleague.fill("#text", "Hvad vil du gerne vide?");
+    await colleague.press("#text", "Control+Enter");
+    await visitor.waitForFunction(() => [...document.querySelectorAll(".evw-log > .evw-msg--counsellor")]
+      .some((item) => item.textContent.includes("Hvad vil du gerne vide?")), null, { timeout: 30000 });
+    const fromBo = (await logEntries(visitor)).filter(([who]) => who === "counsellor").map(([, text]) => text);
+    assert.deepEqual(fromBo.filter((text) => text === "Hej, det er Bo. Jeg tager over herfra."),
+      ["Hej, det er Bo. Jeg tager over herfra."]);
     const note = "Spurgte til diplomuddannelse i ledelse; henvist til studievalg";
     await colleague.fill("#note", note);
     colleague.once("dialog", (dialog) => dialog.accept());

@@ -143,6 +143,50 @@
     };
   }
 
+  // "Andre eVejlederes samtaler" on the front page: a case handed to me leaves it at once.
+  function othersView(list) {
+    var heading = document.getElementById("andre-overskrift");
+    var lastRows = null;
+    return function update(state) {
+      var others = state.others;
+      var rows = JSON.stringify(others.map(function (item) { return [item.id, item.claimed_by]; }));
+      if (rows === lastRows) { return; }
+      lastRows = rows;
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      others.forEach(function (item) {
+        var row = el("li", { "data-case": String(item.id) });
+        row.appendChild(el("a", { href: item.url }, item.label));
+        row.appendChild(document.createTextNode(" hos " + item.claimed_by));
+        list.appendChild(row);
+      });
+      list.hidden = others.length === 0;
+      heading.hidden = others.length === 0;
+    };
+  }
+
+  // The colleagues a case can be handed to, on my case's page: who signs in is offered at once.
+  function colleaguesView(form) {
+    var select = form.querySelector("select");
+    var none = document.getElementById("ingen-kolleger");
+    var lastRows = null;
+    return function update(state) {
+      var colleagues = state.colleagues;
+      var rows = JSON.stringify(colleagues);
+      if (rows === lastRows) { return; }
+      lastRows = rows;
+      var chosen = select.value;
+      while (select.firstChild) { select.removeChild(select.firstChild); }
+      colleagues.forEach(function (item) {
+        var shown = item.shown === item.name ? item.shown : item.shown + " (" + item.name + ")";
+        select.appendChild(el("option", { value: item.name }, shown));
+      });
+      if (chosen) { select.value = chosen; }
+      if (!select.value && select.options.length) { select.selectedIndex = 0; }
+      form.hidden = colleagues.length === 0;
+      none.hidden = colleagues.length !== 0;
+    };
+  }
+
   function queueView(section) {
     var table = document.getElementById("koe-tabel");
     var tbody = table.querySelector("tbody");
@@ -253,8 +297,12 @@
         form.requestSubmit();
       }
     });
+    var sending = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      // requestSubmit() ignores the disabled button, so a second Ctrl+Enter would send again.
+      if (sending) { return; }
+      sending = true;
       button.disabled = true;
       fetch(form.getAttribute("data-api"), {
         method: "POST", credentials: "same-origin", body: new URLSearchParams(new FormData(form)),
@@ -274,6 +322,7 @@
         errorBox.textContent = errorBox.getAttribute("data-offline");
         errorBox.hidden = false;
       }).then(function () {
+        sending = false;
         button.disabled = false;
         field.focus();
       });
@@ -310,8 +359,13 @@
     var transcript = document.getElementById("samtale");
     if (!document.querySelector('meta[name="csrf-token"]')) { return; }  // not signed in
     // Every signed-in page listens: the stream is also the tab's presence (see bot/web/live.py).
+    var views = [queue ? queueView(queue) : function (state) { showCountInTitle(state.waiting.length); }];
+    var othersList = document.getElementById("andre-liste");
+    if (othersList) { views.push(othersView(othersList)); }
+    var transferForm = document.getElementById("overdrag");
+    if (transferForm) { views.push(colleaguesView(transferForm)); }
     var handlers = {
-      queue: queue ? queueView(queue) : function (state) { showCountInTitle(state.waiting.length); },
+      queue: function (state) { views.forEach(function (view) { view(state); }); },
     };
     var url = "/console/api/events";
     if (transcript) {
