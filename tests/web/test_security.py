@@ -133,6 +133,40 @@ def test_console_login_is_limited_per_name_in_danish(database_url, session_facto
     run(scenario)
 
 
+def test_guesses_on_one_name_from_many_addresses_wait_longer_but_never_lock_out(
+        database_url, session_factory, monkeypatch):
+    from bot.web import login_limit
+
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+    waits = []
+
+    async def recorded_sleep(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr(login_limit, "sleep", recorded_sleep)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            guesses = 8
+            for i in range(guesses):  # each from its own address: no per-address limit applies
+                response = await login(client, password=f"gæt{i}", **{"X-Forwarded-For": f"198.51.100.{i}"})
+                assert response.status == 401
+            assert len(waits) == guesses - login_limit.FREE_FAILURES
+            assert waits == sorted(waits) and waits[0] < waits[-1]
+            # The counsellor herself waits too, but is let in: a delay, never a lock-out.
+            assert (await login(client, name=" Anne ", **{"X-Forwarded-For": "192.0.2.7"})).status == 303
+            assert waits[-1] >= waits[-2]
+            count = len(waits)
+            # Signing in ends the run of failures: the next attempt does not wait.
+            assert (await login(client, password="forkert", **{"X-Forwarded-For": "198.51.100.99"})).status == 401
+            assert len(waits) == count
+            # Another name is not slowed down by guesses on "anne".
+            assert (await login(client, name="bo", password="x", **{"X-Forwarded-For": "198.51.100.98"})).status == 401
+            assert len(waits) == count
+
+    run(scenario)
+
+
 def test_console_login_is_limited_per_address_behind_the_local_proxy(database_url, session_factory):
     Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
 
