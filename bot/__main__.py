@@ -78,6 +78,7 @@ def _personal_data(config: Settings) -> List[Store]:
     """Every store of the bot's database that keeps a visitor's words, for the retention purge."""
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.console_logins import ConsoleSessions
+    from bot.insight.ratings import AnswerRatings
     from bot.insight.review import ReviewLabels
 
     migrate(config.database_url)
@@ -93,7 +94,10 @@ def _personal_data(config: Settings) -> List[Store]:
     def review(older_than: dt.timedelta) -> Dict[str, int]:
         return {"review label(s)": ReviewLabels(factory).purge(older_than)}
 
-    return [handoff, console_logins, review]
+    def ratings(older_than: dt.timedelta) -> Dict[str, int]:
+        return {"answer rating claim(s)": AnswerRatings(factory).purge(older_than)}
+
+    return [handoff, console_logins, review, ratings]
 
 
 def _add_purge(subparsers) -> None:

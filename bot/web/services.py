@@ -26,6 +26,7 @@ from bot.handoff.rasa_api import RasaClient
 from bot.handoff.console_logins import ConsoleSessions
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
+from bot.insight.ratings import AnswerRatings
 from bot.insight.review import ReviewLabels
 from bot.knowledge.store import KnowledgeStore
 from bot.web import texts
@@ -60,6 +61,7 @@ class Services:
     sessions: ConsoleSessions
     canned_replies: CannedReplies
     review_labels: ReviewLabels
+    answer_ratings: AnswerRatings
     store: KnowledgeStore
     templates: jinja2.Environment
     # This process's short-lived state: login throttling, cached last questions, the wake-up of
@@ -107,6 +109,7 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         sessions=ConsoleSessions(session_factory, clock),
         canned_replies=CannedReplies(session_factory),
         review_labels=ReviewLabels(session_factory, clock),
+        answer_ratings=AnswerRatings(session_factory, clock),
         store=KnowledgeStore(session_factory),
         templates=templates(),
         login_limit=LoginLimit(),
