@@ -21,6 +21,7 @@ from bot.insight.conversations import DOWN, FEEDBACK_SLOT, UP
 from bot.insight.models import COMMENT, RATING
 from bot.web import texts
 from bot.web.middleware import ApiError, api_json
+from bot.web.rate_limits import FEEDBACK
 from bot.web.services import Services, off_loop
 from bot.web.visitor import VisitorApi
 
@@ -74,8 +75,10 @@ class FeedbackApi:
     def __init__(self, services: Services):
         self.rasa = services.rasa
         self.ratings = services.answer_ratings
+        self.visitor = VisitorApi(services)
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
+        await self.visitor.check_rate(request, FEEDBACK)
         session_id = VisitorApi.session_id(request)
         raw = await request.content.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:

@@ -34,6 +34,7 @@ from bot.web.auth import CSRF_FIELD
 from bot.web.last_questions import LastQuestions
 
 from bot.web.login_limit import LoginLimit
+from bot.web.rate_limits import SharedLimits
 from bot.web.state import Changes, TypingMarks
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +68,7 @@ class Services:
     # This process's short-lived state: login throttling, cached last questions, the wake-up of
     # the console's event streams, typing marks.
     login_limit: LoginLimit
+    limits: SharedLimits
     last_questions: LastQuestions
     changes: Changes
     typing: TypingMarks
@@ -113,6 +115,7 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         store=KnowledgeStore(session_factory),
         templates=templates(),
         login_limit=LoginLimit(),
+        limits=SharedLimits(settings.redis_url),
         last_questions=LastQuestions(rasa.last_question),
         changes=Changes(),
         typing=TypingMarks(),

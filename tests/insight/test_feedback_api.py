@@ -105,3 +105,20 @@ def test_rating_claims_go_with_the_retention_purge(database_url, session_factory
     assert ratings.purge(dt.timedelta(days=30)) == 0
     assert ratings.purge(dt.timedelta(0)) == 2
     assert ratings.claim(SESSION, "aa11bb22cc33dd44", [RATING])
+
+
+def test_feedback_is_rate_limited_per_address_in_danish(database_url, session_factory):
+    from bot.web.rate_limits import FEEDBACK
+    from bot.web.texts import VISITOR_TOO_MANY
+
+    async def scenario(client, peer):
+        flood = {"X-Forwarded-For": "203.0.113.9"}
+        statuses = [(await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "up"}', headers=flood)).status
+                    for _ in range(FEEDBACK.amount)]
+        assert statuses == [200] + [409] * (FEEDBACK.amount - 1)
+        refused = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "up"}', headers=flood)
+        assert refused.status == 429 and (await refused.json())["error"] == VISITOR_TOO_MANY
+        other = await client.post(URL, data='{"ref": "aa11bb22cc33dd44", "rating": "up"}',
+                                  headers={"X-Forwarded-For": "203.0.113.10"})
+        assert other.status == 409  # another address is not limited (the answer is rated already)
+    run(database_url, session_factory, scenario)
