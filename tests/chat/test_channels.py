@@ -219,3 +219,14 @@ def test_socketio_announces_and_enforces_a_16_kb_packet_limit(chat_stack):
     handshake = requests.get(f"{chat_stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
                              timeout=10)
     assert json.loads(handshake.text[1:])["maxPayload"] == 16 * 1024
+
+
+def test_session_requests_from_one_socket_are_limited(visitor, chat_stack):
+    from bot.chat.socketio import SESSION_REQUESTS
+
+    confirmed = []
+    visitor.client.on("session_confirm", confirmed.append)
+    for _ in range(SESSION_REQUESTS.amount):  # the fixture's connection made one already
+        visitor.client.emit("session_request", {}, callback=None)
+    visitor.silence(5)
+    assert len(confirmed) == SESSION_REQUESTS.amount - 1, "the last request is refused"
