@@ -79,6 +79,7 @@ def _personal_data(config: Settings) -> List[Store]:
     """Every store of the bot's database that keeps a visitor's words, for the retention purge."""
     from bot.handoff.queue import HandoffQueue
     from bot.handoff.console_logins import ConsoleSessions
+    from bot.insight.ratings import AnswerRatings
     from bot.insight.review import ReviewLabels
     from bot.privacy.access_log import AccessLog
 
@@ -100,7 +101,10 @@ def _personal_data(config: Settings) -> List[Store]:
         kept = dt.timedelta(days=config.access_log_retention_days)
         return {"access log row(s)": AccessLog(factory).purge(kept)}
 
-    return [handoff, console_logins, review, access_log]
+    def ratings(older_than: dt.timedelta) -> Dict[str, int]:
+        return {"answer rating claim(s)": AnswerRatings(factory).purge(older_than)}
+
+    return [handoff, console_logins, review, access_log, ratings]
 
 
 def _add_purge(subparsers) -> None:

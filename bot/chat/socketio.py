@@ -18,13 +18,18 @@ its socket opened.
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from redis.exceptions import RedisError
 from sanic import Blueprint
 
 from bot.chat import texts
@@ -42,6 +47,9 @@ log = logging.getLogger(__name__)
 
 # Where a socket's own conversation id is kept in python-socketio's per-socket session.
 BOUND_SESSION = "evejleder_session"
+# Per socket: the widget asks once per (re)connection; each request costs an HMAC, a room change
+# and a presence write. Counted by the `limits` library, in Redis when the cluster has one.
+SESSION_REQUESTS = RateLimitItemPerMinute(10, namespace="session-request")
 
 
 def _environ_address(environ: Optional[Dict[str, Any]]) -> str:
@@ -89,6 +97,9 @@ class SocketIOChannel(SocketIOInput):
         self.guard = MessageGuard(self.settings)
         self.redis: Optional[CheckedRedisManager] = None
         self.presence = ConnectionPresence()
+        # The limiter holds its storage by a weak reference only.
+        self._limit_storage = storage_from_string(self.settings.redis_url or "memory://")
+        self._limiter = MovingWindowRateLimiter(self._limit_storage)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         output = super().get_output_channel()
@@ -165,6 +176,10 @@ class SocketIOChannel(SocketIOInput):
     async def _open_session(self, sid: str, data: Any) -> None:
         """Reopen the requested conversation if the secret matches, else open a new one; put the
         socket in its room (only there), and confirm the id with its secret."""
+        if not await asyncio.to_thread(self._session_request_allowed, sid):
+            log.info("Refused a session request: too many from one socket")
+            await self._tell(sid, texts.SLOW_DOWN)
+            return
         data = data if isinstance(data, dict) else {}
         requested = data.get("session_id")
         if requested is not None and not is_session_id(requested):
@@ -178,6 +193,13 @@ class SocketIOChannel(SocketIOInput):
                                                         "session_secret": session_secret(session)},
                                     self.namespace or "/", room=sid, ignore_queue=True)
         await self.presence.connected(sid, session)
+
+    def _session_request_allowed(self, sid: str) -> bool:
+        try:
+            return self._limiter.hit(SESSION_REQUESTS, sid)
+        except (RedisError, OSError) as exc:  # Redis is down: the chat must go on without it
+            log.warning("Session request limit not checked: %s", type(exc).__name__)
+            return True
 
     async def _bind(self, sid: str, session: str) -> None:
         namespace = self.namespace or "/"

@@ -117,6 +117,7 @@ class ConsoleHandlers:
         if not self.services.login_limit.allows(*who):
             log.warning("Console login throttled")  # not the typed name: it may be a password
             return self.login_form(request, status=429, error=texts.LOGIN_THROTTLED, name=name)
+        await self.services.login_limit.slow_down(name)
         # argon2 takes ~150 ms of CPU: off the event loop, so other requests go on meanwhile.
         counsellor_id = await off_loop(self.services.counsellors.verify, name, form.get("password", ""))
         if counsellor_id is None:

@@ -4,7 +4,8 @@ Body (JSON, sent as text/plain; the conversation's secret goes in the X-Session-
 {"ref": "<the ref the widget sent as metadata with the rated message>", "rating": "up"|"down",
  "comment": "<optional, after 👎>"}. The rating becomes a `slot` event `feedback` in the
 conversation's tracker (Rasa's HTTP API, no side effects), so it stays tied to the message it
-rates, and it is deleted with the conversation. One rating per answer: a second one is refused.
+rates, and it is deleted with the conversation. One rating per answer: a second one is refused,
+also when both arrive at once (a claim row with a unique key, bot.insight.ratings).
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from aiohttp import web
 from bot.handoff.protocol import REF_METADATA_KEY, REF_PATTERN
 from bot.handoff.rasa_api import RasaUnavailable
 from bot.insight.conversations import DOWN, FEEDBACK_SLOT, UP
+from bot.insight.models import COMMENT, RATING
 from bot.web import texts
 from bot.web.middleware import ApiError, api_json
+from bot.web.rate_limits import FEEDBACK
 from bot.web.services import Services, off_loop
 from bot.web.visitor import VisitorApi
 
@@ -71,8 +74,11 @@ def _message_refs(events: Any) -> set:
 class FeedbackApi:
     def __init__(self, services: Services):
         self.rasa = services.rasa
+        self.ratings = services.answer_ratings
+        self.visitor = VisitorApi(services)
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
+        await self.visitor.check_rate(request, FEEDBACK)
         session_id = VisitorApi.session_id(request)
         raw = await request.content.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:
@@ -85,10 +91,20 @@ class FeedbackApi:
             events = await off_loop(self.rasa.tracker, session_id)
             if value["ref"] not in _message_refs(events):
                 raise ApiError(404, texts.FEEDBACK_UNKNOWN)
-            if not _allowed(_rated_refs(events).get(value["ref"]), value):
+            earlier = _rated_refs(events).get(value["ref"])
+            if not _allowed(earlier, value):
+                raise ApiError(409, texts.FEEDBACK_TWICE)
+            # The tracker read above cannot stop a request that read it at the same time; the
+            # claim's unique key can.
+            claims = ([RATING] if earlier is None else []) + ([COMMENT] if "comment" in value else [])
+            if not await off_loop(self.ratings.claim, session_id, value["ref"], claims):
                 raise ApiError(409, texts.FEEDBACK_TWICE)
             event = {"event": "slot", "name": FEEDBACK_SLOT, "value": value}
-            await off_loop(self.rasa.append_events, session_id, [event], False)
+            try:
+                await off_loop(self.rasa.append_events, session_id, [event], False)
+            except RasaUnavailable:
+                await off_loop(self.ratings.release, session_id, value["ref"], claims)
+                raise
         except RasaUnavailable as exc:
             log.warning("Feedback not stored: %s", exc)
             raise ApiError(503, texts.VISITOR_RASA_DOWN)

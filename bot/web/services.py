@@ -26,6 +26,7 @@ from bot.handoff.rasa_api import RasaClient
 from bot.handoff.console_logins import ConsoleSessions
 from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.waits import QueueWaits
+from bot.insight.ratings import AnswerRatings
 from bot.insight.review import ReviewLabels
 from bot.knowledge.store import KnowledgeStore
 from bot.privacy.access_log import AccessLog
@@ -34,6 +35,7 @@ from bot.web.auth import CSRF_FIELD
 from bot.web.last_questions import LastQuestions
 
 from bot.web.login_limit import LoginLimit
+from bot.web.rate_limits import SharedLimits
 from bot.web.state import Changes, TypingMarks
 
 HERE = Path(__file__).resolve().parent
@@ -62,11 +64,13 @@ class Services:
     canned_replies: CannedReplies
     review_labels: ReviewLabels
     access_log: AccessLog
+    answer_ratings: AnswerRatings
     store: KnowledgeStore
     templates: jinja2.Environment
     # This process's short-lived state: login throttling, cached last questions, the wake-up of
     # the console's event streams, typing marks.
     login_limit: LoginLimit
+    limits: SharedLimits
     last_questions: LastQuestions
     changes: Changes
     typing: TypingMarks
@@ -110,9 +114,11 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         canned_replies=CannedReplies(session_factory),
         review_labels=ReviewLabels(session_factory, clock),
         access_log=AccessLog(session_factory, clock),
+        answer_ratings=AnswerRatings(session_factory, clock),
         store=KnowledgeStore(session_factory),
         templates=templates(),
         login_limit=LoginLimit(),
+        limits=SharedLimits(settings.redis_url),
         last_questions=LastQuestions(rasa.last_question),
         changes=Changes(),
         typing=TypingMarks(),

@@ -16,12 +16,11 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from bot.chat.address import address_group, client_address
 from bot.handoff.models import ACTIVE
-from bot.ratelimit import RateLimit, TokenBuckets
 from bot.web import texts
 from bot.web.middleware import ApiError, api_json
 from bot.web.pages import record_id
+from bot.web.rate_limits import TYPING
 from bot.web.services import Services, off_loop
 from bot.web.sse import event_stream, is_gone
 from bot.web.state import COUNSELLOR, VISITOR
@@ -30,20 +29,14 @@ from bot.web.visitor import VisitorApi
 LOOK_EVERY = 0.5  # seconds between looks of the widget's stream
 CASE_EVERY = 4  # looks between checks that the case is still with a counsellor
 
-# Per visitor address: one mark every 3 s while typing, and a few reconnections of the stream.
-TYPING_PER_ADDRESS = RateLimit(burst=10, per_minute=40)
-
-
 class TypingHandlers:
     def __init__(self, services: Services):
         self.services = services
         self.marks = services.typing
-        self.addresses = TokenBuckets(TYPING_PER_ADDRESS)
+        self.visitor = VisitorApi(services)
 
-    def check_rate(self, request: web.Request) -> None:
-        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
-        if not self.addresses.take(address):
-            raise ApiError(429, texts.VISITOR_TOO_MANY)
+    async def check_rate(self, request: web.Request) -> None:
+        await self.visitor.check_rate(request, TYPING)
 
     async def active_case(self, session_id: str) -> None:
         case = await off_loop(self.services.queue.case_for_conversation, session_id)
@@ -51,7 +44,7 @@ class TypingHandlers:
             raise ApiError(404, texts.VISITOR_NO_COUNSELLOR)
 
     async def visitor_typing(self, request: web.Request) -> web.StreamResponse:
-        self.check_rate(request)
+        await self.check_rate(request)
         session_id = VisitorApi.session_id(request)
         await self.active_case(session_id)
         self.marks.mark(session_id, VISITOR)
@@ -59,7 +52,7 @@ class TypingHandlers:
         return api_json({"typing": True})
 
     async def visitor_events(self, request: web.Request) -> web.StreamResponse:
-        self.check_rate(request)
+        await self.check_rate(request)
         session_id = VisitorApi.session_id(request)
         await self.active_case(session_id)
         shown: Any = object()  # nothing sent yet: the first look always sends

@@ -18,26 +18,21 @@ import logging
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
+from limits import RateLimitItem
 
-from bot.chat.address import address_group, client_address
 from bot.handoff import protocol
 from bot.handoff.models import ACTIVE, WAITING
 from bot.handoff.queue import CaseClaimedByOther, CaseNotFound
 from bot.handoff.rasa_api import BOT, COUNSELLOR, VISITOR, RasaUnavailable, TranscriptLine
 from bot.handoff.watch import end_for_departed_visitor
-from bot.ratelimit import RateLimit, TokenBuckets
 from bot.session_id import is_session_id
 from bot.session_secret import owns_session
 from bot.web import texts
 from bot.web.middleware import ApiError, api_json
+from bot.web.rate_limits import VISITOR_API
 from bot.web.services import Services, off_loop
 
 log = logging.getLogger(__name__)
-
-# Per visitor address (behind nginx: the last X-Forwarded-For entry). The widget asks for the
-# history once per (re)connection and cancels at most once per hand-off.
-PER_ADDRESS = RateLimit(burst=20, per_minute=30)
-
 
 def history_messages(lines: List[TranscriptLine]) -> List[Dict[str, Any]]:
     """Transcript lines as the widget shows them. Rasa's socket.io output sends a bot
@@ -64,11 +59,11 @@ class VisitorApi:
         self.waits = services.waits
         self.rasa = services.rasa
         self.display_name = services.counsellors.display_name  # login name -> the name visitors see
-        self.addresses = TokenBuckets(PER_ADDRESS)
+        self.limits = services.limits
 
-    def check_rate(self, request: web.Request) -> None:
-        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
-        if not self.addresses.take(address):
+    async def check_rate(self, request: web.Request, limit: RateLimitItem = VISITOR_API) -> None:
+        """HTTP 429 in Danish when the visitor's address has made too many requests."""
+        if not await self.limits.allows(limit, request):
             raise ApiError(429, texts.VISITOR_TOO_MANY)
 
     @staticmethod
@@ -94,7 +89,7 @@ class VisitorApi:
         return None
 
     async def history(self, request: web.Request) -> web.StreamResponse:
-        self.check_rate(request)
+        await self.check_rate(request)
         session_id = self.session_id(request)
         try:
             lines = await off_loop(self.rasa.session_transcript, session_id)
@@ -106,7 +101,7 @@ class VisitorApi:
                       "handoff": await off_loop(self.handoff_state, session_id)})
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
-        self.check_rate(request)
+        await self.check_rate(request)
         session_id = self.session_id(request)
         try:
             await off_loop(self.queue.check_can_cancel, session_id)
@@ -127,7 +122,7 @@ class VisitorApi:
     async def leave(self, request: web.Request) -> web.StreamResponse:
         """The visitor leaves the conversation ("Start forfra"): its open case ends, waiting or
         taken, and the counsellor's transcript says so."""
-        self.check_rate(request)
+        await self.check_rate(request)
         session_id = self.session_id(request)
         try:
             case = await off_loop(end_for_departed_visitor, self.queue, self.rasa, session_id)

@@ -230,3 +230,14 @@ def test_socketio_flags_each_part_of_an_answer_and_nothing_else(visitor):
     visitor.say("tak")
     thanks = visitor.wait_for(lambda message: (message.get("text") or "").startswith("Selv tak"))
     assert ANSWER_METADATA_KEY not in thanks
+
+
+def test_session_requests_from_one_socket_are_limited(visitor, chat_stack):
+    from bot.chat.socketio import SESSION_REQUESTS
+
+    confirmed = []
+    visitor.client.on("session_confirm", confirmed.append)
+    for _ in range(SESSION_REQUESTS.amount):  # the fixture's connection made one already
+        visitor.client.emit("session_request", {}, callback=None)
+    visitor.silence(5)
+    assert len(confirmed) == SESSION_REQUESTS.amount - 1, "the last request is refused"

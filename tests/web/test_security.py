@@ -133,6 +133,41 @@ def test_console_login_is_limited_per_name_in_danish(database_url, session_facto
     run(scenario)
 
 
+def test_guesses_on_one_name_from_many_addresses_wait_longer_but_never_lock_out(
+        database_url, session_factory, monkeypatch):
+    from bot.web import login_limit
+
+    Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
+    waits = []
+
+    async def recorded_sleep(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr(login_limit, "sleep", recorded_sleep)
+
+    async def scenario():
+        async with web_app(database_url, session_factory) as (client, _, _):
+            guesses = 8
+            for i in range(guesses):  # each from its own address: no per-address limit applies
+                response = await login(client, password=f"gæt{i}", **{"X-Forwarded-For": f"198.51.100.{i}"})
+                assert response.status == 401
+            assert len(waits) == guesses - login_limit.FREE_FAILURES
+            assert waits == sorted(waits) and waits[0] < waits[-1]
+            # The counsellor herself waits too, but is let in: a delay, never a lock-out.
+            assert (await login(client, **{"X-Forwarded-For": "192.0.2.7"})).status == 303
+            assert waits[-1] >= waits[-2]
+            count = len(waits)
+            client.session.cookie_jar.clear()  # signed out again
+            # Signing in ends the run of failures: the next attempt does not wait.
+            assert (await login(client, password="forkert", **{"X-Forwarded-For": "198.51.100.99"})).status == 401
+            assert len(waits) == count
+            # Another name is not slowed down by guesses on "anne".
+            assert (await login(client, name="bo", password="x", **{"X-Forwarded-For": "198.51.100.98"})).status == 401
+            assert len(waits) == count
+
+    run(scenario)
+
+
 def test_console_login_is_limited_per_address_behind_the_local_proxy(database_url, session_factory):
     Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
 
@@ -173,6 +208,18 @@ def test_password_checks_run_off_the_event_loop(database_url, session_factory, m
     run(scenario)
 
 
+QUERIED_PATHS = [
+    "/console/api/events?sag=1",
+    "/console/api/events?sag=999999",
+    "/console/afsluttede?q=leder&fra=2026-01-01&til=2026-12-31&side=2",
+    "/console/indsigt?dage=7&besked=ukendt-emne",
+    "/console/api/insight?days=7",
+    "/console/indsigt.csv?dage=30",
+    "/console?besked=x",
+    "/console/svar?besked=gemt",
+]
+
+
 def test_no_route_touches_the_database_on_the_event_loop(database_url, session_factory):
     """A slow query on the event loop would stall every other request: each route, signed in,
     does its database work in a worker thread."""
@@ -203,11 +250,16 @@ def test_no_route_touches_the_database_on_the_event_loop(database_url, session_f
             assert len(routes) >= 15
             form = {"csrf_token": csrf, "text": "Hej", "note": "", "paused": "0", "label": "ask_salary", "id": "1"}
             failed = []
-            for method, path in routes:
+            # Routes that read their query string take other paths through their code.
+            queried = [("GET", path) for path in QUERIED_PATHS]
+            for method, path in queried + routes:
                 response = await client.request(method, path, data=form if method == "POST" else None,
                                                 allow_redirects=False)
+                if response.headers.get("Content-Type", "").startswith("text/event-stream"):
+                    await response.content.readuntil(b"\n\n")  # the first look has been made
                 if response.status >= 500:
                     failed.append((method, path, response.status))
+                response.close()
             assert failed == []
             assert on_the_loop == [], "a route ran database work on the event loop"
 

@@ -86,15 +86,15 @@ def test_history_holds_only_the_current_session(database_url, session_factory):
 
 def test_the_visitor_api_is_rate_limited_per_address(database_url, session_factory):
     from bot.web.texts import VISITOR_TOO_MANY as TOO_MANY
-    from bot.web.visitor import PER_ADDRESS
+    from bot.web.rate_limits import VISITOR_API
 
     async def scenario():
         async with website(database_url, session_factory) as (client, peer, _):
             peer.events[SESSION] = []
             flood = {"X-Forwarded-For": "203.0.113.9"}
             statuses = [(await client.get(f"/api/visitor/{SESSION}/history", headers=flood)).status
-                        for _ in range(PER_ADDRESS.burst)]
-            assert statuses == [200] * PER_ADDRESS.burst
+                        for _ in range(VISITOR_API.amount)]
+            assert statuses == [200] * VISITOR_API.amount
             refused = await client.post(f"/api/visitor/{SESSION}/cancel", headers=flood)
             assert refused.status == 429 and (await refused.json())["error"] == TOO_MANY
             other = await client.get(f"/api/visitor/{SESSION}/history", headers={"X-Forwarded-For": "203.0.113.10"})
