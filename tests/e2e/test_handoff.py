@@ -220,7 +220,7 @@ def test_one_address_cannot_fill_the_queue(stack, counsellor):
             person.say("jeg vil gerne tale med en vejleder")
             person.wait_for(status("waiting"))
         home[-1].say("jeg vil gerne tale med en vejleder")
-        home[-1].wait_for(text_containing("fra din forbindelse"))
+        home[-1].wait_for(text_containing("fra samme netværk som dit"))
         home[-1].wait_for(text_containing("ringer eller skriver til dig"))
         office.say("jeg vil gerne tale med en vejleder")
         office.wait_for(status("waiting"))

@@ -11,20 +11,20 @@ def texts(replies):
 def test_first_message_introduces_the_assistant_then_answers(stack):
     replies = stack.say("visitor-intro", "hej")
     first = replies[0]["text"]
-    assert "automatisk assistent" in first
+    assert "Jeg er UddannelsesGuidens chatassistent, et automatisk program" in first
     assert "personlige oplysninger" in first
     assert "vejleder" in first
     assert any(r.get("buttons") for r in replies), "the welcome offers topic buttons"
     # The introduction comes once per conversation, not with every answer.
-    assert "automatisk assistent" not in texts(stack.say("visitor-intro", "hej igen"))
+    assert "automatisk program" not in texts(stack.say("visitor-intro", "hej igen"))
 
 
 def test_an_explicit_session_start_welcomes_once_and_the_next_question_is_answered(stack):
     # The web widget opens a conversation with "/session_start".
     sender = "visitor-session-start"
-    assert "automatisk assistent" in texts(stack.say(sender, "/session_start"))
+    assert "automatisk program" in texts(stack.say(sender, "/session_start"))
     answer = texts(stack.say(sender, "hvad laver en leder?"))
-    assert "automatisk assistent" not in answer
+    assert "automatisk program" not in answer
     assert "En leder står i spidsen for medarbejderne" in answer
 
 
