@@ -58,7 +58,7 @@ def test_closed_hours_state_the_next_opening(run_action, hours):
     messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor",
                              channel="socketio")
     assert responses(messages) == ["utter_handoff_closed", "utter_offer_callback"]
-    assert messages[0]["next_opening"] == "i morgen kl. 09:00"
+    assert messages[0]["next_opening"] == "i morgen kl. 9.00"
 
 
 def test_channels_are_offered_with_the_configured_details(run_action, hours):

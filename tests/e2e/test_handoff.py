@@ -165,7 +165,7 @@ def test_outside_opening_hours_a_callback_request_is_stored(stack, counsellor, v
     before = len(stored_callbacks(stack))
     visitor.say("kan jeg ringe til en vejleder")
     closed = visitor.wait_for(text_containing("ikke åbent"))
-    assert "i morgen kl. 09:00" in closed["text"]
+    assert "i morgen kl. 9.00" in closed["text"]
     visitor.wait_for(text_containing("slettes senest efter 30 dage"))
     visitor.say("ja tak")
     visitor.wait_for(text_containing("telefonnummer eller hvilken e-mail"))

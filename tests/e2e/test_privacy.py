@@ -68,7 +68,7 @@ def test_contact_details_typed_at_the_offer_leave_the_conversation_when_the_call
     assert "Må jeg gemme" in texts(stack.say(sender, f"min mail er {typed}"))
     assert "hjælp til" in texts(stack.say(sender, "ja"))
     assert "Hvornår" in texts(stack.say(sender, "hvilken lederuddannelse passer til mig"))
-    assert "den adresse, du gav" in texts(stack.say(sender, "hverdage efter kl. 16"))
+    assert "Om tidspunktet skrev du: »hverdage efter kl. 16«" in texts(stack.say(sender, "hverdage efter kl. 16"))
     # Before any purge: only the callback list (the bot's database) holds the address.
     assert files_containing(stack.workdir, token) == ["bot.db"]
     lines = [e.get("text") for e in requests_tracker(stack, sender) if e.get("event") == "user"]

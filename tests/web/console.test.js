@@ -96,9 +96,9 @@ describe("the console for a day of chats", () => {
     await desk.type("#text", "Et øjeblik");
     await visitor.waitForFunction(() => {
       const typing = document.querySelector(".evw-typing");
-      return !typing.hidden && typing.textContent.includes("Vejlederen skriver …");
+      return !typing.hidden && typing.textContent.includes("Din eVejleder skriver …");
     }, null, { timeout: 30000 });
-    // The message ends "Vejlederen skriver …" as it arrives, not seconds later.
+    // The message ends "Din eVejleder skriver …" as it arrives, not seconds later.
     const beforeMoment = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
     await desk.press("#text", "Control+Enter");
     const atArrival = await visitor.waitForFunction((count) => {
