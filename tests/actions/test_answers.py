@@ -13,7 +13,7 @@ DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 ARTICLE = Path(__file__).resolve().parents[2] / "data" / "articles" / "leder.txt"
 # What one chat bubble holds, source line included.
 BUBBLE_CHARS = 450
-CHANNELS_WITH_DETAILS = ("telefon (70 20 30 40), mail (evejledning@example.dk) "
+CHANNELS_WITH_DETAILS = ("telefon (70 20 30 40), e-mail (evejledning@example.dk) "
                          "eller chat (https://www.example.dk/evejledning/chat)")
 
 

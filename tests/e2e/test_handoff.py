@@ -179,7 +179,7 @@ def test_outside_opening_hours_a_callback_request_is_stored(stack, counsellor, v
     visitor.say("Jeg vil gerne vide, om en master i offentlig ledelse passer til mig")
     visitor.wait_for(text_containing("Hvornår passer det dig"))
     visitor.say("hverdage efter kl. 16")
-    confirmation = visitor.wait_for(text_containing("den adresse, du gav"))
+    confirmation = visitor.wait_for(text_containing("den e-mail, du har givet"))
     assert "30 40 50" not in confirmation["text"]
     callbacks = stored_callbacks(stack)
     assert len(callbacks) == before + 1

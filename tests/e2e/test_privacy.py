@@ -34,7 +34,7 @@ def test_contact_details_leave_every_store(stack):
     sender = f"privacy-{secrets.token_hex(8)}"
 
     confirmation = request_a_callback(stack, sender, contact, wrong_try)
-    assert "den adresse, du gav" in confirmation and contact not in confirmation
+    assert "den e-mail, du har givet" in confirmation and contact not in confirmation
     # Stored for the counsellor, and already gone from Rasa's record of the conversation.
     assert files_containing(stack.workdir, contact) == ["bot.db"]
     assert files_containing(stack.workdir, wrong_try) == []
