@@ -27,7 +27,7 @@ def test_tasks_lists_all_eight_with_source(run_action):
     assert message["response"] == "utter_answer_list"
     assert message["items"].count("•") == 8
     assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in message["items"]
-    assert message["source"] == 'UddannelsesGuiden, "Leder" – https://www.ug.dk/job/leder'
+    assert message["source"] == 'UddannelsesGuiden, »Leder« – https://www.ug.dk/job/leder'
 
 
 def test_job_titles_lists_all_thirteen(run_action):

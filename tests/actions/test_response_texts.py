@@ -1,6 +1,7 @@
 """Every response of domain.yml, filled as the actions fill it for the real article (leder) and the
 synthetic one (gartner), reads as whole Danish sentences: no unfilled or empty variable, no doubled
-space, no brackets inside brackets, no capital after "i", no sentence starting in lower case."""
+space, no brackets inside brackets, no capital after "i", no sentence starting in lower case, no
+straight quotes."""
 import re
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def problems(text):
         found.append("empty variable or doubled space")
     if re.search(r"\([^)]*\(", text):
         found.append("brackets inside brackets")
+    if '"' in text:
+        found.append("straight quotes where Danish uses »…«")
     after_i = re.search(r"\bi ([A-ZÆØÅ][a-zæøå]\w*)", text)
     if after_i and after_i.group(1) not in PROPER_NAMES:
         found.append("capital after 'i'")
