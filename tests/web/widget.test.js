@@ -13,7 +13,7 @@ const {
   assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
 } = require("./support");
 
-const GREETING = /^Hej! Jeg er eVejleder/;
+const GREETING = /^Hej! Jeg er UddannelsesGuidens chatassistent/;
 
 let stack;
 let browser;
