@@ -209,7 +209,8 @@ class AnswerCareerPaths(StoreAnswer):
         # each role's description is one quick reply away.
         lead = careers.lead
         return [{
-            "response": "utter_answer_career_paths",
+            "response": "utter_answer_career_paths" if entrepreneur
+                        else "utter_answer_career_paths_without_entrepreneur",
             "lead": "\n".join(lead),
             "items": bullets(p.role for p in careers.paths),
             "entrepreneur": entrepreneur,
@@ -225,12 +226,24 @@ class AnswerWorkplaces(StoreAnswer):
         if query:
             sectors = store.find_sectors(slug, query)
             if sectors:
-                names = [f"{s.name} ({s.examples})" if s.examples else s.name for s in sectors]
-                return [{"response": "utter_answer_sector", "sectors": enumerate_da(names)}]
+                return [{"response": "utter_answer_sector",
+                         "sectors": enumerate_da(sector_in_sentence(s) for s in sectors)}]
         workplaces = store.workplaces(slug)
         # The sectors with their examples ("skoler, kommuner og myndigheder"): the informative part.
         return [listing("\n".join(workplaces.lead),
                         [f"{s.name}, {s.examples}" if s.examples else s.name for s in workplaces.items])]
+
+
+def sector_in_sentence(sector) -> str:
+    """A sector as it continues "i …": "den finansielle sektor (banker og forsikringsselskaber)";
+    examples that are a clause of their own ("som er …") or follow a name already in brackets
+    come after a comma, not in a second pair of brackets."""
+    name = continued(sector.name)
+    if not sector.examples:
+        return name
+    if "(" in name or sector.examples.startswith("som "):
+        return f"{name}, {sector.examples}"
+    return f"{name} ({sector.examples})"
 
 
 def education_route(store: KnowledgeStore, slug: str, tracker: Tracker) -> Optional[Message]:
@@ -239,8 +252,10 @@ def education_route(store: KnowledgeStore, slug: str, tracker: Tracker) -> Optio
     routes = store.find_education(slug, query) if query else []
     if not routes:
         return None
-    return {"response": "utter_answer_education_route", "routes": enumerate_da(routes),
-            "requirements": store.education(slug).entry_requirements or ""}
+    requirements = store.education(slug).entry_requirements or ""
+    response = "utter_answer_education_route" if len(routes) == 1 else "utter_answer_education_routes"
+    return {"response": response + ("_requirements" if requirements else ""),
+            "route": routes[0], "routes": bullets(routes), "requirements": requirements}
 
 
 class AnswerEducation(StoreAnswer):

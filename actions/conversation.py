@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import TOPIC_ACTIONS, utter_passage_answer
 from actions.services import job_slug, knowledge
+from bot.config import settings
 
 MISUNDERSTOOD = {"nlu_fallback", "out_of_scope"}
 # After this many misunderstood messages in a row, offer a human eVejleder.
@@ -87,11 +88,13 @@ class ActionSessionStart(Action):
             # Still end with a listen, as a session start does: Rasa predicts nothing after this
             # action, and the next message must start a fresh turn.
             return [ActionExecuted("action_listen")]
-        title = job_title()
-        # The welcome is filled before the events below apply, so it gets the title directly.
-        dispatcher.utter_message(response="utter_welcome", job_title=title)
-        # After SessionStarted, which clears the slots; every later response reads {job_title}.
-        return [SessionStarted(), SlotSet("job_title", title), ActionExecuted("action_listen")]
+        title, name = job_title(), settings().assistant_name
+        # The welcome is filled before the events below apply, so it gets the values directly.
+        dispatcher.utter_message(response="utter_welcome", job_title=title, assistant_name=name)
+        # After SessionStarted, which clears the slots; later responses read {job_title} and
+        # {assistant_name}.
+        return [SessionStarted(), SlotSet("job_title", title), SlotSet("assistant_name", name),
+                ActionExecuted("action_listen")]
 
 
 class ActionFallback(Action):

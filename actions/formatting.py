@@ -12,7 +12,7 @@ def bullets(items: Iterable[str]) -> str:
 
 
 def source_line(source) -> str:
-    line = f'{source.publisher}, "{source.title}"'
+    line = f"{source.publisher}, »{source.title}«"
     return f"{line} – {source.url}" if source.url else line
 
 

@@ -217,7 +217,8 @@ class ActionSubmitCallback(Action):
         if tracker.get_slot("callback_consent") is not True:
             # "Jeg har ikke gemt noget": details typed at the offer leave the conversation too.
             remove_contact_from_conversation(tracker.sender_id)
-            dispatcher.utter_message(response="utter_callback_not_stored", channels=contact_channels())
+            # Offered because the chat has no eVejleder free: the other ways, not the chat again.
+            dispatcher.utter_message(response="utter_callback_not_stored", channels=contact_channels(chat=False))
             return forget
         contact = tracker.get_slot("callback_contact")
         handoff_queue().add_callback(
@@ -250,7 +251,8 @@ class ActionDeclineCallback(Action):
         return "action_decline_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
-        dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels())
+        # Offered because the chat has no eVejleder free: the other ways, not the chat again.
+        dispatcher.utter_message(response="utter_contact_channels", channels=contact_channels(chat=False))
         return []
 
 

@@ -94,10 +94,13 @@ def contact_details() -> ContactDetails:
         return ContactDetails()
 
 
-def contact_channels(store: Optional[KnowledgeStore] = None, slug: Optional[str] = None) -> str:
-    """The article's channels with the configured number, address and link: 'telefon (70 20 30 40), ...'."""
+def contact_channels(store: Optional[KnowledgeStore] = None, slug: Optional[str] = None,
+                     chat: bool = True) -> str:
+    """The article's channels with the configured number, address and link: 'telefon (70 20 30 40), ...'.
+    chat=False leaves the chat out, for a visitor just told that no eVejleder is free in it."""
     store, slug = store or knowledge(), slug or job_slug()
-    return enumerate_da(contact_details().labels(store.contact_channels(slug)), "eller")
+    channels = [c for c in store.contact_channels(slug) if chat or c.lower() != "chat"]
+    return enumerate_da(contact_details().labels(channels), "eller")
 
 
 _tracker_engines: dict = {}

@@ -59,6 +59,9 @@ class Settings:
     log_dir: Path = REPO_ROOT / "var" / "log"
     # The access log of personal data (bot/privacy/access_log.py) is kept this long, then purged.
     access_log_retention_days: int = 365
+    # The automatic assistant's name in the chat, the widget and the console; "eVejleder" means a
+    # person, never the assistant.
+    assistant_name: str = "UddannelsesGuidens chatassistent"
 
     def domain(self) -> Any:
         """Rasa's domain file (the console lists its intents)."""
@@ -108,6 +111,7 @@ def settings() -> Settings:
     return Settings(
         database_url=env("DATABASE_URL") or f"sqlite:///{REPO_ROOT / 'var' / 'evejleder.db'}",
         job_slug=env("JOB_SLUG") or "leder",
+        assistant_name=env("ASSISTANT_NAME") or defaults.assistant_name,
         article_path=_repo_path(env("ARTICLE_PATH") or "data/articles/leder.txt"),
         rasa_url=env("RASA_URL") or "http://localhost:5005",
         rasa_token=env("RASA_TOKEN") or None,

@@ -7,7 +7,7 @@ TOO_LONG = ("Din besked er for lang: jeg kan højst læse {limit} tegn ad gangen
 SLOW_DOWN = ("Du skriver hurtigere, end jeg kan nå at svare. Vent et øjeblik, "
              "og send så din besked igen.")
 BAD_SESSION = "Samtalens id er ugyldigt. Vælg \"Start forfra\" for at begynde en ny samtale."
-UNAVAILABLE = ("Beklager, chatten har tekniske problemer lige nu, så din besked blev ikke "
+UNAVAILABLE = ("Undskyld, chatten har tekniske problemer lige nu, så din besked blev ikke "
                "modtaget. Prøv igen om lidt.")
 NOT_THIS_CONNECTION = ("Din besked hører til en samtale, der ikke er åbnet i dette vindue. "
                        "Genindlæs siden, og skriv igen.")

@@ -28,10 +28,12 @@ class ContactDetails:
                       for key in ("phone", "email", "chat_url") if section.get(key)})
 
     def label(self, channel: str) -> str:
-        """The article's channel name with its detail: 'telefon (70 20 30 40)'; bare when unknown."""
+        """The article's channel name with its detail: 'telefon (70 20 30 40)'; bare when unknown.
+        The article's "mail" is written "e-mail", the word every other text uses."""
         detail = {"telefon": self.phone, "mail": self.email, "e-mail": self.email,
                   "chat": self.chat_url}.get(channel.lower())
-        return f"{channel} ({detail})" if detail else channel
+        name = "e-mail" if channel.lower() == "mail" else channel
+        return f"{name} ({detail})" if detail else name
 
     def labels(self, channels: Iterable[str]) -> List[str]:
         return [self.label(channel) for channel in channels]

@@ -149,24 +149,24 @@ class OpeningHours:
     # ---- Danish wording -----------------------------------------------------------
 
     def describe_next_opening(self, at: dt.datetime) -> Optional[str]:
-        """Danish phrase for the next opening: 'i dag kl. 13:00', 'i morgen kl. 09:00',
-        or 'mandag den 30. november kl. 09:00'; None when there is none."""
+        """Danish phrase for the next opening: 'i dag kl. 13.00', 'i morgen kl. 9.00',
+        or 'mandag den 30. november kl. 9.00' (Danish style); None when there is none."""
         opening = self.next_opening(at)
         if opening is None:
             return None
         today = at.astimezone(self.timezone).date()
         if opening.date() == today:
-            return f"i dag kl. {opening:%H:%M}"
+            return f"i dag {clock_time(opening)}"
         if opening.date() == today + dt.timedelta(days=1):
-            return f"i morgen kl. {opening:%H:%M}"
+            return f"i morgen {clock_time(opening)}"
         return format_danish_datetime(opening)
 
     def describe_week(self) -> List[str]:
-        """One Danish line per weekday, e.g. 'mandag: 09:00-15:00' or 'lørdag: lukket'."""
+        """One Danish line per weekday, e.g. 'mandag: 9.00-15.00' or 'lørdag: lukket'."""
         lines = []
         for index, name in enumerate(DANISH_WEEKDAYS):
             intervals = self.weekly.get(index, ())
-            hours = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals) or "lukket"
+            hours = ", ".join(f"{s.hour}.{s:%M}-{e.hour}.{e:%M}" for s, e in intervals) or "lukket"
             lines.append(f"{name}: {hours}")
         return lines
 
@@ -176,6 +176,11 @@ def format_danish_date(day: dt.date) -> str:
     return f"{DANISH_WEEKDAYS[day.weekday()]} den {day.day}. {DANISH_MONTHS[day.month - 1]}"
 
 
+def clock_time(at: dt.datetime) -> str:
+    """'kl. 9.00', 'kl. 13.05': Danish style, a point and no leading zero."""
+    return f"kl. {at.hour}.{at:%M}"
+
+
 def format_danish_datetime(at: dt.datetime) -> str:
-    """'mandag den 30. november kl. 09:00', in the datetime's own timezone."""
-    return f"{format_danish_date(at.date())} kl. {at:%H:%M}"
+    """'mandag den 30. november kl. 9.00', in the datetime's own timezone."""
+    return f"{format_danish_date(at.date())} {clock_time(at)}"

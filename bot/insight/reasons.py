@@ -32,6 +32,9 @@ FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 # runs when the dialogue policies are unsure (config.yml, core_fallback_action_name).
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 FALLBACK_RESPONSES = frozenset({"utter_ask_rephrase"})
+# A message a form took as its answer ("ligegyldigt" to "hvornår passer det dig?") was understood,
+# whatever intent the classifier gave it: the form reads its slots from the text itself.
+FORM_ACTIONS = frozenset({"callback_form"})
 # Above the FallbackClassifier's threshold (config.yml), so the bot answered, but a guess worth
 # a look.
 LOW_CONFIDENCE_BELOW = 0.6
@@ -47,8 +50,12 @@ def review_reasons(message: Message) -> Tuple[str, ...]:
     # as off-topic, so it is not also counted as not understood.
     if message.intent in OUT_OF_SCOPE_INTENTS or responses & OUT_OF_SCOPE_RESPONSES:
         found.add(OUT_OF_SCOPE)
-    elif (message.intent in FALLBACK_INTENTS or responses & FALLBACK_RESPONSES
+    elif (responses & FALLBACK_RESPONSES
           or any(action in FALLBACK_ACTIONS for action in message.actions)):
+        found.add(FALLBACK)
+    elif any(action in FORM_ACTIONS for action in message.actions):
+        pass  # a form's answer
+    elif message.intent in FALLBACK_INTENTS:
         found.add(FALLBACK)
     elif message.confidence is not None and message.confidence < LOW_CONFIDENCE_BELOW:
         found.add(LOW_CONFIDENCE)

@@ -77,7 +77,7 @@ async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, 
     body["lines"] = [
         {
             "who": line.who,
-            "who_text": texts.WHO_NAMES[line.who]
+            "who_text": texts.who_names(services.settings.assistant_name)[line.who]
             + (f" ({line.counsellor})" if line.counsellor else ""),
             "text": texts.line_text(line),
             "timestamp": line.timestamp.isoformat() if line.timestamp else None,

@@ -131,7 +131,9 @@ def middlewares(services: Services):
             raise
         except Exception:  # the last resort: a Danish page instead of a traceback
             log.exception("Unexpected error on %s %s", request.method, request.path)
-            return refusal(request, 500, texts.SERVER_ERROR)
+            # The widget's API talks to a visitor, the rest to a counsellor.
+            visitor = request.path.startswith("/api/")
+            return refusal(request, 500, texts.VISITOR_SERVER_ERROR if visitor else texts.CONSOLE_SERVER_ERROR)
 
     @web.middleware
     async def request_shape(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -76,7 +76,7 @@ class Services:
     typing: TypingMarks
 
 
-def templates() -> jinja2.Environment:
+def templates(assistant_name: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -84,9 +84,10 @@ def templates() -> jinja2.Environment:
     )
     env.filters["local_time"] = texts.local_time
     env.filters["waiting_text"] = texts.waiting_text
+    env.filters["minutes_text"] = texts.minutes_text
     env.filters["topic_names"] = texts.topic_names
     env.globals.update(
-        status_names=texts.STATUS_NAMES, who_names=texts.WHO_NAMES,
+        status_names=texts.STATUS_NAMES, who_names=texts.who_names(assistant_name),
         contact_kind_names=texts.CONTACT_KIND_NAMES, no_topics=texts.NO_TOPICS,
         claim_label=texts.claim_label, read_label=texts.read_label, line_text=texts.line_text,
         case_label=texts.case_label, claimed_text=texts.claimed_text,
@@ -116,7 +117,7 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         access_log=AccessLog(session_factory, clock),
         answer_ratings=AnswerRatings(session_factory, clock),
         store=KnowledgeStore(session_factory),
-        templates=templates(),
+        templates=templates(settings.assistant_name),
         login_limit=LoginLimit(),
         limits=SharedLimits(settings.redis_url),
         last_questions=LastQuestions(rasa.last_question),

@@ -64,7 +64,7 @@ class Site:
         request[SITE_CSP_KEY] = self.csp
         body = self.templates.get_template("site/article.html").render(
             job=job, source=source, job_titles=titles, workplaces=workplaces, about=about,
-            rasa_url=self.chat_url,
+            rasa_url=self.chat_url, assistant_name=self.settings.assistant_name,
         )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
 

@@ -13,7 +13,7 @@ LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 # The "error" of the visitor API's refusals, shown by the widget.
 VISITOR_BAD_SESSION = chat_texts.BAD_SESSION  # the chat channel refuses the same id in the same words
 VISITOR_NOT_YOURS = ("Samtalen kan ikke åbnes i dette vindue. "
-                     "Vælg \"Start forfra\" for at begynde en ny samtale.")
+                     "Vælg »Start forfra« for at begynde en ny samtale.")
 VISITOR_NO_OPEN_CASE = "Du står ikke i kø hos en eVejleder."
 VISITOR_NO_COUNSELLOR = "Ingen eVejleder har din samtale lige nu."
 VISITOR_ALREADY_CLAIMED = "En eVejleder er allerede gået i gang med din samtale."
@@ -28,7 +28,8 @@ VISITOR_COLLEAGUE_NOT_AVAILABLE = (
 TRANSFERRED = "Samtalen er overdraget. Den besøgende har fået besked om, hvem der svarer nu."
 SEARCH_TOO_LONG = "Søgeteksten er for lang (højst {limit} tegn), så den blev ikke brugt."
 SEARCH_BAD_DATE = "En dato kunne ikke læses (skriv den som 2026-12-01), så den blev ikke brugt."
-SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
+# A visitor can do nothing about a fault but wait: no administrator to call.
+VISITOR_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen om lidt."
 VISITOR_TOO_MANY = "Der kom for mange forespørgsler på én gang. Vent et øjeblik, og prøv igen."
 
 # Shown to the counsellor.
@@ -64,12 +65,9 @@ COLLEAGUE_NOT_AVAILABLE = (
     "Kollegaen er ikke ledig lige nu (ingen åben konsol, eller på pause). Vælg en anden, eller "
     "behold samtalen."
 )
-TRANSFERRED = "Samtalen er overdraget. Den besøgende har fået besked om, hvem der svarer nu."
-SEARCH_TOO_LONG = "Søgeteksten er for lang (højst {limit} tegn), så den blev ikke brugt."
-SEARCH_BAD_DATE = "En dato kunne ikke læses (skriv den som 2026-12-01), så den blev ikke brugt."
 SEARCH_CONTACT = ("Søgeteksten indeholder et telefonnummer eller en e-mailadresse, så den blev ikke brugt. "
                   "Søg efter et ord i stedet.")
-SERVER_ERROR = "Der skete en uventet fejl. Prøv igen, og kontakt en administrator, hvis det bliver ved."
+CONSOLE_SERVER_ERROR = "Der skete en uventet fejl. Prøv igen, og kontakt en administrator, hvis det bliver ved."
 
 STATUS_NAMES = {
     "waiting": "venter på en eVejleder",
@@ -77,12 +75,14 @@ STATUS_NAMES = {
     "closed": "afsluttet",
     "cancelled": "den besøgende har forladt samtalen",
 }
-WHO_NAMES = {
-    "visitor": "Besøgende",
-    "bot": "Assistenten",
-    "counsellor": "eVejleder",
-    "status": "Status",
-}
+def who_names(assistant_name: str) -> dict:
+    """Who said a transcript line; the assistant by its configured name (Settings.assistant_name)."""
+    return {
+        "visitor": "Besøgende",
+        "bot": assistant_name[:1].upper() + assistant_name[1:],
+        "counsellor": "eVejleder",
+        "status": "Status",
+    }
 # A hand-off status shown as a line of the conversation (bot.handoff.rasa_api.STATUSES_SHOWN).
 STATUS_LINES = {
     "cancelled": "Den besøgende har forladt samtalen.",
@@ -148,13 +148,13 @@ def topic_names(topics: Iterable[str]) -> str:
 
 
 def local_time(value: Optional[dt.datetime]) -> str:
-    """"kl. 14:05" today, else "3.12.2026 kl. 14:05", in Danish time."""
+    """"kl. 14.05" today, else "3.12.2026 kl. 14.05", in Danish time and Danish style."""
     if value is None:
         return ""
     local = value.astimezone(LOCAL_TZ)
     if local.date() == dt.datetime.now(LOCAL_TZ).date():
-        return f"kl. {local:%H:%M}"
-    return f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
+        return f"kl. {local.hour}.{local:%M}"
+    return f"{local.day}.{local.month}.{local.year} kl. {local.hour}.{local:%M}"
 
 
 def waiting_text(delta: dt.timedelta) -> str:
@@ -164,6 +164,11 @@ def waiting_text(delta: dt.timedelta) -> str:
     if minutes < 60:
         return f"{minutes} min."
     return f"{minutes // 60} t. {minutes % 60} min."
+
+
+def minutes_text(seconds: float) -> str:
+    """"2,5 min.": minutes to one decimal, with the Danish decimal comma."""
+    return f"{seconds / 60:.1f}".replace(".", ",") + " min."
 
 
 def line_text(line) -> str:

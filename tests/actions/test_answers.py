@@ -14,7 +14,7 @@ DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 ARTICLE = Path(__file__).resolve().parents[2] / "data" / "articles" / "leder.txt"
 # What one chat bubble holds, source line included.
 BUBBLE_CHARS = 450
-CHANNELS_WITH_DETAILS = ("telefon (70 20 30 40), mail (evejledning@example.dk) "
+CHANNELS_WITH_DETAILS = ("telefon (70 20 30 40), e-mail (evejledning@example.dk) "
                          "eller chat (https://www.example.dk/evejledning/chat)")
 
 
@@ -28,7 +28,7 @@ def test_tasks_lists_all_eight_with_source(run_action):
     assert message["response"] == "utter_answer_list"
     assert message["items"].count("•") == 8
     assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in message["items"]
-    assert message["source"] == 'UddannelsesGuiden, "Leder" – https://www.ug.dk/job/leder'
+    assert message["source"] == 'UddannelsesGuiden, »Leder« – https://www.ug.dk/job/leder'
 
 
 def test_job_titles_lists_all_thirteen(run_action):
@@ -88,8 +88,8 @@ def test_education_is_the_whole_section_and_offers_each_programme(run_action):
     assert payload == '/ask_education{"education":"masteruddannelse til Master of Business Administration"}'
     message = only(run_action(answers.AnswerEducation(), text=payload, intent="ask_education",
                               entities=[("education", "masteruddannelse til Master of Business Administration")])[0])
-    assert message["response"] == "utter_answer_education_route"
-    assert "Master of Business Administration" in message["routes"]
+    assert message["response"] == "utter_answer_education_route_requirements"
+    assert message["route"] == "masteruddannelse til Master of Business Administration"
     assert "erhvervserfaring" in message["requirements"]
 
 
@@ -158,8 +158,18 @@ def test_the_welcome_is_sent_once_per_session(run_action):
     messages, events = run_action(conversation.ActionSessionStart())
     assert only(messages)["response"] == "utter_welcome"
     assert only(messages)["job_title"] == "leder"
-    assert [e["event"] for e in events] == ["session_started", "slot", "action"]
+    assert [e["event"] for e in events] == ["session_started", "slot", "slot", "action"]
     assert events[1]["name"] == "job_title" and events[1]["value"] == "leder"
+    # The assistant's configured name, never "eVejleder" (the people's title).
+    assert only(messages)["assistant_name"] == "UddannelsesGuidens chatassistent"
+    assert events[2]["name"] == "assistant_name" and events[2]["value"] == "UddannelsesGuidens chatassistent"
+
+
+def test_the_assistant_name_is_a_setting(run_action, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_NAME", "Jobrobotten")
+    messages, events = run_action(conversation.ActionSessionStart())
+    assert only(messages)["assistant_name"] == "Jobrobotten"
+    assert events[2]["value"] == "Jobrobotten"
     welcomed = [{"event": "action", "name": "action_session_start"}, {"event": "bot", "text": "Hej!"},
                 {"event": "session_started"}, {"event": "action", "name": "action_listen"}]
     messages, events = run_action(conversation.ActionSessionStart(), text="/session_start",

@@ -53,7 +53,7 @@ def test_rest_channel_cannot_get_a_live_chat_and_is_offered_a_callback(run_actio
     messages, events = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor",
                                   channel="rest")
     assert responses(messages) == ["utter_handoff_no_live_channel", "utter_offer_callback"]
-    assert messages[0]["channels"] == "telefon, mail eller chat"
+    assert messages[0]["channels"] == "telefon, e-mail eller chat"
     assert events == []
 
 
@@ -62,13 +62,13 @@ def test_closed_hours_state_the_next_opening(run_action, hours):
     messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor",
                              channel="socketio")
     assert responses(messages) == ["utter_handoff_closed", "utter_offer_callback"]
-    assert messages[0]["next_opening"] == "i morgen kl. 09:00"
+    assert messages[0]["next_opening"] == "i morgen kl. 9.00"
 
 
 def test_channels_are_offered_with_the_configured_details(run_action, hours):
     hours(ALWAYS_OPEN + 'contact:\n  phone: "70 20 30 40"\n  email: ev@example.dk\n')
     messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="rest")
-    assert messages[0]["channels"] == "telefon (70 20 30 40), mail (ev@example.dk) eller chat"
+    assert messages[0]["channels"] == "telefon (70 20 30 40), e-mail (ev@example.dk) eller chat"
 
 
 @pytest.mark.parametrize("schedule", ["timezone: Europe/Copenhagen\nweekly: {}\n", "", "weekly: [",
@@ -85,7 +85,7 @@ def test_a_schedule_without_openings_or_unreadable_means_closed_and_a_callback(r
 def test_a_missing_schedule_file_means_closed(run_action, monkeypatch, tmp_path):
     monkeypatch.setenv("OPENING_HOURS_PATH", str(tmp_path / "missing.yml"))
     messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="rest")
-    assert messages[0]["channels"] == "telefon, mail eller chat"
+    assert messages[0]["channels"] == "telefon, e-mail eller chat"
     messages, _ = run_action(handoff.ActionRequestCounsellor(), intent="request_counsellor", channel="socketio")
     assert responses(messages) == ["utter_handoff_closed_for_now", "utter_offer_callback"]
 
@@ -225,6 +225,14 @@ def test_without_consent_nothing_is_stored(run_action, db):
                                                                     "callback_contact": "+45 23 45 67 89"})
     assert responses(messages) == ["utter_callback_not_stored"]
     assert len(callbacks(db)) == before
+    # The callback was offered because no eVejleder was free in the chat: not the chat again.
+    assert "chat" not in messages[0]["channels"] and "telefon" in messages[0]["channels"]
+
+
+def test_a_declined_callback_offers_the_ways_besides_the_chat(run_action):
+    messages, _ = run_action(handoff.ActionDeclineCallback(), intent="deny")
+    assert responses(messages) == ["utter_contact_channels"]
+    assert "chat" not in messages[0]["channels"] and "telefon" in messages[0]["channels"]
 
 
 def test_without_consent_the_form_asks_for_nothing_more():

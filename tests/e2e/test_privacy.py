@@ -40,7 +40,7 @@ def test_contact_details_leave_every_store(stack):
     phone = a_phone_number()  # in the form's last answer: saved by Rasa after the callback action
 
     confirmation = request_a_callback(stack, sender, contact, wrong_try, f"hverdage efter kl. 16 på {phone}")
-    assert "den adresse, du gav" in confirmation and contact not in confirmation
+    assert "den e-mail, du har givet" in confirmation and contact not in confirmation
     # Stored for the counsellor, and already gone from Rasa's record of the conversation.
     assert files_containing(stack.workdir, contact) == ["bot.db"]
     assert files_containing(stack.workdir, phone) == ["bot.db"]
@@ -75,7 +75,7 @@ def test_contact_details_typed_at_the_offer_leave_the_conversation_when_the_call
     assert "Må jeg gemme" in texts(stack.say(sender, f"min mail er {typed}"))
     assert "hjælp til" in texts(stack.say(sender, "ja"))
     assert "Hvornår" in texts(stack.say(sender, "hvilken lederuddannelse passer til mig"))
-    assert "den adresse, du gav" in texts(stack.say(sender, "hverdage efter kl. 16"))
+    assert "Om tidspunktet skrev du: »hverdage efter kl. 16«" in texts(stack.say(sender, "hverdage efter kl. 16"))
     # Before any purge: only the callback list (the bot's database) holds the address.
     assert files_containing(stack.workdir, token) == ["bot.db"]
     lines = [e.get("text") for e in requests_tracker(stack, sender) if e.get("event") == "user"]

@@ -11,20 +11,20 @@ def texts(replies):
 def test_first_message_introduces_the_assistant_then_answers(stack):
     replies = stack.say("visitor-intro", "hej")
     first = replies[0]["text"]
-    assert "automatisk assistent" in first
+    assert "Jeg er UddannelsesGuidens chatassistent, et automatisk program" in first
     assert "personlige oplysninger" in first
     assert "vejleder" in first
     assert any(r.get("buttons") for r in replies), "the welcome offers topic buttons"
     # The introduction comes once per conversation, not with every answer.
-    assert "automatisk assistent" not in texts(stack.say("visitor-intro", "hej igen"))
+    assert "automatisk program" not in texts(stack.say("visitor-intro", "hej igen"))
 
 
 def test_an_explicit_session_start_welcomes_once_and_the_next_question_is_answered(stack):
     # The web widget opens a conversation with "/session_start".
     sender = "visitor-session-start"
-    assert "automatisk assistent" in texts(stack.say(sender, "/session_start"))
+    assert "automatisk program" in texts(stack.say(sender, "/session_start"))
     answer = texts(stack.say(sender, "hvad laver en leder?"))
-    assert "automatisk assistent" not in answer
+    assert "automatisk program" not in answer
     assert "En leder står i spidsen for medarbejderne" in answer
 
 
@@ -46,7 +46,7 @@ def test_a_question_for_the_tasks_gets_the_whole_list_in_one_message(stack):
     assert answer.count("•") == 8
     assert "Deltager i møder" in answer
     assert "Rapporterer til fx bestyrelser eller ledere på højere niveau" in answer
-    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
+    assert 'Kilde: UddannelsesGuiden, »Leder«' in answer
 
 
 def test_the_education_overview_leads_with_all_routes_and_opens_each_programme(stack):
@@ -67,7 +67,7 @@ def test_salary_never_states_an_amount(stack):
     assert "Uddannelseszoom" in answer
     assert "faglige organisationer" in answer
     assert "ikke oplyse noget beløb" in answer
-    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
+    assert 'Kilde: UddannelsesGuiden, »Leder«' in answer
     assert not re.search(r"\d", answer), answer
     assert "kr" not in answer.split()
 
@@ -81,7 +81,7 @@ def test_outlook_names_its_source_and_invents_no_level(stack):
 def test_further_education_answers_with_its_source(stack):
     answer = texts(stack.say("visitor-further", "hvilken efteruddannelse kan jeg tage når jeg er leder"))
     assert "efteruddannelse for ledere" in answer
-    assert 'Kilde: UddannelsesGuiden, "Leder"' in answer
+    assert 'Kilde: UddannelsesGuiden, »Leder«' in answer
 
 
 def test_another_job_points_to_a_counsellor(stack):

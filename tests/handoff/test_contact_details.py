@@ -14,7 +14,7 @@ def test_shipped_details_are_complete_and_marked_as_example_values():
 def test_each_channel_the_article_names_gets_its_detail():
     details = ContactDetails(phone="70 20 30 40", email="a@example.dk", chat_url="https://example.dk/c")
     assert details.labels(["telefon", "mail", "chat", "brev"]) == [
-        "telefon (70 20 30 40)", "mail (a@example.dk)", "chat (https://example.dk/c)", "brev"]
+        "telefon (70 20 30 40)", "e-mail (a@example.dk)", "chat (https://example.dk/c)", "brev"]
 
 
 def test_a_file_without_a_contact_section_names_bare_channels(tmp_path):

@@ -79,7 +79,7 @@ def test_holiday_is_closed_all_day(hours):
 def test_next_opening_across_a_weekend(hours):
     friday_after_closing = local(2026, 11, 27, 14, 0)
     assert hours.next_opening(friday_after_closing) == local(2026, 11, 30, 9, 0)
-    assert hours.describe_next_opening(friday_after_closing) == "mandag den 30. november kl. 09:00"
+    assert hours.describe_next_opening(friday_after_closing) == "mandag den 30. november kl. 9.00"
 
 
 def test_next_opening_across_a_holiday(hours):
@@ -93,8 +93,8 @@ def test_next_opening_across_holidays_and_a_weekend(hours):
 
 def test_next_opening_later_today_and_tomorrow(hours):
     assert hours.next_opening(local(2026, 11, 25, 12, 15)) == local(2026, 11, 25, 13, 0)
-    assert hours.describe_next_opening(local(2026, 11, 25, 12, 15)) == "i dag kl. 13:00"
-    assert hours.describe_next_opening(local(2026, 11, 25, 20, 0)) == "i morgen kl. 09:00"
+    assert hours.describe_next_opening(local(2026, 11, 25, 12, 15)) == "i dag kl. 13.00"
+    assert hours.describe_next_opening(local(2026, 11, 25, 20, 0)) == "i morgen kl. 9.00"
 
 
 def test_spring_forward_weekend_keeps_wall_clock_hours(hours):
@@ -102,7 +102,7 @@ def test_spring_forward_weekend_keeps_wall_clock_hours(hours):
     opening = hours.next_opening(local(2026, 3, 28, 12, 0))
     assert opening == utc(2026, 3, 30, 7, 0)
     assert opening.utcoffset() == dt.timedelta(hours=2)
-    assert hours.describe_next_opening(local(2026, 3, 28, 12, 0)) == "mandag den 30. marts kl. 09:00"
+    assert hours.describe_next_opening(local(2026, 3, 28, 12, 0)) == "mandag den 30. marts kl. 9.00"
     assert not hours.is_open(utc(2026, 3, 30, 6, 59))
     assert hours.is_open(utc(2026, 3, 30, 7, 0))
     # The Friday before still opened at 09:00 CET = 08:00 UTC.
@@ -135,13 +135,13 @@ def test_intervals_spanning_the_dst_change_itself():
 
 
 def test_danish_formatting_needs_no_locale():
-    assert format_danish_datetime(local(2026, 8, 1, 12, 5)) == "lørdag den 1. august kl. 12:05"
-    assert format_danish_datetime(local(2027, 2, 3, 9, 0)) == "onsdag den 3. februar kl. 09:00"
+    assert format_danish_datetime(local(2026, 8, 1, 12, 5)) == "lørdag den 1. august kl. 12.05"
+    assert format_danish_datetime(local(2027, 2, 3, 9, 0)) == "onsdag den 3. februar kl. 9.00"
 
 
 def test_describe_week_lists_every_day(hours):
     week = hours.describe_week()
-    assert week[2] == "onsdag: 09:00-12:00, 13:00-15:00"
+    assert week[2] == "onsdag: 9.00-12.00, 13.00-15.00"
     assert week[5] == "lørdag: lukket"
 
 

@@ -67,6 +67,15 @@ def test_a_reply_can_have_more_than_one_reason(conversations, session_factory, a
     assert item.reasons == ("not_covered", "fallback", "rated_down")
 
 
+def test_an_answer_to_the_callback_form_is_no_misunderstanding(conversations, session_factory, always_open):
+    conversations.write("d" * 32, [
+        ("ligegyldigt", "nlu_fallback", 0.21, "callback_form", "Tak! En eVejleder kontakter dig.", "r1"),
+        ("hverdage efter kl. 16", "ask_salary", 0.31, "callback_form", "Tak! En eVejleder kontakter dig.", "r2"),
+    ])
+    insight = compute(conversations.engine, session_factory, always_open, 30, NOW)
+    assert insight.misunderstood == [] and insight.fallbacks == 0
+
+
 def test_rasa_stores_the_response_name_the_reasons_read(conversations):
     write_all_kinds(conversations)
     with conversations.engine.connect() as connection:

@@ -96,9 +96,9 @@ describe("the console for a day of chats", () => {
     await desk.type("#text", "Et øjeblik");
     await visitor.waitForFunction(() => {
       const typing = document.querySelector(".evw-typing");
-      return !typing.hidden && typing.textContent.includes("Vejlederen skriver …");
+      return !typing.hidden && typing.textContent.includes("Din eVejleder skriver …");
     }, null, { timeout: 30000 });
-    // The message ends "Vejlederen skriver …" as it arrives, not seconds later.
+    // The message ends "Din eVejleder skriver …" as it arrives, not seconds later.
     const beforeMoment = await countOf(visitor, ".evw-log > .evw-msg--counsellor");
     await desk.press("#text", "Control+Enter");
     const atArrival = await visitor.waitForFunction((count) => {
@@ -198,7 +198,7 @@ describe("the console for a day of chats", () => {
     const caseLink = `#mine-liste a[href="${new URL(caseUrl).pathname}"]`;
     await colleague.waitForSelector(caseLink, { timeout: 30000 });
     assert.equal(await colleague.isHidden("#mine-tom"), true);
-    assert.match(await colleague.textContent("#mine-liste li"), /^Samtale nr\. \d+, taget kl\. \d\d:\d\d/);
+    assert.match(await colleague.textContent("#mine-liste li"), /^Samtale nr\. \d+, taget kl\. \d{1,2}\.\d\d/);
     // ... and no longer under "Andre eVejlederes samtaler".
     await colleague.waitForSelector(`#andre-liste li[data-case="${caseId}"]`, { state: "detached", timeout: 30000 });
     assert.ok(await samePage(colleague), "the console was not reloaded");

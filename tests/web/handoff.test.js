@@ -57,7 +57,7 @@ describe("a hand-off that never leaves anyone waiting", () => {
     const queued = await openChat(stack, first);
     await askForCounsellor(queued);
     await queued.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
-    assert.match(await queued.textContent(".evw-queue-text"), /\(nr\. 1\)\. Ventetiden kan ikke beregnes/);
+    assert.match(await queued.textContent(".evw-queue-text"), /nummer 1 i køen til en eVejleder\. Ventetiden kan ikke beregnes/);
     await queued.click(".evw-cancel");
     await waitForNotice(queued, "Du har forladt køen");
     await first.close();

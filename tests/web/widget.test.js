@@ -13,7 +13,7 @@ const {
   assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
 } = require("./support");
 
-const GREETING = /^Hej! Jeg er eVejleder/;
+const GREETING = /^Hej! Jeg er UddannelsesGuidens chatassistent/;
 
 let stack;
 let browser;
@@ -309,7 +309,7 @@ describe("the chat widget on the article page", () => {
     const visitor = await openChat(stack, visitorContext);
     await say(visitor, "jeg vil gerne tale med en vejleder");
     await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
-    assert.match(await visitor.textContent(".evw-queue-text"), /Du er i kø hos en eVejleder \(nr\. \d+\)/);
+    assert.match(await visitor.textContent(".evw-queue-text"), /Du er nummer \d+ i køen til en eVejleder/);
 
     const counsellorContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const desk = await signIn(stack, counsellorContext);
