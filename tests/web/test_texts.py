@@ -68,3 +68,20 @@ def test_the_widget_calls_the_assistant_by_its_name_and_the_people_evejleder():
 def test_the_console_names_the_assistant_by_its_configured_name():
     assert texts.who_names("uddannelsesGuidens chatassistent")["bot"] == "UddannelsesGuidens chatassistent"
     assert texts.who_names("Jobrobotten")["counsellor"] == "eVejleder"
+
+
+def test_the_article_page_gives_the_widget_the_configured_name_wherever_it_says_it():
+    """Every widget text that names the assistant gets the configured name from the page."""
+    from bot.web.services import templates
+
+    html = templates("Jobrobotten").get_template("site/article.html").render(
+        job=None, source=None, job_titles=[], workplaces=None, about=[], rasa_url="http://rasa",
+        assistant_name="Jobrobotten")
+    given = {re.sub(r"-(\w)", lambda m: m.group(1).upper(), key): value
+             for key, value in re.findall(r'data-text-([\w-]+)="([^"]*)"', html)}
+    given["title"] = re.search(r'data-title="([^"]*)"', html).group(1)
+    naming = [key for key, text in widget_texts().items() if Settings.assistant_name in text]
+    assert len(naming) >= 5
+    for key in naming:
+        assert "Jobrobotten" in given.get(key, ""), key
+        assert Settings.assistant_name not in given[key], key
