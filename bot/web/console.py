@@ -3,6 +3,7 @@ transfer, close, presence, callback requests. Every page but the login page need
 counsellor (bot.web.middleware); Rasa is called server side only (bot.handoff.rasa_api)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from typing import Any, Dict, Optional, Tuple
@@ -69,6 +70,9 @@ async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
 
 async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, Any], int]:
     """The case's status and transcript, and the HTTP status (503 when Rasa is down)."""
+    # Presence first: the case's status is then read just before its transcript, so a case the
+    # visitor just left rarely shows Rasa's "left" line with the status of before.
+    away = await off_loop(services.presence.away_since)
     case = await off_loop(services.queue.get, case_id)
     body: Dict[str, Any] = {
         "case": case.id,
@@ -77,7 +81,7 @@ async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, 
         "visitor_typing": services.typing.typing(case.conversation_id, VISITOR),
         # The send, transfer and close forms only make sense while the case is open.
         "open": case.is_open,
-        "visitor_notice": await visitor_notice(services, case),
+        "visitor_notice": await visitor_notice(services, case, away),
     }
     try:
         lines = await off_loop(services.rasa.transcript, case.conversation_id)
@@ -98,14 +102,17 @@ async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, 
     return body, 200
 
 
-async def visitor_notice(services: Services, case: CaseInfo) -> Optional[str]:
+async def visitor_notice(services: Services, case: CaseInfo,
+                         away: Optional[Dict[int, dt.datetime]] = None) -> Optional[str]:
     """What the counsellor should know about the visitor's connection: gone for good, or gone
     and the case ending after the grace period unless the visitor comes back (a reload)."""
     if case.status == CANCELLED:
         return texts.VISITOR_LEFT
     if not case.is_open:
         return None
-    since = (await off_loop(services.presence.away_since)).get(case.id)
+    if away is None:
+        away = await off_loop(services.presence.away_since)
+    since = away.get(case.id)
     if since is None:
         return None
     grace = (await off_loop(handoff_timing, services.settings)).visitor_gone_after
