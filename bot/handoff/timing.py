@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class HandoffTiming:
     offer_callback_after: dt.timedelta = dt.timedelta(minutes=5)
-    visitor_gone_after: dt.timedelta = dt.timedelta(seconds=120)
+    visitor_gone_after: dt.timedelta = dt.timedelta(seconds=20)
 
     @classmethod
     def from_file(cls, path: Union[str, Path]) -> "HandoffTiming":

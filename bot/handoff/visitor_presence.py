@@ -13,7 +13,7 @@ unseen, and ended too, so such cases cannot fill the queue.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -51,6 +51,17 @@ class VisitorPresence:
             return [CaseInfo.of(case) for case in cases
                     if (last := _last_presence(case)) is not None
                     and last.kind == AWAY and last.created_at <= cutoff]
+
+    def away_since(self) -> Dict[int, dt.datetime]:
+        """Open cases whose visitor has no chat window connected now: case id -> since when.
+        The console shows these at once, before the watch ends them after the grace period."""
+        with transaction(self._session_factory) as session:
+            cases = session.execute(
+                select(Case).where(Case.status.in_(OPEN_STATUSES))
+                .options(selectinload(Case.events))
+            ).scalars()
+            return {case.id: last.created_at for case in cases
+                    if (last := _last_presence(case)) is not None and last.kind == AWAY}
 
     def unseen(self, gone_after: dt.timedelta) -> List[CaseInfo]:
         """Waiting cases opened at least `gone_after` ago whose visitor was never seen present."""

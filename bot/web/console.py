@@ -3,14 +3,18 @@ transfer, close, presence, callback requests. Every page but the login page need
 counsellor (bot.web.middleware); Rasa is called server side only (bot.handoff.rasa_api)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
 
-from bot.handoff.models import WAITING
+from bot.handoff.models import CANCELLED, WAITING
 from bot.handoff.rasa_api import RasaUnavailable
 from bot.handoff.console_logins import SignedIn, new_token
+from bot.handoff.queue import CaseInfo
+from bot.handoff.timing import handoff_timing
 from bot.privacy.access_log import VIEW
 from bot.web import texts
 from bot.web.auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, tokens_match
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
     """The waiting visitors (with their last question), my open cases, open callbacks."""
     waiting = await off_loop(services.queue.waiting)
+    away = await off_loop(services.presence.away_since) if waiting else {}
     questions = await off_loop(
         services.last_questions.of, [case.conversation_id for case in waiting])
     active = await off_loop(services.queue.active)
@@ -43,6 +48,9 @@ async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
                 "claim_url": f"/console/cases/{case.id}/claim",
                 "claim_text": texts.claim_label(case.id),
                 "read_text": texts.read_label(case.id),
+                # A visitor whose chat window is gone cannot be helped: marked, and not offered
+                # to claim, until the watch ends the case or the visitor comes back.
+                "away_text": texts.VISITOR_LEFT if case.id in away else None,
             }
             for case in waiting
         ],
@@ -62,12 +70,18 @@ async def queue_state(services: Services, me: SignedIn) -> Dict[str, Any]:
 
 async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, Any], int]:
     """The case's status and transcript, and the HTTP status (503 when Rasa is down)."""
+    # Presence first: the case's status is then read just before its transcript, so a case the
+    # visitor just left rarely shows Rasa's "left" line with the status of before.
+    away = await off_loop(services.presence.away_since)
     case = await off_loop(services.queue.get, case_id)
     body: Dict[str, Any] = {
         "case": case.id,
         "status": case.status,
         "status_text": texts.STATUS_NAMES.get(case.status, case.status),
         "visitor_typing": services.typing.typing(case.conversation_id, VISITOR),
+        # The send, transfer and close forms only make sense while the case is open.
+        "open": case.is_open,
+        "visitor_notice": await visitor_notice(services, case, away),
     }
     try:
         lines = await off_loop(services.rasa.transcript, case.conversation_id)
@@ -86,6 +100,24 @@ async def transcript_state(services: Services, case_id: int) -> Tuple[Dict[str, 
         for line in lines
     ]
     return body, 200
+
+
+async def visitor_notice(services: Services, case: CaseInfo,
+                         away: Optional[Dict[int, dt.datetime]] = None) -> Optional[str]:
+    """What the counsellor should know about the visitor's connection: gone for good, or gone
+    and the case ending after the grace period unless the visitor comes back (a reload)."""
+    if case.status == CANCELLED:
+        return texts.VISITOR_LEFT
+    if not case.is_open:
+        return None
+    if away is None:
+        away = await off_loop(services.presence.away_since)
+    since = away.get(case.id)
+    if since is None:
+        return None
+    grace = (await off_loop(handoff_timing, services.settings)).visitor_gone_after
+    left = grace - (services.clock() - since)
+    return texts.visitor_away(max(0, math.ceil(left.total_seconds())))
 
 
 class ConsoleHandlers:
@@ -169,6 +201,7 @@ class ConsoleHandlers:
             canned=await off_loop(canned_for_case, self.services, me),
             can_close=case.can_be_closed_by(me.name),
             notice=request.query.get("besked"),
+            visitor_notice=await visitor_notice(self.services, case),
             notices={"ikke-annonceret": texts.CLAIM_NOT_ANNOUNCED, "overdraget": texts.TRANSFERRED},
             colleagues=await self.colleagues(me) if case.is_claimed_by(me.name) else {},
         )
@@ -184,6 +217,8 @@ class ConsoleHandlers:
         me: SignedIn = request["signed_in"]
         case_id = record_id(request)
         before = await off_loop(self.services.queue.get, case_id)
+        if before.status == WAITING and case_id in await off_loop(self.services.presence.away_since):
+            raise PageError(409, texts.VISITOR_AWAY_CLAIM)
         case = await off_loop(self.services.queue.claim, case_id, me.name)
         location = f"/console/cases/{case.id}"
         if before.status == WAITING:
@@ -197,8 +232,8 @@ class ConsoleHandlers:
         self.services.changes.notify()
         raise web.HTTPSeeOther(location)
 
-    async def deliver_message(self, request: web.Request) -> int:
-        """Send the form's text to the visitor of the case; returns the case id."""
+    async def deliver_message(self, request: web.Request) -> CaseInfo:
+        """Send the form's text to the visitor of the case; returns the case."""
         me: SignedIn = request["signed_in"]
         case_id = record_id(request)
         text = (await read_form(request)).get("text", "").strip()
@@ -213,16 +248,19 @@ class ConsoleHandlers:
         await off_loop(self.services.rasa.push_bot_message, case.conversation_id, text, me.display_name)
         await off_loop(self.services.queue.record_message, case.id, me.name, text)
         self.services.changes.notify()
-        return case.id
+        return case
 
     async def send_message(self, request: web.Request) -> web.StreamResponse:
-        case_id = await self.deliver_message(request)
-        raise web.HTTPSeeOther(f"/console/cases/{case_id}#ny-besked")
+        case = await self.deliver_message(request)
+        raise web.HTTPSeeOther(f"/console/cases/{case.id}#ny-besked")
 
     async def api_send_message(self, request: web.Request) -> web.StreamResponse:
         """The same for the console's script: the page stays, and so does the focus."""
-        await self.deliver_message(request)
-        return web.json_response({"sent": True, "status_text": texts.MESSAGE_SENT})
+        case = await self.deliver_message(request)
+        # Rasa keeps the message, so a visitor who reloads within the grace period sees it.
+        away = case.id in await off_loop(self.services.presence.away_since)
+        return web.json_response({"sent": True, "visitor_away": away, "status_text":
+                                  texts.MESSAGE_SENT_VISITOR_AWAY if away else texts.MESSAGE_SENT})
 
     async def close(self, request: web.Request) -> web.StreamResponse:
         me: SignedIn = request["signed_in"]

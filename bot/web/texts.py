@@ -119,6 +119,20 @@ CANNED_NOTICES = {
     "slettet": "Standardsvaret er slettet.",
 }
 MESSAGE_SENT = "Beskeden er sendt."
+MESSAGE_SENT_VISITOR_AWAY = (
+    "Den besøgende er ikke forbundet lige nu; beskeden vises, hvis den besøgende kommer tilbage."
+)
+VISITOR_LEFT = "Den besøgende har forladt samtalen."
+VISITOR_AWAY_CLAIM = "Den besøgende har forladt samtalen, så du kan ikke tage den."
+
+
+def visitor_away(seconds_left: int) -> str:
+    """The visitor's chat window is gone but the grace period for a reload still runs."""
+    if seconds_left <= 0:
+        return "Den besøgende har ikke forbindelse. Samtalen afsluttes nu."
+    unit = "sekund" if seconds_left == 1 else "sekunder"
+    return (f"Den besøgende har ikke forbindelse lige nu. Samtalen afsluttes om {seconds_left} "
+            f"{unit}, hvis den besøgende ikke kommer tilbage.")
 
 
 def claim_label(case_id: int) -> str:

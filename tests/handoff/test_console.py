@@ -13,6 +13,7 @@ from bot.handoff import protocol
 from bot.handoff.counsellors import Counsellors
 from bot.handoff.protocol import COUNSELLOR_METADATA_KEY
 from bot.handoff.queue import HandoffQueue
+from bot.handoff.visitor_presence import VisitorPresence
 from bot.handoff.console_logins import ConsoleSessions
 from bot.web import texts
 from tests.handoff.support import FAST_HASHER, web_app
@@ -453,5 +454,60 @@ def test_the_counsellor_reads_that_the_visitor_has_left(database_url, session_fa
             page = await (await client.get(f"/console/cases/{case.id}")).text()
             assert "Den besøgende har forladt samtalen." in page
             assert "Send besked" not in page
+
+    run(scenario)
+
+
+def test_a_departed_visitor_is_seen_at_once_and_cannot_be_claimed(database_url, session_factory):
+    queue, case, _ = setup_data(session_factory)
+    presence = VisitorPresence(session_factory)
+    presence.back("conv-1")
+    presence.away("conv-1")  # the chat channel saw the last connection close
+
+    async def scenario():
+        async with console(database_url, session_factory) as (client, peer):
+            peer.events["conv-1"] = [{"event": "user", "text": "Hej", "timestamp": 1795000001.0}]
+            await login(client)
+            csrf = await csrf_of(client)
+            waiting = (await (await client.get("/console/api/queue")).json())["waiting"]
+            assert waiting[0]["away_text"] == "Den besøgende har forladt samtalen."
+            index = await (await client.get("/console")).text()
+            assert "Den besøgende har forladt samtalen." in index
+            assert f"Tag samtale nr. {case.id}" not in index
+            response = await client.post(f"/console/cases/{case.id}/claim", allow_redirects=False,
+                                         data={"csrf_token": csrf})
+            assert response.status == 409
+            assert texts.VISITOR_AWAY_CLAIM in await response.text()
+            assert queue.get(case.id).status == "waiting"
+
+            presence.back("conv-1")  # a reload within the grace period
+            waiting = (await (await client.get("/console/api/queue")).json())["waiting"]
+            assert waiting[0]["away_text"] is None
+            response = await client.post(f"/console/cases/{case.id}/claim", allow_redirects=False,
+                                         data={"csrf_token": csrf})
+            assert response.status == 303
+            transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
+            assert transcript["visitor_notice"] is None and transcript["open"] is True
+            sent = await (await client.post(f"/console/api/cases/{case.id}/messages",
+                                            data={"csrf_token": csrf, "text": "Hej"})).json()
+            assert sent["status_text"] == texts.MESSAGE_SENT
+
+            presence.away("conv-1")
+            transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
+            assert transcript["visitor_notice"].startswith(
+                "Den besøgende har ikke forbindelse lige nu. Samtalen afsluttes om ")
+            assert transcript["open"] is True
+            page = await (await client.get(f"/console/cases/{case.id}")).text()
+            assert "Den besøgende har ikke forbindelse lige nu." in page
+            sent = await (await client.post(f"/console/api/cases/{case.id}/messages",
+                                            data={"csrf_token": csrf, "text": "Er du der?"})).json()
+            assert sent["status_text"] == (
+                "Den besøgende er ikke forbundet lige nu; beskeden vises, hvis den besøgende kommer tilbage.")
+            assert peer.posts[-1][2][0]["text"] == "Er du der?"  # kept for a visitor who comes back
+
+            queue.visitor_left("conv-1")  # the watch, after the grace period
+            transcript = await (await client.get(f"/console/api/cases/{case.id}/transcript")).json()
+            assert transcript["visitor_notice"] == "Den besøgende har forladt samtalen."
+            assert transcript["open"] is False
 
     run(scenario)

@@ -99,7 +99,8 @@ def test_a_message_is_sent_without_a_page_load_and_reaches_the_case_stream(
             response = await client.post(f"/console/api/cases/{case.id}/messages",
                                          data={"csrf_token": csrf, "text": "Hej, jeg hedder Anne."})
             assert response.status == 200
-            assert await response.json() == {"sent": True, "status_text": texts.MESSAGE_SENT}
+            assert await response.json() == {"sent": True, "visitor_away": False,
+                                              "status_text": texts.MESSAGE_SENT}
             after = await next_event(stream, "case")
             assert [line["who"] for line in after["lines"]] == ["visitor", "counsellor"]
             stream.close()

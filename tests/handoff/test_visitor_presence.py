@@ -120,3 +120,24 @@ def test_a_waiting_case_never_seen_present_is_unseen_after_the_grace_period(queu
     clock.advance(seconds=1)
     assert [c.id for c in presence.unseen(GRACE)] == [unseen.id], "waiting cases only"
     assert presence.departed(GRACE) == []
+
+
+def test_away_since_tells_the_open_cases_without_a_connection(queue, presence, clock):
+    case = queue.open_case("conv-a", [])
+    queue.open_case("conv-b", [])
+    presence.back("conv-b")
+    assert presence.away_since() == {}
+    presence.away("conv-a")
+    since = clock()
+    clock.advance(seconds=5)
+    assert presence.away_since() == {case.id: since}
+    presence.back("conv-a")
+    assert presence.away_since() == {}
+    presence.away("conv-a")
+    queue.visitor_left("conv-a")
+    assert presence.away_since() == {}, "an ended case is no longer watched"
+
+
+def test_the_grace_period_is_one_for_a_reload():
+    """Long enough to reload the page, short enough that nobody writes to an empty chair."""
+    assert HandoffTiming().visitor_gone_after == dt.timedelta(seconds=20)

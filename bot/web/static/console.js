@@ -101,10 +101,15 @@
     row.appendChild(el("td", { "class": "question" }, item.question));
     row.appendChild(el("td", {}, item.topics));
     var cell = el("td");
-    var form = el("form", { method: "post", action: item.claim_url, "class": "inline" });
-    form.appendChild(el("input", { type: "hidden", name: "csrf_token", value: csrfToken() }));
-    form.appendChild(el("button", { type: "submit" }, item.claim_text));
-    cell.appendChild(form);
+    if (item.away_text) {
+      // The visitor's chat window is gone: nobody to claim (the server refuses it too).
+      cell.appendChild(el("span", { "class": "away" }, item.away_text));
+    } else {
+      var form = el("form", { method: "post", action: item.claim_url, "class": "inline" });
+      form.appendChild(el("input", { type: "hidden", name: "csrf_token", value: csrfToken() }));
+      form.appendChild(el("button", { type: "submit" }, item.claim_text));
+      cell.appendChild(form);
+    }
     cell.appendChild(document.createTextNode(" "));
     cell.appendChild(el("a", { href: item.url }, item.read_text));
     row.appendChild(cell);
@@ -215,7 +220,9 @@
       mine = state.mine.map(function (item) { return item.id; });
       showMine(state.mine);
       known = waiting.map(function (item) { return String(item.id); });
-      var rows = JSON.stringify(waiting.map(function (item) { return [item.id, item.question, item.topics]; }));
+      var rows = JSON.stringify(waiting.map(function (item) {
+        return [item.id, item.question, item.topics, item.away_text];
+      }));
       if (rows === lastRows) {
         // Same rows: update the waiting times in place so keyboard focus stays put.
         waiting.forEach(function (item, i) {
@@ -246,10 +253,23 @@
     var statusBox = document.getElementById("sag-status");
     var emptyNote = document.getElementById("samtale-tom");
     var visitorTyping = document.getElementById("besoegende-skriver");
+    var visitorNotice = document.getElementById("besoegende-vaek");
     var shown = list.children.length;
 
     return function update(body) {
       visitorTyping.hidden = !body.visitor_typing;
+      if (visitorNotice.textContent !== (body.visitor_notice || "")) {
+        visitorNotice.textContent = body.visitor_notice || "";
+      }
+      visitorNotice.hidden = !body.visitor_notice;
+      var claimForm = document.getElementById("tag-samtale");
+      if (claimForm) { claimForm.hidden = Boolean(body.visitor_notice); }
+      if (!body.open) {
+        // The case has ended: nothing more to send, hand over or close.
+        Array.prototype.forEach.call(document.querySelectorAll("[data-open-only]"), function (node) {
+          node.parentNode.removeChild(node);
+        });
+      }
       if (!body.lines) {
         errorBox.textContent = body.error || errorBox.getAttribute("data-unavailable");
         errorBox.hidden = false;
@@ -317,6 +337,8 @@
           field.value = "";
           typingSent = 0;  // the next message's first key is news again
           statusBox.textContent = result.body.status_text;
+          // Seen, not only read aloud, when the visitor is not there to get the message now.
+          statusBox.className = result.body.visitor_away ? "notice" : "visually-hidden";
         }
       }).catch(function () {
         errorBox.textContent = errorBox.getAttribute("data-offline");
