@@ -105,7 +105,7 @@ describe("a hand-off that never leaves anyone waiting", () => {
     await deskContext.close();
   });
 
-  it("hides \"Vejlederen skriver …\" when her message arrives", { timeout: 180000 }, async () => {
+  it("hides \"Din eVejleder skriver …\" when the message arrives", { timeout: 180000 }, async () => {
     timing(5, 120);
     const deskContext = await browser.newContext();
     const desk = await signIn(stack, deskContext);
@@ -116,7 +116,7 @@ describe("a hand-off that never leaves anyone waiting", () => {
     await waitForNotice(visitor, "er nu med i samtalen");
     await desk.fill("#text", "Hej");
     await visitor.waitForSelector(".evw-typing:not([hidden])", { timeout: 30000 });
-    assert.match(await visitor.textContent(".evw-typing"), /Vejlederen skriver/);
+    assert.match(await visitor.textContent(".evw-typing"), /Din eVejleder skriver/);
 
     // She types on and sends at once: the fresh mark and the message travel together.
     await desk.evaluate(async () => {
