@@ -1,9 +1,44 @@
-"""Token buckets in process memory: the chat channels' and the console login's rate limits."""
+"""Rate limits.
+
+- `SharedLimits`: counts every replica shares, with the `limits` library (moving window): in Redis
+  when a Redis URL is given (the cluster), in process memory otherwise (`make run`). Its Redis
+  client blocks: call `allows` from a worker thread. When Redis cannot be reached the request is
+  let through (and logged): a rate limit must not take a server down with it.
+- `TokenBuckets`: token buckets in process memory, for the chat guard's message limits and the
+  console login.
+"""
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
+
+from limits import RateLimitItem
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+class SharedLimits:
+    def __init__(self, redis_url: Optional[str] = None):
+        # The limiter holds its storage by a weak reference only: keep it here.
+        self.storage = storage_from_string(redis_url or "memory://")
+        self.limiter = MovingWindowRateLimiter(self.storage)
+
+    def allows(self, limit: RateLimitItem, key: str) -> bool:
+        """Count one hit of `key` against `limit`; False beyond it. Blocks (Redis)."""
+        try:
+            return self.limiter.hit(limit, key)
+        except (RedisError, OSError) as exc:  # Redis is unreachable
+            log.warning("Rate limit not checked: %s", type(exc).__name__)
+            return True
+
+    async def allows_off_loop(self, limit: RateLimitItem, key: str) -> bool:
+        return await asyncio.to_thread(self.allows, limit, key)
 
 
 @dataclass(frozen=True)

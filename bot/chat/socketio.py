@@ -25,11 +25,8 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from limits import RateLimitItemPerMinute
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from redis.exceptions import RedisError
 from sanic import Blueprint
 
 from bot.chat import texts
@@ -39,6 +36,7 @@ from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
 from bot.config import without_password
+from bot.ratelimit import SharedLimits
 from bot.handoff.protocol import ANSWER_METADATA_KEY
 from bot.session_id import is_session_id
 from bot.session_secret import owns_session, session_secret
@@ -97,9 +95,7 @@ class SocketIOChannel(SocketIOInput):
         self.guard = MessageGuard(self.settings)
         self.redis: Optional[CheckedRedisManager] = None
         self.presence = ConnectionPresence()
-        # The limiter holds its storage by a weak reference only.
-        self._limit_storage = storage_from_string(self.settings.redis_url or "memory://")
-        self._limiter = MovingWindowRateLimiter(self._limit_storage)
+        self.limits = SharedLimits(self.settings.redis_url)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         output = super().get_output_channel()
@@ -176,7 +172,7 @@ class SocketIOChannel(SocketIOInput):
     async def _open_session(self, sid: str, data: Any) -> None:
         """Reopen the requested conversation if the secret matches, else open a new one; put the
         socket in its room (only there), and confirm the id with its secret."""
-        if not await asyncio.to_thread(self._session_request_allowed, sid):
+        if not await self.limits.allows_off_loop(SESSION_REQUESTS, sid):
             log.info("Refused a session request: too many from one socket")
             await self._tell(sid, texts.SLOW_DOWN)
             return
@@ -193,13 +189,6 @@ class SocketIOChannel(SocketIOInput):
                                                         "session_secret": session_secret(session)},
                                     self.namespace or "/", room=sid, ignore_queue=True)
         await self.presence.connected(sid, session)
-
-    def _session_request_allowed(self, sid: str) -> bool:
-        try:
-            return self._limiter.hit(SESSION_REQUESTS, sid)
-        except (RedisError, OSError) as exc:  # Redis is down: the chat must go on without it
-            log.warning("Session request limit not checked: %s", type(exc).__name__)
-            return True
 
     async def _bind(self, sid: str, session: str) -> None:
         namespace = self.namespace or "/"

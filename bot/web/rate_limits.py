@@ -1,6 +1,6 @@
 """Rate limits of the web server's visitor routes (visitor API, feedback, typing), kept where
 every replica sees them: the `limits` library with its Redis storage when REDIS_URL is set (the
-cluster) and process memory otherwise (`make run`). Counted per address group (an IPv4 address,
+cluster) and process memory otherwise (`make run`), through bot.ratelimit.SharedLimits. Counted per address group (an IPv4 address,
 an IPv6 /64; behind nginx the address in X-Forwarded-For, see bot.chat.address).
 
 The library's Redis client blocks, so each check runs in a worker thread, off the event loop.
@@ -9,19 +9,11 @@ the visitor API down with it.
 """
 from __future__ import annotations
 
-import asyncio
-import logging
-from typing import Optional
-
 from aiohttp import web
 from limits import RateLimitItem, RateLimitItemPerMinute
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
-from redis.exceptions import RedisError
 
 from bot.chat.address import address_group, client_address
-
-log = logging.getLogger(__name__)
+from bot.ratelimit import SharedLimits
 
 # A moving window: at most `amount` requests in any minute per address group. The widget asks for
 # the history once per (re)connection and cancels at most once per hand-off; it rates each answer
@@ -31,20 +23,7 @@ FEEDBACK = RateLimitItemPerMinute(20, namespace="feedback")
 TYPING = RateLimitItemPerMinute(40, namespace="typing")
 
 
-class SharedLimits:
-    def __init__(self, redis_url: Optional[str] = None):
-        # The limiter holds its storage by a weak reference only.
-        self.storage = storage_from_string(redis_url or "memory://")
-        self.limiter = MovingWindowRateLimiter(self.storage)
-
-    def _hit(self, limit: RateLimitItem, key: str) -> bool:
-        try:
-            return self.limiter.hit(limit, key)
-        except (RedisError, OSError) as exc:  # Redis is unreachable
-            log.warning("Rate limit not checked: %s", type(exc).__name__)
-            return True
-
-    async def allows(self, limit: RateLimitItem, request: web.Request) -> bool:
-        """Count the request against `limit` for its address; False beyond it."""
-        address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
-        return await asyncio.to_thread(self._hit, limit, address)
+async def allows(limits: SharedLimits, limit: RateLimitItem, request: web.Request) -> bool:
+    """Count the request against `limit` for its address; False beyond it."""
+    address = address_group(client_address(request.remote, request.headers.get("X-Forwarded-For")))
+    return await limits.allows_off_loop(limit, address)

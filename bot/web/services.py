@@ -35,7 +35,7 @@ from bot.web.auth import CSRF_FIELD
 from bot.web.last_questions import LastQuestions
 
 from bot.web.login_limit import LoginLimit
-from bot.web.rate_limits import SharedLimits
+from bot.ratelimit import SharedLimits
 from bot.web.state import Changes, TypingMarks
 
 HERE = Path(__file__).resolve().parent

@@ -29,7 +29,7 @@ from bot.session_id import is_session_id
 from bot.session_secret import owns_session
 from bot.web import texts
 from bot.web.middleware import ApiError, api_json
-from bot.web.rate_limits import VISITOR_API
+from bot.web.rate_limits import VISITOR_API, allows
 from bot.web.services import Services, off_loop
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class VisitorApi:
 
     async def check_rate(self, request: web.Request, limit: RateLimitItem = VISITOR_API) -> None:
         """HTTP 429 in Danish when the visitor's address has made too many requests."""
-        if not await self.limits.allows(limit, request):
+        if not await allows(self.limits, limit, request):
             raise ApiError(429, texts.VISITOR_TOO_MANY)
 
     @staticmethod
