@@ -92,8 +92,6 @@ class Insight:
     fallbacks: int  # not understood (off-topic messages are counted apart)
     out_of_scope: int
     not_covered: int  # replies saying the article does not treat the subject
-    handoffs: int
-    callbacks: int
     feedback_up: int
     feedback_down: int
     median_wait_seconds: Optional[float]
@@ -112,6 +110,14 @@ class Insight:
     @property
     def fallback_rate(self) -> float:
         return self.fallbacks / self.messages if self.messages else 0.0
+
+    @property
+    def handoffs(self) -> int:
+        return self.current.handoffs
+
+    @property
+    def callbacks(self) -> int:
+        return self.current.callbacks
 
 
 def _review_item(message: Message, reasons: Tuple[str, ...]) -> ReviewItem:
@@ -173,7 +179,6 @@ def compute(tracker_engine: Optional[Engine], session_factory: Callable, hours: 
         messages=len(visitor_messages),
         fallbacks=reason_counts[FALLBACK], out_of_scope=reason_counts[OUT_OF_SCOPE],
         not_covered=reason_counts[NOT_COVERED],
-        handoffs=len(cases_now), callbacks=sum(1 for c in callbacks if c.created_at >= since),
         feedback_up=sum(1 for m in visitor_messages if m.rating == UP),
         feedback_down=sum(1 for m in visitor_messages if m.rating == DOWN),
         median_wait_seconds=statistics.median(waits) if waits else None,
