@@ -165,6 +165,8 @@ class Answerer:
         self.ending_names = frozenset(
             t for t in self.job_names
             if any(o.lower() != t.lower() and o.lower().endswith(t.lower()) for o in self.roles.names))
+        # The roles each passage names in its text ("Som fx direktør træffer du ...").
+        self.named_in = {p: frozenset(self.roles.find(p.text)) for p in self.index.passages}
 
     # --- the pieces ------------------------------------------------------------------------
 
@@ -320,6 +322,12 @@ class Answerer:
             if best and best.passage != role_passage and best.score >= self.thresholds.strict_score \
                     and best.score - own >= self.thresholds.strict_margin:
                 return Answer("passage", (best.passage,), best.passage.topic)
+            # "hvem bestemmer mest, er det direktøren?" asked of the job in general: the intent's topic
+            # names the role where it says what the question asks (the top level of management).
+            naming = next((h.passage for h in everywhere if topics and h.passage.topic in topics
+                           and h.passage != role_passage and role in self.named_in[h.passage]), None)
+            if naming and role_passage.topic not in topics:
+                return Answer("passage", (naming, role_passage), naming.topic)
             return Answer("passage", (role_passage,), "career_paths")
 
         hits = [hit for hit in everywhere if topics is None or hit.passage.topic in topics]
