@@ -69,6 +69,13 @@ def passage_answer(tracker: Tracker, intent: Optional[str] = None) -> Optional[A
     )
 
 
+def likeliest_topic(tracker: Tracker) -> Optional[str]:
+    """The topic intent an unsure message most likely asks about: its confidence and its passages."""
+    message = tracker.latest_message
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") in TOPIC_ACTIONS]
+    return answerer(job_slug()).likeliest_topic(message.get("text") or "", ranking, unpack(message.get(TEXT_VECTOR)))
+
+
 def passage_text(answer: Answer) -> str:
     if answer.kind == "compare":
         # Side by side, each under its heading or role, so the visitor sees which is which.
@@ -320,7 +327,7 @@ class AnswerUncovered(StoreAnswer):
         ranking = tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]
         if claims_silence(ranking):
             return await super().run(dispatcher, tracker, domain)
-        topic = next((r["name"] for r in ranking if r.get("name") in TOPIC_ACTIONS), None)
+        topic = likeliest_topic(tracker)
         if topic:
             TOPIC_ACTIONS[topic]().respond(dispatcher, tracker, domain, topic)
         else:

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import TOPIC_ACTIONS, utter_passage_answer
+from actions.answers import TOPIC_ACTIONS, likeliest_topic, utter_passage_answer
 from actions.services import job_slug, knowledge
 from bot.config import settings
 
@@ -49,7 +49,8 @@ def guessed_topic(tracker: Tracker) -> Optional[str]:
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     top = max(ranking, key=lambda r: r.get("confidence") or 0.0, default={})
     if top.get("name") in TOPIC_ACTIONS and (top.get("confidence") or 0.0) >= GUESS_CONFIDENCE:
-        return top["name"]
+        # Which topic: the confidences and what the passages of each say to the message.
+        return likeliest_topic(tracker)
     return None
 
 

@@ -8,6 +8,10 @@ the caller gives the topic overview. Some questions are shaped differently:
 - yes/no questions: "yes" first when the passage asserts everything asked about;
 - a job title the article lists without a passage of its own ("chef", "værkfører") names the job
   itself: its question is about the job in general, answered from the titles list and the topics.
+- a role named in a question of another topic ("hvem bestemmer mest, er det direktøren?"): that
+  topic's passage naming the role, then the role's own description.
+When the classifier is unsure of the topic, `likeliest_topic` weighs each topic's confidence with
+what its passages say to the message.
 Whether the article is silent on a subject is not decided here: that is a trained intent
 (`ask_uncovered`, data/nlu/uncovered.yml), learned from how visitors ask about what it lacks.
 Nothing here writes Danish for the visitor: the kinds map to responses in domain.yml.
@@ -41,6 +45,11 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
     "ask_job_titles": ("job_titles", "intro"),
 }
 # The salary and outlook answers are short already and carry their links: always the whole topic.
+TOPIC_INTENTS: Dict[str, Tuple[str, ...]] = {
+    **TOPICS_OF_INTENT, "ask_salary": ("salary",), "ask_employment_outlook": ("outlook",)}
+# When the intent is unsure, the topic is chosen by its confidence plus this share of the score of
+# its best passage for the message (docs/nlu/passages.md).
+EVIDENCE_WEIGHT = 1.0
 # Messages that were not understood, or not about the job.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Intents whose question a named role answers with that role's description.
@@ -167,6 +176,19 @@ class Answerer:
             if any(o.lower() != t.lower() and o.lower().endswith(t.lower()) for o in self.roles.names))
         # The roles each passage names in its text ("Som fx direktør træffer du ...").
         self.named_in = {p: frozenset(self.roles.find(p.text)) for p in self.index.passages}
+
+    def likeliest_topic(self, text: str, ranking: Sequence[dict],
+                        vector: Optional[np.ndarray] = None) -> Optional[str]:
+        """The topic intent of a message the classifier was unsure of: each topic intent's
+        confidence, plus the evidence of its best passage for the message."""
+        confidence = {r.get("name"): r.get("confidence") or 0.0 for r in ranking or ()}
+        best: Dict[str, float] = {}
+        for hit in self.index.rank(text, vector=vector):
+            best.setdefault(hit.passage.topic, hit.score)
+        scores = {intent: confidence.get(intent, 0.0) + EVIDENCE_WEIGHT * max(best.get(t, 0.0) for t in topics)
+                  for intent, topics in TOPIC_INTENTS.items()}
+        intent = max(scores, key=scores.get)
+        return intent if scores[intent] > 0 else None
 
     # --- the pieces ------------------------------------------------------------------------
 

@@ -137,3 +137,24 @@ def test_a_suspended_compound_names_its_whole_word(answerer):
     assert "masteruddannelse" in answerer.index.query_terms("fx master- og diplomuddannelser")
     answer = answerer.answer("hvad kræver en masteruddannelse", "ask_education")
     assert "erhvervserfaring" in answer.passages[0].text
+
+
+def test_a_role_asked_of_in_another_topic_gets_that_topics_passage_naming_it(answerer):
+    # A question of the job in general names the direktør: the top level of management says who
+    # decides, the role's own description follows. Asked as a career question, the role alone.
+    answer = answerer.answer("hvem bestemmer mest i et firma, er det direktøren?", "ask_job_overview")
+    assert [p.topic for p in answer.passages] == ["overview", "career_paths"]
+    assert "de største beslutninger" in answer.passages[0].text
+    assert answer.passages[1].context == "Direktør"
+    answer = answerer.answer("hvad laver en direktør", "ask_career_paths")
+    assert [p.context for p in answer.passages] == ["Direktør"]
+
+
+def test_an_unsure_topic_is_chosen_by_its_passages_as_well_as_its_confidence(answerer):
+    # The classifier leans to the outlook; the article treats the subject in "Om jobbet".
+    ranking = [{"name": "ask_employment_outlook", "confidence": 0.14},
+               {"name": "ask_job_overview", "confidence": 0.13}]
+    assert answerer.likeliest_topic("har ledere noget med klima og grøn omstilling at gøre", ranking) \
+        == "ask_job_overview"
+    # Without a word the passages know, the classifier's order stands.
+    assert answerer.likeliest_topic("hmm", ranking) == "ask_employment_outlook"
