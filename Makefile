@@ -197,6 +197,7 @@ crossval: install spacy train
 	@echo "==> Held-out messages with $(MODEL)"
 	@$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out docs/nlu/holdout --quiet
 	@$(PY) -m nlu_eval.perturb tests/nlu_holdout.yml var/nlu/nlu_holdout_perturbed.yml
+	@$(PY) -m nlu_eval.topics
 	@$(PY) -m nlu_eval.summary
 
 # Other pipelines (nlu_eval/pipelines/) on the same folds, next to config.yml and the baseline in

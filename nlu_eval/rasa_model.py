@@ -32,6 +32,10 @@ class RasaParser:
             raise ValueError(f"this model has no {kind.__name__}")
         return found
 
+    def parses(self, texts: Iterable[str]) -> List[Dict]:
+        """The parse data of each text, as the action server receives it."""
+        return [self._loop.run_until_complete(self._agent.parse_message(text)) for text in texts]
+
     def rankings(self, texts: Iterable[str]) -> List[Dict[str, float]]:
         """The classifier's confidence per intent (up to its ranking length), before any fallback."""
         return [{r["name"]: r["confidence"] for r in self._loop.run_until_complete(

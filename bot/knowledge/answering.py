@@ -48,7 +48,7 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
 TOPIC_INTENTS: Dict[str, Tuple[str, ...]] = {
     **TOPICS_OF_INTENT, "ask_salary": ("salary",), "ask_employment_outlook": ("outlook",)}
 # When the intent is unsure, the topic is chosen by its confidence plus this share of the score of
-# its best passage for the message (docs/nlu/passages.md).
+# its best passage for the message (chosen on development questions: docs/nlu/topics.md).
 EVIDENCE_WEIGHT = 1.0
 # Messages that were not understood, or not about the job.
 MISUNDERSTOOD = ("nlu_fallback", "out_of_scope")
@@ -177,15 +177,15 @@ class Answerer:
         # The roles each passage names in its text ("Som fx direktør træffer du ...").
         self.named_in = {p: frozenset(self.roles.find(p.text)) for p in self.index.passages}
 
-    def likeliest_topic(self, text: str, ranking: Sequence[dict],
-                        vector: Optional[np.ndarray] = None) -> Optional[str]:
+    def likeliest_topic(self, text: str, ranking: Sequence[dict], vector: Optional[np.ndarray] = None,
+                        evidence_weight: float = EVIDENCE_WEIGHT) -> Optional[str]:
         """The topic intent of a message the classifier was unsure of: each topic intent's
         confidence, plus the evidence of its best passage for the message."""
         confidence = {r.get("name"): r.get("confidence") or 0.0 for r in ranking or ()}
         best: Dict[str, float] = {}
         for hit in self.index.rank(text, vector=vector):
             best.setdefault(hit.passage.topic, hit.score)
-        scores = {intent: confidence.get(intent, 0.0) + EVIDENCE_WEIGHT * max(best.get(t, 0.0) for t in topics)
+        scores = {intent: confidence.get(intent, 0.0) + evidence_weight * max(best.get(t, 0.0) for t in topics)
                   for intent, topics in TOPIC_INTENTS.items()}
         intent = max(scores, key=scores.get)
         return intent if scores[intent] > 0 else None
