@@ -1,11 +1,15 @@
-"""Rate limits.
+"""Rate limits: the one mechanism behind every limit on what a visitor (or a login form) can make
+a server do.
 
-- `SharedLimits`: counts every replica shares, with the `limits` library (moving window): in Redis
-  when a Redis URL is given (the cluster), in process memory otherwise (`make run`). Its Redis
-  client blocks: call `allows` from a worker thread. When Redis cannot be reached the request is
-  let through (and logged): a rate limit must not take a server down with it.
-- `TokenBuckets`: token buckets in process memory, for the chat guard's message limits and the
-  console login.
+`SharedLimits` counts with the `limits` library, moving windows: in Redis when a Redis URL is given
+(the cluster, so every replica shares the counts) and in process memory otherwise (`make run`). Its
+users: the chat guard's message limits (bot/chat/guard.py), socket.io's session requests
+(bot/chat/socketio.py) and the web server's visitor routes (bot/web/rate_limits.py).
+`TokenBuckets`, token buckets in process memory, still count the console login.
+
+The Redis client blocks: from async code use the `*_off_loop` methods, which run in a worker
+thread. When Redis cannot be reached the request is let through (and logged): a rate limit must not
+take a server down with it.
 """
 from __future__ import annotations
 
@@ -13,14 +17,25 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Dict, Optional
 
-from limits import RateLimitItem
+from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
+
+
+def burst_limit(burst: int, per_minute: float, namespace: str) -> Optional[RateLimitItem]:
+    """A moving window of `burst` hits in any burst/per_minute minutes: the whole burst at once,
+    and per_minute a minute in the long run (10 and 30: 10 in any 20 seconds). None, no limit,
+    when either number is 0 or less."""
+    if burst <= 0 or per_minute <= 0:
+        return None
+    seconds = max(1, round(60 * burst / per_minute))
+    return RateLimitItemPerSecond(int(burst), seconds, namespace=namespace)
 
 
 class SharedLimits:
@@ -29,16 +44,36 @@ class SharedLimits:
         self.storage = storage_from_string(redis_url or "memory://")
         self.limiter = MovingWindowRateLimiter(self.storage)
 
-    def allows(self, limit: RateLimitItem, key: str) -> bool:
-        """Count one hit of `key` against `limit`; False beyond it. Blocks (Redis)."""
+    def allows(self, limit: Optional[RateLimitItem], key: str) -> bool:
+        """Count one hit of `key` against `limit`; False (and nothing counted) beyond it.
+        No limit (None) allows everything. Blocks (Redis)."""
+        if limit is None:
+            return True
         try:
             return self.limiter.hit(limit, key)
         except (RedisError, OSError) as exc:  # Redis is unreachable
             log.warning("Rate limit not checked: %s", type(exc).__name__)
             return True
 
-    async def allows_off_loop(self, limit: RateLimitItem, key: str) -> bool:
+    def forget(self, limit: RateLimitItem, key: str) -> None:
+        """Drop every hit of `key` counted against `limit`. Blocks (Redis)."""
+        try:
+            self.limiter.clear(limit, key)
+        except (RedisError, OSError) as exc:
+            log.warning("Rate limit count not cleared: %s", type(exc).__name__)
+
+    async def allows_off_loop(self, limit: Optional[RateLimitItem], key: str) -> bool:
         return await asyncio.to_thread(self.allows, limit, key)
+
+    async def forget_off_loop(self, limit: RateLimitItem, key: str) -> None:
+        await asyncio.to_thread(self.forget, limit, key)
+
+
+@lru_cache(maxsize=None)
+def channel_limits(redis_url: Optional[str]) -> SharedLimits:
+    """The one SharedLimits of this Rasa process's chat channels (REST and socket.io), so they
+    count an address together also without Redis (`make run`)."""
+    return SharedLimits(redis_url)
 
 
 @dataclass(frozen=True)
