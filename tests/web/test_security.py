@@ -114,6 +114,33 @@ def test_the_login_counts_keep_a_hash_of_the_typed_name_never_the_text():
     assert "hemmelige" not in keys.casefold()
 
 
+def test_a_right_password_clears_the_names_count_and_the_address_keeps_every_attempt(monkeypatch):
+    from types import SimpleNamespace
+
+    import limits.storage.memory
+
+    from bot.ratelimit import SharedLimits
+    from bot.web.login_limit import LoginLimit
+
+    now = SimpleNamespace(value=1000.0)  # the memory storage's clock, moved by hand
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: now.value))
+    limit = LoginLimit(SharedLimits())
+    who = ("127.0.0.1", "203.0.113.5")
+
+    async def scenario():
+        assert all([await limit.allows(*who, "anne") for _ in range(PER_NAME.amount)])
+        assert not await limit.allows(*who, "anne")  # refused by the name: not counted on the address
+        await limit.succeeded(*who, "anne")
+        assert await limit.allows(*who, "anne")
+        left = PER_ADDRESS.amount - PER_NAME.amount - 1
+        assert all([await limit.allows(*who, f"navn{i}") for i in range(left)])
+        assert not await limit.allows(*who, "bo")
+        now.value += PER_ADDRESS.get_expiry() + 1  # the window has moved past every attempt
+        assert await limit.allows(*who, "bo")
+
+    asyncio.run(scenario())
+
+
 def test_failed_logins_from_elsewhere_do_not_lock_a_counsellor_out(database_url, session_factory):
     Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
 
