@@ -1,22 +1,23 @@
 """Which visitor messages reach the bot: not empty, not too long, not too many too fast.
 
-Rate limits are token buckets kept in this process's memory, one per session and one per
-address. Behind nginx with `ip_hash` stickiness an address always reaches the same Rasa
-process, so per-process buckets still limit each address; a session could be spread over
-processes only if its visitor's address changes. Loopback addresses (rasa shell, health
-checks, tests, a load generator on this machine) have no address limit, only session limits.
+The rate limits are moving windows per conversation and per address group (settings
+`session_limit`, `address_limit`), counted by bot.ratelimit.SharedLimits: in Redis when the
+chat has one (REDIS_URL), so every Rasa replica shares the counts whichever replica a message
+reaches, and in process memory otherwise (`make run`). The message's shape is checked first
+(`shape_refusal`, no counting); only a message that could go to the bot is counted. Loopback
+addresses (rasa shell, health checks, tests, a load generator on this machine) have no address
+limit, only session limits.
 """
 from __future__ import annotations
 
 import json
-import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Dict, Optional
 
 from bot.chat import texts
 from bot.chat.address import address_group, address_metadata, is_loopback
 from bot.chat.settings import ChatSettings
 from bot.handoff.protocol import CHOICE_METADATA_KEY, REF_METADATA_KEY, REF_PATTERN
-from bot.ratelimit import TokenBuckets
+from bot.ratelimit import SharedLimits
 
 # Metadata a visitor may send, on every channel: the widget's own keys (a quick-reply button's
 # title, short; the message's ref for ratings, hex). Anything else (other keys, longer values,
@@ -56,22 +57,32 @@ def message_metadata(value: Any, address: str) -> Dict[str, str]:
 
 
 class MessageGuard:
-    def __init__(self, settings: ChatSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, settings: ChatSettings, limits: SharedLimits):
         self.max_chars = settings.max_message_chars
-        self.sessions = TokenBuckets(settings.session_limit, clock)
-        self.addresses = TokenBuckets(settings.address_limit, clock)
+        self.session_limit = settings.session_limit
+        self.address_limit = settings.address_limit
+        self.limits = limits
 
-    def refusal(self, text: Any, session: str, address: str) -> Optional[str]:
-        """None if the message may go to the bot, else the Danish answer to send instead."""
+    def shape_refusal(self, text: Any) -> Optional[str]:
+        """None if the message is text the bot can take, else the Danish answer. Counts nothing."""
         if text is not None and not isinstance(text, str):
             return texts.NOT_TEXT
         if not text or not text.strip():
             return texts.EMPTY
         if len(text) > self.max_chars:
             return texts.TOO_LONG.format(limit=self.max_chars)
-        # The address first: a flood of fresh session ids must not get a full bucket each.
-        if not is_loopback(address) and not self.addresses.take(address_group(address)):
+        return None
+
+    async def refusal(self, text: Any, session: str, address: str) -> Optional[str]:
+        """None if the message may go to the bot, else the Danish answer to send instead.
+        The limits are counted in a worker thread (Redis blocks), off the event loop."""
+        shape = self.shape_refusal(text)
+        if shape is not None:
+            return shape
+        # The address first: a flood of fresh session ids must not get a fresh count each.
+        if not is_loopback(address) and not await self.limits.allows_off_loop(
+                self.address_limit, address_group(address)):
             return texts.SLOW_DOWN
-        if not self.sessions.take(session):
+        if not await self.limits.allows_off_loop(self.session_limit, session):
             return texts.SLOW_DOWN
         return None

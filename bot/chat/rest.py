@@ -34,6 +34,7 @@ from bot.chat import texts
 from bot.chat.address import client_address, is_loopback
 from bot.chat.guard import MessageGuard, message_metadata
 from bot.chat.settings import ChatSettings, chat_settings
+from bot.ratelimit import channel_limits
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class RestChannel(RestInput):
     def __init__(self, settings: Optional[ChatSettings] = None):
         super().__init__()
         self.settings = settings or chat_settings()
-        self.guard = MessageGuard(self.settings)
+        self.guard = MessageGuard(self.settings, channel_limits(self.settings.redis_url))
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "RestChannel":
@@ -99,7 +100,7 @@ class RestChannel(RestInput):
                                            "'sender' and 'message'."}, status=400)
         sender = body.get("sender")
         address = _address(request)
-        refusal = self.guard.refusal(body.get("message"), str(sender), address)
+        refusal = await self.guard.refusal(body.get("message"), str(sender), address)
         if refusal is None:
             return None
         log.info("Refused a REST message: %s", refusal)

@@ -1,19 +1,30 @@
-"""The chat channels' settings (read by the Rasa process), from the project's Settings."""
+"""The chat channels' settings (read by the Rasa process), from the project's Settings.
+
+The message limits are moving windows (bot.ratelimit.burst_limit): CHAT_SESSION_BURST messages of
+one conversation in any CHAT_SESSION_BURST / CHAT_SESSION_PER_MINUTE minutes (10 in any 20 seconds),
+CHAT_ADDRESS_BURST of one address group in any CHAT_ADDRESS_BURST / CHAT_ADDRESS_PER_MINUTE minutes
+(60 in any 30 seconds). None: no limit (a number set to 0).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from limits import RateLimitItem
+
 from bot.config import Settings, settings
-from bot.ratelimit import RateLimit
+from bot.ratelimit import burst_limit
+
+SESSION_NAMESPACE = "chat-session"
+ADDRESS_NAMESPACE = "chat-address"
 
 
 @dataclass(frozen=True)
 class ChatSettings:
     allowed_origins: Tuple[str, ...]
     max_message_chars: int = 1000
-    session_limit: RateLimit = RateLimit(burst=10, per_minute=30)
-    address_limit: RateLimit = RateLimit(burst=60, per_minute=120)
+    session_limit: Optional[RateLimitItem] = burst_limit(10, 30, SESSION_NAMESPACE)
+    address_limit: Optional[RateLimitItem] = burst_limit(60, 120, ADDRESS_NAMESPACE)
     redis_url: Optional[str] = None
 
 
@@ -29,7 +40,9 @@ def chat_settings(config: Optional[Settings] = None) -> ChatSettings:
     return ChatSettings(
         allowed_origins=config.chat_allowed_origins or default_origins(config),
         max_message_chars=config.chat_max_message_chars,
-        session_limit=RateLimit(config.chat_session_burst, config.chat_session_per_minute),
-        address_limit=RateLimit(config.chat_address_burst, config.chat_address_per_minute),
+        session_limit=burst_limit(config.chat_session_burst, config.chat_session_per_minute,
+                                  SESSION_NAMESPACE),
+        address_limit=burst_limit(config.chat_address_burst, config.chat_address_per_minute,
+                                  ADDRESS_NAMESPACE),
         redis_url=config.redis_url,
     )

@@ -36,7 +36,7 @@ from bot.chat.presence import ConnectionPresence
 from bot.chat.redis_manager import ChatQueueUnavailable, CheckedRedisManager, use_redis
 from bot.chat.settings import ChatSettings, chat_settings
 from bot.config import without_password
-from bot.ratelimit import SharedLimits
+from bot.ratelimit import channel_limits
 from bot.handoff.protocol import ANSWER_METADATA_KEY
 from bot.session_id import is_session_id
 from bot.session_secret import owns_session, session_secret
@@ -92,10 +92,10 @@ class SocketIOChannel(SocketIOInput):
     def __init__(self, *args: Any, settings: Optional[ChatSettings] = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.settings = settings or chat_settings()
-        self.guard = MessageGuard(self.settings)
         self.redis: Optional[CheckedRedisManager] = None
         self.presence = ConnectionPresence()
-        self.limits = SharedLimits(self.settings.redis_url)
+        self.limits = channel_limits(self.settings.redis_url)
+        self.guard = MessageGuard(self.settings, self.limits)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         output = super().get_output_channel()
@@ -134,7 +134,7 @@ class SocketIOChannel(SocketIOInput):
             data = {"message": data.get("message"), "session_id": data.get("session_id"),
                     self.metadata_key: metadata}
             session = data["session_id"] or sid
-            refusal = self.guard.refusal(data.get("message"), str(session), address)
+            refusal = await self.guard.refusal(data.get("message"), str(session), address)
             if refusal:
                 # No session id (it lets one read the conversation) and no address in the log.
                 log.info("Refused a visitor message: %s", refusal)

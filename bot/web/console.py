@@ -146,7 +146,7 @@ class ConsoleHandlers:
             return self.login_form(request, status=403, error=texts.LOGIN_EXPIRED)
         name = form.get("name", "").strip()
         who = (request.remote or "", request.headers.get("X-Forwarded-For", ""), name)
-        if not self.services.login_limit.allows(*who):
+        if not await self.services.login_limit.allows(*who):
             log.warning("Console login throttled")  # not the typed name: it may be a password
             return self.login_form(request, status=429, error=texts.LOGIN_THROTTLED, name=name)
         await self.services.login_limit.slow_down(name)
@@ -154,7 +154,7 @@ class ConsoleHandlers:
         counsellor_id = await off_loop(self.services.counsellors.verify, name, form.get("password", ""))
         if counsellor_id is None:
             return self.login_form(request, status=401, error=texts.LOGIN_FAILED, name=name)
-        self.services.login_limit.succeeded(*who)
+        await self.services.login_limit.succeeded(*who)
         old = request.cookies.get(SESSION_COOKIE)
         await off_loop(self.services.sessions.end, old)  # a fresh token on every login (no session fixation)
         response = web.HTTPSeeOther("/console")

@@ -1,27 +1,42 @@
-"""How often the console login may FAIL, per address and per counsellor name from one address.
+"""How often the console login may be tried, per address and per counsellor name from one address.
 
-Only failures count: a counsellor who signs in correctly (again and again) spends nothing. Each
-attempt holds a token while its argon2 hash is checked (so parallel guesses cannot slip past the
-limit) and gets it back when the password was right. The name is limited per address, so guessing
-from elsewhere cannot lock a counsellor out. Behind nginx the address is the one in
-X-Forwarded-For (trusted from loopback only, see bot.chat.address).
+Two moving windows of the `limits` library, counted by bot.ratelimit.SharedLimits (in Redis when
+REDIS_URL is set, so every web replica shares them; in memory with `make run`):
+
+- PER_NAME: 5 attempts on one name from one address in any 2½ minutes (on average 2 a minute).
+- PER_ADDRESS: 30 attempts from one address in any 3 minutes (on average 10 a minute).
+
+An attempt is counted before its argon2 hash is checked, so parallel guesses cannot slip past the
+limit while the hashes are being checked. A right password then clears its name's count from that
+address (`limits`' clear for the key): a counsellor who signs in again and again spends nothing
+there, and her own typing mistakes are forgotten. The address's count keeps every attempt: a login
+with one known password must not wipe out the guesses on other names; 30 in 3 minutes is far above
+what counsellors signing in from one office need. The name is limited per address, so guessing
+from elsewhere cannot lock a counsellor out; it is counted under a keyed hash of the typed name
+(which may be a password), never the text. Behind nginx the address is the one in
+X-Forwarded-For (trusted from loopback and TRUSTED_PROXIES only, see bot.chat.address).
 
 Guesses against one name from many addresses are slowed down instead: each failure in a row makes
-the next attempt on that name wait longer before its password is checked (AccountDelays). A delay,
-not a lock-out, so nobody can keep a counsellor from signing in.
+the next attempt on that name wait longer before its password is checked (AccountDelays, in this
+process's memory). A delay, not a lock-out, so nobody can keep a counsellor from signing in.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from asyncio import sleep
 from collections import OrderedDict
 from typing import Callable, Tuple
 
-from bot.chat.address import address_group, client_address
-from bot.ratelimit import RateLimit, TokenBuckets
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 
-PER_NAME = RateLimit(burst=5, per_minute=2)  # per name and address
-PER_ADDRESS = RateLimit(burst=30, per_minute=10)
+from bot.chat.address import address_group, client_address
+from bot.ratelimit import SharedLimits
+from bot.session_secret import session_key
+
+PER_NAME = RateLimitItemPerSecond(5, 150, namespace="login-name")  # per name and address
+PER_ADDRESS = RateLimitItemPerMinute(30, 3, namespace="login-address")
 
 FREE_FAILURES = 3  # failures in a row on one name before its attempts wait
 FIRST_DELAY = 1.0  # seconds; doubled with each further failure
@@ -60,26 +75,25 @@ class AccountDelays:
 
 
 class LoginLimit:
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.names = TokenBuckets(PER_NAME, clock)
-        self.addresses = TokenBuckets(PER_ADDRESS, clock)
+    def __init__(self, limits: SharedLimits, clock: Callable[[], float] = time.monotonic):
+        self.limits = limits
         self.accounts = AccountDelays(clock)
 
     @staticmethod
     def _keys(peer: str, forwarded_for: str, name: str) -> Tuple[str, str]:
         address = address_group(client_address(peer, forwarded_for))  # an IPv6 /64 counts as one
-        # A missing name still counts.
-        return address, f"{address} {_name_key(name)}"
+        # A missing name still counts. The typed name may be a password: only its keyed hash is
+        # stored (in Redis, in the cluster).
+        tag = hmac.new(session_key(), b"login:" + _name_key(name).encode(), hashlib.sha256)
+        return address, f"{address} {tag.hexdigest()[:32]}"
 
-    def allows(self, peer: str, forwarded_for: str, name: str) -> bool:
-        """Take a token for an attempt; False when the address or the name is out of them."""
+    async def allows(self, peer: str, forwarded_for: str, name: str) -> bool:
+        """Count an attempt on the name from this address and on the address; False when either is
+        out of attempts (a refused attempt is not counted against the one that refused it)."""
         address, named = self._keys(peer, forwarded_for, name)
-        if not self.addresses.take(address):
+        if not await self.limits.allows_off_loop(PER_NAME, named):
             return False
-        if not self.names.take(named):
-            self.addresses.give_back(address)
-            return False
-        return True
+        return await self.limits.allows_off_loop(PER_ADDRESS, address)
 
     async def slow_down(self, name: str) -> None:
         """Wait as long as the failures in a row on this name (from any address) ask for."""
@@ -87,9 +101,8 @@ class LoginLimit:
         if delay:
             await sleep(delay)
 
-    def succeeded(self, peer: str, forwarded_for: str, name: str) -> None:
-        """The password was right: the attempt costs nothing."""
-        address, named = self._keys(peer, forwarded_for, name)
-        self.addresses.give_back(address)
-        self.names.give_back(named)
+    async def succeeded(self, peer: str, forwarded_for: str, name: str) -> None:
+        """The password was right: the name's count from this address starts afresh."""
+        _, named = self._keys(peer, forwarded_for, name)
+        await self.limits.forget_off_loop(PER_NAME, named)
         self.accounts.succeeded(name)

@@ -67,8 +67,9 @@ class Services:
     answer_ratings: AnswerRatings
     store: KnowledgeStore
     templates: jinja2.Environment
-    # This process's short-lived state: login throttling, cached last questions, the wake-up of
-    # the console's event streams, typing marks.
+    # The rate limits every web replica shares (Redis with REDIS_URL), the login's among them (its
+    # growing delay per name is this process's); this process's short-lived state: cached last
+    # questions, the wake-up of the console's event streams, typing marks.
     login_limit: LoginLimit
     limits: SharedLimits
     last_questions: LastQuestions
@@ -105,6 +106,7 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     rasa = rasa_client or RasaClient(settings.rasa_url, settings.rasa_token)
+    limits = SharedLimits(settings.redis_url)
     return Services(
         settings=settings, session_factory=session_factory, clock=clock, rasa=rasa,
         queue=HandoffQueue(session_factory, clock),
@@ -118,8 +120,8 @@ def build_services(settings: Settings, rasa_client: Optional[RasaClient] = None,
         answer_ratings=AnswerRatings(session_factory, clock),
         store=KnowledgeStore(session_factory),
         templates=templates(settings.assistant_name),
-        login_limit=LoginLimit(),
-        limits=SharedLimits(settings.redis_url),
+        login_limit=LoginLimit(limits),
+        limits=limits,
         last_questions=LastQuestions(rasa.last_question),
         changes=Changes(),
         typing=TypingMarks(),

@@ -1,7 +1,7 @@
 """A real Rasa (with the action server) whose socket.io channel fans out through a real Redis.
 
-Rate limits are lowered, with a refill of one message a minute, so a test can count exactly
-which message of a burst is the first refused one.
+Rate limits are lowered to one message a minute in the long run (a window of BURST minutes), so
+a test can count exactly which message of a burst is the first refused one.
 """
 import shutil
 

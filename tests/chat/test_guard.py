@@ -1,87 +1,119 @@
-"""The message guard's rules, with a hand-driven clock."""
+"""The message guard's rules. Its limits are counted by the `limits` library's memory storage
+under a hand-driven clock, and once in a real Redis shared by two guards (two Rasa replicas)."""
+import asyncio
+import uuid
+from types import SimpleNamespace
+
+import limits.storage.memory
+import pytest
+
 from bot.chat import texts
 from bot.chat.address import client_address
 from bot.chat.guard import MessageGuard
-from bot.chat.settings import ChatSettings, chat_settings
-from bot.ratelimit import MAX_TRACKED, RateLimit, TokenBuckets
+from bot.chat.settings import ADDRESS_NAMESPACE, SESSION_NAMESPACE, ChatSettings, chat_settings
+from bot.launch.process import free_port
+from bot.ratelimit import SharedLimits, burst_limit
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
+@pytest.fixture
+def clock(monkeypatch):
+    """The memory storage's time.time(), moved by hand."""
+    now = SimpleNamespace(value=1000.0)
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: now.value))
+    return now
 
-    def __call__(self):
-        return self.now
 
-
-def guard(clock, session=RateLimit(3, 60), address=RateLimit(5, 60)):
+def guard(session=(3, 60), address=(5, 60), shared=None):
+    """3 messages of a session in any 3 seconds, 5 of an address in any 5 seconds."""
     settings = ChatSettings(allowed_origins=(), max_message_chars=10,
-                            session_limit=session, address_limit=address)
-    return MessageGuard(settings, clock)
+                            session_limit=burst_limit(*session, SESSION_NAMESPACE),
+                            address_limit=burst_limit(*address, ADDRESS_NAMESPACE))
+    return MessageGuard(settings, shared or SharedLimits())
 
 
-def test_empty_blank_and_non_text_messages_are_refused_politely():
-    g = guard(Clock())
-    assert g.refusal("", "s", "203.0.113.1") == texts.EMPTY
-    assert g.refusal(None, "s", "203.0.113.1") == texts.EMPTY
-    assert g.refusal(" \n\t", "s", "203.0.113.1") == texts.EMPTY
-    assert g.refusal({"a": 1}, "s", "203.0.113.1") == texts.NOT_TEXT
-    assert g.refusal(42, "s", "203.0.113.1") == texts.NOT_TEXT
+def refusal(g, text, session, address):
+    return asyncio.run(g.refusal(text, session, address))
 
 
-def test_the_length_limit_is_inclusive_and_named_in_the_answer():
-    g = guard(Clock())
-    assert g.refusal("x" * 10, "s", "203.0.113.1") is None
-    refusal = g.refusal("x" * 11, "s", "203.0.113.1")
-    assert refusal == texts.TOO_LONG.format(limit=10) and "10 tegn" in refusal
+def test_empty_blank_and_non_text_messages_are_refused_politely(clock):
+    g = guard()
+    assert refusal(g, "", "s", "203.0.113.1") == texts.EMPTY
+    assert refusal(g, None, "s", "203.0.113.1") == texts.EMPTY
+    assert refusal(g, " \n\t", "s", "203.0.113.1") == texts.EMPTY
+    assert refusal(g, {"a": 1}, "s", "203.0.113.1") == texts.NOT_TEXT
+    assert refusal(g, 42, "s", "203.0.113.1") == texts.NOT_TEXT
+    assert g.shape_refusal(42) == texts.NOT_TEXT and g.shape_refusal("hej") is None
 
 
-def test_a_session_gets_its_burst_then_one_message_per_refill():
-    clock = Clock()
-    g = guard(clock)
-    answers = [g.refusal("hej", "s", "203.0.113.1") for _ in range(5)]
+def test_the_length_limit_is_inclusive_and_named_in_the_answer(clock):
+    g = guard()
+    assert refusal(g, "x" * 10, "s", "203.0.113.1") is None
+    answer = refusal(g, "x" * 11, "s", "203.0.113.1")
+    assert answer == texts.TOO_LONG.format(limit=10) and "10 tegn" in answer
+
+
+def test_a_session_gets_its_burst_and_the_next_once_its_window_has_moved_on(clock):
+    g = guard(address=(100, 60))
+    answers = [refusal(g, "hej", "s", "203.0.113.1") for _ in range(5)]
     assert answers == [None, None, None, texts.SLOW_DOWN, texts.SLOW_DOWN]
-    assert g.refusal("hej", "another", "203.0.113.2") is None  # other sessions are not affected
-    clock.now += 1.0  # 60 per minute: one token a second
-    assert g.refusal("hej", "s", "203.0.113.1") is None
-    assert g.refusal("hej", "s", "203.0.113.1") == texts.SLOW_DOWN
+    assert refusal(g, "hej", "another", "203.0.113.2") is None  # other sessions are not affected
+    clock.value += 2.9  # the burst is still inside the 3-second window
+    assert refusal(g, "hej", "s", "203.0.113.1") == texts.SLOW_DOWN
+    clock.value += 0.2
+    # The refused messages were not counted: the whole burst is free again.
+    assert [refusal(g, "hej", "s", "203.0.113.1") for _ in range(4)] == [None] * 3 + [texts.SLOW_DOWN]
 
 
-def test_an_address_cannot_escape_its_limit_with_fresh_sessions():
-    g = guard(Clock())
-    answers = [g.refusal("hej", f"session-{i}", "203.0.113.7") for i in range(7)]
-    assert answers.count(None) == 5 and answers[5:] == [texts.SLOW_DOWN] * 2
-    assert g.refusal("hej", "session-x", "203.0.113.8") is None
+def test_the_configured_numbers_become_a_window_of_the_burst_at_the_long_run_rate():
+    session = chat_settings().session_limit
+    assert (session.amount, session.get_expiry()) == (10, 20)  # 10 at once, 30 a minute
+    address = burst_limit(60, 120, ADDRESS_NAMESPACE)
+    assert (address.amount, address.get_expiry()) == (60, 30)
+    assert burst_limit(5, 2, "x").get_expiry() == 150
 
 
-def test_loopback_has_only_session_limits():
-    g = guard(Clock())
-    assert all(g.refusal("hej", f"s{i}", "127.0.0.1") is None for i in range(20))
-    assert all(g.refusal("hej", f"t{i}", "::1") is None for i in range(20))
+def test_an_address_cannot_escape_its_limit_with_fresh_sessions(clock):
+    g = guard()
+    answers = [refusal(g, "hej", f"session-{i}", "203.0.113.7") for i in range(7)]
+    assert answers == [None] * 5 + [texts.SLOW_DOWN] * 2
+    assert refusal(g, "hej", "session-x", "203.0.113.8") is None
 
 
-def test_refused_messages_do_not_spend_tokens():
-    g = guard(Clock())
+def test_loopback_has_only_session_limits(clock):
+    g = guard()
+    assert all(refusal(g, "hej", f"s{i}", "127.0.0.1") is None for i in range(20))
+    assert all(refusal(g, "hej", f"t{i}", "::1") is None for i in range(20))
+    assert [refusal(g, "hej", "u", "::1") for _ in range(4)] == [None] * 3 + [texts.SLOW_DOWN]
+
+
+def test_refused_messages_are_not_counted(clock):
+    g = guard(address=(100, 60))
     for _ in range(10):
-        assert g.refusal("x" * 50, "s", "203.0.113.1") is not None
-    assert g.refusal("hej", "s", "203.0.113.1") is None
+        assert refusal(g, "x" * 50, "s", "203.0.113.1") is not None
+    assert [refusal(g, "hej", "s", "203.0.113.1") for _ in range(4)] == [None] * 3 + [texts.SLOW_DOWN]
 
 
-def test_per_minute_zero_switches_a_limit_off():
-    buckets = TokenBuckets(RateLimit(burst=1, per_minute=0), Clock())
-    assert all(buckets.take("k") for _ in range(100))
+def test_per_minute_or_burst_zero_switches_a_limit_off(clock):
+    assert burst_limit(1, 0, "x") is None and burst_limit(0, 30, "x") is None
+    g = guard(session=(1, 0), address=(0, 60))
+    assert all(refusal(g, "hej", "s", "203.0.113.1") is None for _ in range(100))
 
 
-def test_full_buckets_are_forgotten_when_too_many_are_tracked():
-    clock = Clock()
-    buckets = TokenBuckets(RateLimit(burst=2, per_minute=60), clock)
-    for i in range(MAX_TRACKED):
-        buckets.take(f"k{i}")
-    buckets.take("busy")
-    buckets.take("busy")
-    clock.now += 5  # every bucket but none is full again
-    buckets.take("new")
-    assert len(buckets._buckets) <= 2
+def test_two_replicas_share_the_counts_in_redis(redis_server):
+    # Two Rasa processes: each its own guard and its own Redis connection, one Redis.
+    replicas = [guard(session=(3, 1), address=(5, 1), shared=SharedLimits(redis_server.url))
+                for _ in range(2)]
+    session, address = uuid.uuid4().hex, f"192.0.2.{uuid.uuid4().int % 250 + 1}"
+    answers = [refusal(replicas[i % 2], "hej", session, address) for i in range(4)]
+    assert answers == [None] * 3 + [texts.SLOW_DOWN], "a session's messages count on every replica"
+    # The address has 5: the 4 messages above counted (on both replicas), 1 is left.
+    answers = [refusal(replicas[i % 2], "hej", uuid.uuid4().hex, address) for i in range(3)]
+    assert answers == [None, texts.SLOW_DOWN, texts.SLOW_DOWN], "so do an address's"
+
+
+def test_an_unreachable_redis_lets_messages_through():
+    g = guard(session=(1, 1), shared=SharedLimits(f"redis://127.0.0.1:{free_port()}/0"))
+    assert [refusal(g, "hej", "s", "203.0.113.1") for _ in range(3)] == [None] * 3
 
 
 def test_forwarded_for_is_trusted_only_from_loopback_and_only_its_last_entry(monkeypatch):
@@ -144,7 +176,7 @@ def test_every_channel_stores_the_widgets_keys_and_its_own_address_tag_only():
         assert message_metadata(odd, "127.0.0.1") == {}
 
 
-def test_caps_and_limits_count_an_ipv6_address_per_64():
+def test_caps_and_limits_count_an_ipv6_address_per_64(clock):
     from bot.chat.address import address_group, address_metadata
 
     assert address_group("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
@@ -152,9 +184,8 @@ def test_caps_and_limits_count_an_ipv6_address_per_64():
     assert address_metadata("2001:db8:1:2::1") != address_metadata("2001:db8:1:3::1")
     assert address_group("::ffff:198.51.100.7") == "198.51.100.7" == address_group("198.51.100.7")
     assert address_group("::1") == "::1" and address_group("unknown") == "unknown"
-    clock = Clock()
-    g = guard(clock, session=RateLimit(100, 60), address=RateLimit(2, 60))
-    assert g.refusal("hej", "a", "2001:db8:1:2::1") is None
-    assert g.refusal("hej", "b", "2001:db8:1:2::2") is None
-    assert g.refusal("hej", "c", "2001:db8:1:2::3") == texts.SLOW_DOWN, "the same /64"
-    assert g.refusal("hej", "d", "2001:db8:1:3::1") is None, "another /64"
+    g = guard(session=(100, 60), address=(2, 60))
+    assert refusal(g, "hej", "a", "2001:db8:1:2::1") is None
+    assert refusal(g, "hej", "b", "2001:db8:1:2::2") is None
+    assert refusal(g, "hej", "c", "2001:db8:1:2::3") == texts.SLOW_DOWN, "the same /64"
+    assert refusal(g, "hej", "d", "2001:db8:1:3::1") is None, "another /64"

@@ -86,20 +86,59 @@ def test_the_article_page_loads_scripts_only_from_files(database_url, session_fa
     run(scenario)
 
 
-def test_successful_logins_do_not_count(database_url, session_factory):
+def test_successful_logins_do_not_count_against_the_name(database_url, session_factory):
     Counsellors(session_factory, FAST_HASHER).add("anne", PASSWORD)
 
     async def scenario():
         async with web_app(database_url, session_factory) as (client, _, _):
             statuses = []
-            for _ in range(PER_NAME.burst * 3):
+            for _ in range(PER_NAME.amount * 3):
                 statuses.append((await login(client)).status)
                 client.session.cookie_jar.clear()  # signed out again
-            assert statuses == [303] * (PER_NAME.burst * 3)
+            assert statuses == [303] * (PER_NAME.amount * 3)
             assert [(await login(client, password="forkert")).status
-                    for _ in range(PER_NAME.burst)] == [401] * PER_NAME.burst
+                    for _ in range(PER_NAME.amount)] == [401] * PER_NAME.amount
 
     run(scenario)
+
+
+def test_the_login_counts_keep_a_hash_of_the_typed_name_never_the_text():
+    from bot.ratelimit import SharedLimits
+    from bot.web.login_limit import LoginLimit
+
+    shared = SharedLimits()
+    limit = LoginLimit(shared)
+    assert asyncio.run(limit.allows("127.0.0.1", "203.0.113.5", "Mit Hemmelige Kodeord"))
+    keys = " ".join(shared.storage.events)
+    assert "203.0.113.5" in keys and "login-name" in keys  # the test looks in the right place
+    assert "hemmelige" not in keys.casefold()
+
+
+def test_a_right_password_clears_the_names_count_and_the_address_keeps_every_attempt(monkeypatch):
+    from types import SimpleNamespace
+
+    import limits.storage.memory
+
+    from bot.ratelimit import SharedLimits
+    from bot.web.login_limit import LoginLimit
+
+    now = SimpleNamespace(value=1000.0)  # the memory storage's clock, moved by hand
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: now.value))
+    limit = LoginLimit(SharedLimits())
+    who = ("127.0.0.1", "203.0.113.5")
+
+    async def scenario():
+        assert all([await limit.allows(*who, "anne") for _ in range(PER_NAME.amount)])
+        assert not await limit.allows(*who, "anne")  # refused by the name: not counted on the address
+        await limit.succeeded(*who, "anne")
+        assert await limit.allows(*who, "anne")
+        left = PER_ADDRESS.amount - PER_NAME.amount - 1
+        assert all([await limit.allows(*who, f"navn{i}") for i in range(left)])
+        assert not await limit.allows(*who, "bo")
+        now.value += PER_ADDRESS.get_expiry() + 1  # the window has moved past every attempt
+        assert await limit.allows(*who, "bo")
+
+    asyncio.run(scenario())
 
 
 def test_failed_logins_from_elsewhere_do_not_lock_a_counsellor_out(database_url, session_factory):
@@ -108,7 +147,7 @@ def test_failed_logins_from_elsewhere_do_not_lock_a_counsellor_out(database_url,
     async def scenario():
         async with web_app(database_url, session_factory) as (client, _, _):
             attacker = {"X-Forwarded-For": "203.0.113.66"}
-            for _ in range(PER_NAME.burst):
+            for _ in range(PER_NAME.amount):
                 await login(client, password="forkert", **attacker)
             assert (await login(client, **attacker)).status == 429
             assert (await login(client, **{"X-Forwarded-For": "203.0.113.7"})).status == 303
@@ -121,8 +160,8 @@ def test_console_login_is_limited_per_name_in_danish(database_url, session_facto
 
     async def scenario():
         async with web_app(database_url, session_factory) as (client, _, _):
-            statuses = [(await login(client, password="forkert")).status for _ in range(PER_NAME.burst)]
-            assert statuses == [401] * PER_NAME.burst
+            statuses = [(await login(client, password="forkert")).status for _ in range(PER_NAME.amount)]
+            assert statuses == [401] * PER_NAME.amount
             throttled = await login(client)  # even the right password waits now
             assert throttled.status == 429
             assert texts.LOGIN_THROTTLED in await throttled.text()
@@ -175,8 +214,8 @@ def test_console_login_is_limited_per_address_behind_the_local_proxy(database_ur
         async with web_app(database_url, session_factory) as (client, _, _):
             proxy = {"X-Forwarded-For": "203.0.113.50"}
             statuses = [(await login(client, name=f"gæt{i}", password="x", **proxy)).status
-                        for i in range(PER_ADDRESS.burst)]
-            assert statuses == [401] * PER_ADDRESS.burst
+                        for i in range(PER_ADDRESS.amount)]
+            assert statuses == [401] * PER_ADDRESS.amount
             assert (await login(client, **proxy)).status == 429
             # Another visitor's address (as nginx reports it) is not affected.
             assert (await login(client, **{"X-Forwarded-For": "203.0.113.51"})).status == 303
