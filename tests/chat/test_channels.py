@@ -107,9 +107,13 @@ def test_socketio_burst_of_30_is_slowed_down_after_the_burst(visitor):
     for i in range(30):
         visitor.say(f"hej {i}")
         time.sleep(0.05)  # python-socketio's client batches emits; engine.io takes 16 per request
-    got = visitor.silence(10)
-    slow = [m for m in got if m.get("text") == texts.SLOW_DOWN]
-    assert len(slow) == 30 - SESSION_BURST
+    # Every refusal comes, however loaded the machine; then no more than those.
+    expected, slow = 30 - SESSION_BURST, []
+    deadline = time.monotonic() + 60
+    while len(slow) < expected and time.monotonic() < deadline:
+        slow += [m for m in visitor.silence(1) if m.get("text") == texts.SLOW_DOWN]
+    slow += [m for m in visitor.silence(3) if m.get("text") == texts.SLOW_DOWN]
+    assert len(slow) == expected
 
 
 @pytest.mark.parametrize("path", ["/status", "/conversations/x/tracker",
