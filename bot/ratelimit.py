@@ -8,7 +8,7 @@ users: the chat guard's message limits (bot/chat/guard.py), socket.io's session 
 login (bot/web/login_limit.py).
 
 The Redis client blocks: from async code use the `*_off_loop` methods, which run in a worker
-thread. When Redis cannot be reached the request is let through (and logged): a rate limit must not
+thread with Redis (in memory the count takes microseconds and stays on the loop). When Redis cannot be reached the request is let through (and logged): a rate limit must not
 take a server down with it.
 """
 from __future__ import annotations
@@ -41,6 +41,7 @@ class SharedLimits:
         # The limiter holds its storage by a weak reference only: keep it here.
         self.storage = storage_from_string(redis_url or "memory://")
         self.limiter = MovingWindowRateLimiter(self.storage)
+        self.blocks = redis_url is not None
 
     def allows(self, limit: Optional[RateLimitItem], key: str) -> bool:
         """Count one hit of `key` against `limit`; False (and nothing counted) beyond it.
@@ -61,9 +62,13 @@ class SharedLimits:
             log.warning("Rate limit count not cleared: %s", type(exc).__name__)
 
     async def allows_off_loop(self, limit: Optional[RateLimitItem], key: str) -> bool:
+        if not self.blocks:
+            return self.allows(limit, key)
         return await asyncio.to_thread(self.allows, limit, key)
 
     async def forget_off_loop(self, limit: RateLimitItem, key: str) -> None:
+        if not self.blocks:
+            return self.forget(limit, key)
         await asyncio.to_thread(self.forget, limit, key)
 
 
