@@ -10,7 +10,7 @@ from nlu_eval.answers import BROAD_HOLDOUT, answer_rate, broad_rate, load_holdou
 MIN_PRECISE = 0.90
 # Wanted: 0.95. The measured rate is in docs/nlu/summary.md (`make crossval`); this bar guards what is
 # reached while the misses (neighbouring topics, paraphrase the vectors do not carry) are worked on.
-MIN_BROAD = 0.78
+MIN_BROAD = 0.83
 MIN_HONEST = 0.90
 
 
