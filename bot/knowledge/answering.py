@@ -261,6 +261,8 @@ class Answerer:
         if not match:
             return None
         target = next(g for g in match.groups() if g)
+        if not _ROUTE.match(text) and not self._names_a_job(target):
+            return None       # "kan man blive bedre til at lede": not a job to become
         # "topleder" is no role of the article, but its synonyms name one.
         roles = ([role] if role else []) + self.roles.find(target) + self.roles.find(
             " ".join(self.index.query_terms(target)))
@@ -283,6 +285,16 @@ class Answerer:
             return None
         yes = can_become and self.covers(found, text)
         return Answer("yes" if yes else "route", (found,), found.topic)
+
+    def _names_a_job(self, target: str) -> bool:
+        """`target` starts with a job: the article's own ("leder", "ledere"), one of its roles or
+        titles in any form ("direktør", "chef"), or a word its synonyms make one ("topleder")."""
+        words = [w.strip("?!.,") for w in target.split() if w.lower() not in ("en", "et", "den", "det")]
+        if not words:
+            return False
+        first = words[0].lower()
+        return (fold(first).startswith(fold(self.article.title.lower())) or bool(self.role_of(first))
+                or bool(self.roles.find(" ".join(self.index.query_terms(first)))))
 
     def _about_education(self, text: str) -> bool:
         best = next(iter(self.index.rank(text, ("education",), dense=False)), None)

@@ -118,6 +118,10 @@ def test_can_one_become_is_a_route_only_when_it_asks_how(answerer):
     assert answer.kind == "route" and answer.passages[0].text.startswith("Alle uddannelsesveje")
     answer = answerer.answer("kan man blive leder på en tv-station", "ask_workplaces")
     assert answer.kind == "yes" and "tv-stationer" in answer.passages[0].text
+    # "blive bedre til at lede" is no job to become: no route (the education section answers).
+    answer = answerer.answer("kan man blive bedre til at lede ved at tage en uddannelse", "ask_education")
+    assert answer is None or answer.kind != "route"
+    assert answerer.answer("kan man blive direktør uden en uddannelse", "ask_education").kind == "route"
 
 
 def test_a_clear_winner_outside_the_intents_topic_answers(answerer):
