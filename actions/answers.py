@@ -127,6 +127,10 @@ class StoreAnswer(Action):
     def messages(self, store: KnowledgeStore, slug: str, tracker: Tracker) -> List[Message]:
         raise NotImplementedError
 
+    def named(self, store: KnowledgeStore, slug: str, tracker: Tracker) -> List[Message]:
+        """The answer about a thing of the store the message names, before any passage; [] if none."""
+        return []
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict]:
         self.respond(dispatcher, tracker, domain, intent_of(tracker))
         return []
@@ -135,9 +139,10 @@ class StoreAnswer(Action):
         """Answer the latest message as a question of `intent`."""
         store, slug = knowledge(), job_slug()
         try:
-            answer = passage_answer(tracker, intent)
-            messages = ([passage_message(answer, store, slug, domain)] if answer
-                        else self.messages(store, slug, tracker))
+            named = self.named(store, slug, tracker)
+            answer = None if named else passage_answer(tracker, intent)
+            messages = named or ([passage_message(answer, store, slug, domain)] if answer
+                                 else self.messages(store, slug, tracker))
             source = source_line(store.source(slug))
         except (SQLAlchemyError, UnknownJob):
             logger.exception("knowledge store unavailable for %s", self.name())
@@ -265,14 +270,19 @@ def education_route(store: KnowledgeStore, slug: str, tracker: Tracker) -> Optio
             "route": routes[0], "routes": bullets(routes), "requirements": requirements}
 
 
-class AnswerEducation(StoreAnswer):
+class ProgrammeAnswer(StoreAnswer):
+    def named(self, store, slug, tracker):
+        # "hvad kræver en masteruddannelse", "kan jeg tage en MBA": the programme the article names,
+        # with what it says the programmes require.
+        route = education_route(store, slug, tracker)
+        return [route] if route else []
+
+
+class AnswerEducation(ProgrammeAnswer):
     action_name = "action_answer_education"
 
     def messages(self, store, slug, tracker):
         education = store.education(slug)
-        route = education_route(store, slug, tracker)
-        if route:
-            return [route]
         # The whole section (routes into the job, the programmes and what they require), and a
         # quick reply per programme.
         buttons = [{"title": route[:1].upper() + route[1:],
@@ -282,14 +292,10 @@ class AnswerEducation(StoreAnswer):
                  "buttons": buttons}]
 
 
-class AnswerFurtherEducation(StoreAnswer):
+class AnswerFurtherEducation(ProgrammeAnswer):
     action_name = "action_answer_further_education"
 
     def messages(self, store, slug, tracker):
-        # "kan jeg tage en MBA": the programme the article names, before the general pointer.
-        route = education_route(store, slug, tracker)
-        if route:
-            return [route]
         # The section itself points elsewhere; the programmes for leaders are in the education section.
         education = store.education(slug)
         programmes = [p for p in education.paragraphs

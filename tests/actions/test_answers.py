@@ -93,6 +93,16 @@ def test_education_is_the_whole_section_and_offers_each_programme(run_action):
     assert "erhvervserfaring" in message["requirements"]
 
 
+def test_a_named_programme_is_answered_with_what_the_programmes_require(run_action):
+    # The passage that lists the programmes matches the words best; the question is what it takes.
+    for action, intent in ((answers.AnswerEducation(), "ask_education"),
+                           (answers.AnswerFurtherEducation(), "ask_further_education")):
+        message = only(run_action(action, text="hvad kræves der for at komme ind på en diplomuddannelse i ledelse",
+                                  intent=intent, entities=[("education", "diplomuddannelse i ledelse")])[0])
+        assert message["response"] == "utter_answer_education_route_requirements", intent
+        assert "videregående uddannelse" in message["requirements"]
+
+
 def test_salary_points_elsewhere_and_states_no_amount(run_action):
     message = only(run_action(answers.AnswerSalary(), intent="ask_salary")[0])
     assert "Uddannelseszoom (https://www.uddannelseszoom.dk)" in message["body"]
