@@ -75,7 +75,7 @@ class MessageGuard:
 
     async def refusal(self, text: Any, session: str, address: str) -> Optional[str]:
         """None if the message may go to the bot, else the Danish answer to send instead.
-        The limits are counted in a worker thread (Redis blocks), off the event loop."""
+        With Redis the limits are counted in a worker thread, off the event loop (bot.ratelimit)."""
         shape = self.shape_refusal(text)
         if shape is not None:
             return shape

@@ -45,6 +45,7 @@ TOPICS_OF_INTENT: Dict[str, Tuple[str, ...]] = {
     "ask_job_titles": ("job_titles", "intro"),
 }
 # The salary and outlook answers are short already and carry their links: always the whole topic.
+# Every topic intent with the topics of its passages, for choosing between topics.
 TOPIC_INTENTS: Dict[str, Tuple[str, ...]] = {
     **TOPICS_OF_INTENT, "ask_salary": ("salary",), "ask_employment_outlook": ("outlook",)}
 # When the intent is unsure, the topic is chosen by its confidence plus this share of the score of
@@ -358,10 +359,11 @@ class Answerer:
                 return Answer("passage", (best.passage,), best.passage.topic)
             # "hvem bestemmer mest, er det direktøren?" asked of the job in general: the intent's topic
             # names the role where it says what the question asks (the top level of management).
-            naming = next((h.passage for h in everywhere if topics and h.passage.topic in topics
-                           and h.passage != role_passage and role in self.named_in[h.passage]), None)
-            if naming and role_passage.topic not in topics:
-                return Answer("passage", (naming, role_passage), naming.topic)
+            if topics and role_passage.topic not in topics:
+                naming = next((h.passage for h in everywhere if h.passage.topic in topics
+                               and role in self.named_in[h.passage]), None)
+                if naming:
+                    return Answer("passage", (naming, role_passage), naming.topic)
             return Answer("passage", (role_passage,), "career_paths")
 
         hits = [hit for hit in everywhere if topics is None or hit.passage.topic in topics]

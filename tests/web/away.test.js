@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, describe, it } = require("node:test");
 
-const { say, signIn, setUp, tearDown, openChat } = require("./support");
+const { say, signIn, setUp, tearDown, openChat, waitForNotice } = require("./support");
 
 const LEFT = "Den besøgende har forladt samtalen.";
 const AWAY = "Den besøgende har ikke forbindelse lige nu.";
@@ -27,11 +27,6 @@ function goneAfter(seconds) {
     `offer_callback_after_minutes: 5\nvisitor_gone_after_seconds: ${seconds}\n`);
 }
 
-async function waitForNotice(page, fragment, timeout = 30000) {
-  await page.waitForFunction((text) => [...document.querySelectorAll(".evw-msg--notice")]
-    .some((item) => item.textContent.includes(text)), fragment, { timeout });
-}
-
 async function waitForText(page, selector, fragment, timeout = 30000) {
   await page.waitForFunction(([sel, text]) => {
     const node = document.querySelector(sel);
@@ -39,14 +34,20 @@ async function waitForText(page, selector, fragment, timeout = 30000) {
   }, [selector, fragment], { timeout });
 }
 
+// A signed-in counsellor, and a visitor waiting in the queue for one.
+async function queuedVisitor() {
+  goneAfter(600);
+  const deskContext = await browser.newContext();
+  const desk = await signIn(stack, deskContext);
+  const context = await browser.newContext();
+  const visitor = await openChat(stack, context);
+  await say(visitor, "jeg vil gerne tale med en vejleder");
+  return { deskContext, desk, context, visitor };
+}
+
 describe("a visitor who closes the tab", () => {
   it("is marked in the queue at once and cannot be claimed", { timeout: 180000 }, async () => {
-    goneAfter(600);
-    const deskContext = await browser.newContext();
-    const desk = await signIn(stack, deskContext);
-    const context = await browser.newContext();
-    const visitor = await openChat(stack, context);
-    await say(visitor, "jeg vil gerne tale med en vejleder");
+    const { deskContext, desk, context, visitor } = await queuedVisitor();
     await visitor.waitForSelector(".evw-queue:not([hidden])", { timeout: 30000 });
     await desk.goto(stack.web + "/console");
     await desk.waitForSelector("#koe-tabel form[action$='/claim'] button", { timeout: 30000 });
@@ -58,12 +59,7 @@ describe("a visitor who closes the tab", () => {
   });
 
   it("is shown on the case page at once; after the grace the forms are gone", { timeout: 240000 }, async () => {
-    goneAfter(600);
-    const deskContext = await browser.newContext();
-    const desk = await signIn(stack, deskContext);
-    const context = await browser.newContext();
-    const visitor = await openChat(stack, context);
-    await say(visitor, "jeg vil gerne tale med en vejleder");
+    const { deskContext, desk, context, visitor } = await queuedVisitor();
     await desk.goto(stack.web + "/console");
     // A locator: the live queue may redraw its rows between finding the button and clicking it.
     await desk.locator("#koe-tabel form[action$='/claim'] button").last().click({ timeout: 30000 });

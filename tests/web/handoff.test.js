@@ -7,7 +7,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, describe, it } = require("node:test");
 
-const { logEntries, say, signIn, setUp, tearDown, openChat } = require("./support");
+const { logEntries, say, signIn, setUp, tearDown, openChat, waitForNotice } = require("./support");
 
 const LEFT = "Den besøgende har forladt samtalen.";
 
@@ -25,11 +25,6 @@ function timing(offerAfterMinutes, goneAfterSeconds) {
 
 async function askForCounsellor(page) {
   await say(page, "jeg vil gerne tale med en vejleder");
-}
-
-async function waitForNotice(page, fragment, timeout = 30000) {
-  await page.waitForFunction((text) => [...document.querySelectorAll(".evw-msg--notice")]
-    .some((item) => item.textContent.includes(text)), fragment, { timeout });
 }
 
 // Claims the newest waiting case from the console's queue and opens its page.

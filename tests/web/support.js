@@ -159,6 +159,12 @@ async function signIn(stack, context, name = stack.counsellor) {
   return page;
 }
 
+// A notice of the chat (not a message from the bot or a counsellor) that holds `fragment`.
+async function waitForNotice(page, fragment, timeout = 30000) {
+  await page.waitForFunction((text) => [...document.querySelectorAll(".evw-msg--notice")]
+    .some((item) => item.textContent.includes(text)), fragment, { timeout });
+}
+
 async function assertAccessible(page, what) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(() => window.axe.run(document, {
@@ -173,4 +179,5 @@ async function assertAccessible(page, what) {
 module.exports = {
   REPO, startStack, launchBrowser, watchedPage, logEntries, countOf, waitForReply, say,
   pushBotMessage, sessionIdOf, signIn, assertAccessible, SCREENSHOTS, setUp, tearDown, openChat,
+  waitForNotice,
 };
